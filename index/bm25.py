@@ -1,0 +1,232 @@
+"""The BM25+ passage index: built with bm25s, saved beside the database, memory-mapped.
+
+Scores are BM25+ exactly as ``rank_bm25.BM25Plus`` defines them
+(idf = ln((N+1)/df); every query term adds ``idf * delta`` even to passages
+without it). bm25s' ``bm25+`` method precomputes the same quantities in a sparse
+matrix, so a query costs a few column reads instead of a pass over the corpus.
+
+On disk, ``<data_dir>/index/`` holds one folder per build (``build-<n>/``) and a
+``CURRENT`` file naming the live one; ``CURRENT`` is replaced atomically, so a
+reader sees the old build or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
+
+
+@dataclass(frozen=True)
+class BM25Params:
+    k1: float = 1.5
+    b: float = 0.75
+    delta: float = 1.0
+
+
+@dataclass
+class Manifest:
+    """What a saved index was built from; a mismatch means it is stale."""
+
+    format_version: int
+    params: dict
+    generation: str  # database generation the index reflects
+    tokenizer: str
+    n_passages: int
+    n_terms: int
+    built_at: float
+    build_seconds: float
+    extra: dict = field(default_factory=dict)
+
+
+class IndexError_(RuntimeError):
+    """The saved index is missing, truncated or unreadable."""
+
+
+class SearchIndex:
+    """BM25+ over passages; document i of bm25s is ``passage_ids[i]``."""
+
+    def __init__(self, retriever, passage_ids: np.ndarray, manifest: Manifest, path: Path | None = None):
+        self._retriever = retriever
+        self.passage_ids = passage_ids
+        self.manifest = manifest
+        self.path = path
+        self.vocab: dict[str, int] = retriever.vocab_dict
+        indptr = retriever.scores["indptr"]
+        self._df = np.diff(np.asarray(indptr))  # passages holding each term
+        self._log_total_df = math.log(max(1, int(self._df.sum())))
+
+    # -- building -------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        passage_ids: Sequence[int],
+        docs: Sequence[list[str]],
+        *,
+        params: BM25Params = BM25Params(),
+        generation: str = "",
+        tokenizer: str = "",
+    ) -> "SearchIndex":
+        t0 = time.perf_counter()
+        retriever = bm25s.BM25(method="bm25+", k1=params.k1, b=params.b, delta=params.delta)
+        # bm25s refuses an empty corpus; an empty database gets a one-term placeholder.
+        corpus = list(docs) if len(docs) else [[""]]
+        retriever.index(corpus, show_progress=False)
+        ids = np.asarray(passage_ids if len(docs) else [-1], dtype=np.int64)
+        manifest = Manifest(
+            format_version=FORMAT_VERSION,
+            params=asdict(params),
+            generation=generation,
+            tokenizer=tokenizer,
+            n_passages=len(docs),
+            n_terms=len(retriever.vocab_dict),
+            built_at=time.time(),
+            build_seconds=time.perf_counter() - t0,
+            extra={"tokens": int(sum(len(d) for d in docs))},
+        )
+        return cls(retriever, ids, manifest)
+
+    # -- querying -------------------------------------------------------------
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25+ score of every passage (the ``rank_bm25.BM25Plus.get_scores`` numbers)."""
+        ids = [self.vocab[t] for t in tokens if t in self.vocab and t]
+        n = int(self._retriever.scores["num_docs"])
+        if not ids or self.manifest.n_passages == 0:
+            return np.zeros(n, dtype=np.float32)
+        return self._retriever.get_scores_from_ids(ids)
+
+    def search(self, tokens: list[str], k: int = 5) -> list[tuple[int, float]]:
+        """Top ``k`` (passage_id, score), best first; only passages sharing a term."""
+        if self.manifest.n_passages == 0:
+            return []
+        ids = [self.vocab[t] for t in tokens if t in self.vocab and t]
+        if not ids:
+            return []
+        scores = self._retriever.get_scores_from_ids(ids)
+        floor = float(self._retriever.nonoccurrence_array[np.asarray(ids)].sum())
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]
+        return [(int(self.passage_ids[i]), float(scores[i])) for i in top if scores[i] > floor + 1e-9]
+
+    def df(self, term: str) -> int:
+        i = self.vocab.get(term)
+        return int(self._df[i]) if i is not None else 0
+
+    def segment(self, sylls: list[str], max_len: int = 4) -> list[str]:
+        """Join folded syllables into the index's words by a unigram model over df.
+
+        Questions typed without diacritics cannot be segmented by underthesea, but
+        the index knows which compounds exist ("chi_bo", "thanh_lap"); the most
+        probable segmentation is found by dynamic programming.
+        """
+        n = len(sylls)
+        unknown = self._log_total_df + math.log(20.0)  # cost of a syllable the index lacks
+        best = [0.0] + [math.inf] * n
+        back = [0] * (n + 1)
+        for i in range(1, n + 1):
+            for j in range(max(0, i - max_len), i):
+                word = "_".join(sylls[j:i])
+                df = self.df(word)
+                if df:
+                    cost = self._log_total_df - math.log(df)
+                elif i - j == 1:
+                    cost = unknown
+                else:
+                    continue
+                if best[j] + cost < best[i]:
+                    best[i], back[i] = best[j] + cost, j
+        out: list[str] = []
+        i = n
+        while i > 0:
+            out.append("_".join(sylls[back[i] : i]))
+            i = back[i]
+        return out[::-1]
+
+    # -- persistence ----------------------------------------------------------
+
+    def save(self, root: Path) -> Path:
+        """Write a new build folder under ``root`` and point ``CURRENT`` at it."""
+        root.mkdir(parents=True, exist_ok=True)
+        name = f"build-{time.time_ns()}"
+        tmp = root / f".{name}.tmp"
+        self._retriever.save(str(tmp))
+        np.save(tmp / "passage_ids.npy", self.passage_ids)
+        (tmp / "manifest.json").write_text(json.dumps(asdict(self.manifest), indent=1), "utf-8")
+        _fsync_dir(tmp)
+        final = root / name
+        os.replace(tmp, final)
+        current_tmp = root / ".CURRENT.tmp"
+        current_tmp.write_text(name, "utf-8")
+        with open(current_tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(current_tmp, root / "CURRENT")
+        _fsync_dir(root)
+        self.path = final
+        _remove_old_builds(root, keep=name)
+        return final
+
+    @classmethod
+    def load(cls, root: Path, *, mmap: bool = True) -> "SearchIndex":
+        """Load the build ``CURRENT`` names; raise ``IndexError_`` if it is unusable."""
+        try:
+            name = (root / "CURRENT").read_text("utf-8").strip()
+            path = root / name
+            manifest = Manifest(**json.loads((path / "manifest.json").read_text("utf-8")))
+            if manifest.format_version != FORMAT_VERSION:
+                raise IndexError_(f"index format {manifest.format_version} != {FORMAT_VERSION}")
+            passage_ids = np.load(path / "passage_ids.npy", mmap_mode="r" if mmap else None)
+            retriever = bm25s.BM25.load(str(path), mmap=mmap, load_corpus=False)
+            n_docs = int(retriever.scores["num_docs"])
+            expected = max(1, manifest.n_passages)
+            if len(passage_ids) != expected or n_docs != expected:
+                raise IndexError_("index files disagree on the number of passages (truncated?)")
+            indptr = retriever.scores["indptr"]
+            if int(indptr[-1]) != len(retriever.scores["data"]):
+                raise IndexError_("index score matrix is truncated")
+        except IndexError_:
+            raise
+        except Exception as exc:  # missing file, bad JSON, short .npy ...
+            raise IndexError_(f"cannot load index from {root}: {exc}") from exc
+        return cls(retriever, passage_ids, manifest, path)
+
+    def disk_bytes(self) -> int:
+        if not self.path or not self.path.exists():
+            return 0
+        return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_old_builds(root: Path, keep: str) -> None:
+    for child in root.iterdir():
+        if child.name in (keep, "CURRENT"):
+            continue
+        if child.is_dir() and (child.name.startswith("build-") or child.name.endswith(".tmp")):
+            shutil.rmtree(child, ignore_errors=True)

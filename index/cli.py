@@ -1,0 +1,179 @@
+"""``hoidap`` command line: ingest, ask, stats (and the bot, through ``bot``).
+
+Settings come from options or the environment: ``--data-dir`` / ``HOIDAP_DATA_DIR``
+(default ``./data``) and ``DATABASE_URL`` (overrides the SQLite file).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from index.engine import DEFAULT_K, Engine
+from index.ingest import IngestReport
+
+app = typer.Typer(
+    help="hoidap: hỏi đáp over Vietnamese party news (BM25 over underthesea tokens).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DataDir = Annotated[
+    Path, typer.Option("--data-dir", envvar="HOIDAP_DATA_DIR", help="Folder of the database and index.")
+]
+DbUrl = Annotated[
+    Optional[str],
+    typer.Option("--database-url", envvar="DATABASE_URL", help="SQLAlchemy URL; overrides the SQLite file.", show_default=False),
+]
+
+
+def shipped_corpus() -> Path:
+    """The ``corpus/`` folder shipped with the project."""
+    here = Path(__file__).resolve().parent.parent / "corpus"
+    return here if here.is_dir() else Path("corpus")
+
+
+def open_engine(data_dir: Path, database_url: str | None) -> Engine:
+    return Engine(data_dir, database_url)
+
+
+def _ingest_with_progress(engine: Engine, paths: list[Path], *, quiet: bool = False, remove_missing: bool = False) -> IngestReport:
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return engine.ingest(paths, progress=progress, remove_missing=remove_missing)
+
+
+def _print_report(r: IngestReport, console: Console) -> None:
+    t = Table(title="Ingest summary", show_header=False)
+    for name in ("added", "updated", "unchanged", "duplicate", "removed", "failed", "passages", "chars"):
+        t.add_row(name, f"{getattr(r, name):,}")
+    t.add_row("tokenized chars", f"{r.tokenized_chars:,}")
+    t.add_row("elapsed", f"{r.elapsed_s:.2f} s")
+    if r.elapsed_s > 0 and r.chars:
+        t.add_row("speed", f"{r.chars / r.elapsed_s:,.0f} chars/s")
+    console.print(t)
+    for e in r.errors:
+        console.print(f"[red]failed[/red] {e.where}: {e.reason}", highlight=False)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles (.txt, .md, .jsonl).")],
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+    remove_missing: Annotated[bool, typer.Option(help="Delete articles whose files are no longer under PATHS.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Add or update articles; a second run on the same input changes nothing."""
+    engine = open_engine(data_dir, database_url)
+    report = _ingest_with_progress(engine, paths, quiet=as_json, remove_missing=remove_missing)
+    if as_json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+    else:
+        _print_report(report, err)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+def _ensure_corpus(engine: Engine) -> None:
+    if engine.is_empty():
+        corpus = shipped_corpus()
+        err.print(f"Dữ liệu trống: nạp kho bài có sẵn {corpus} trước (empty data directory; ingesting the shipped corpus).")
+        report = _ingest_with_progress(engine, [corpus], quiet=True)
+        err.print(f"  {report.added} bài, {report.passages} đoạn, {report.elapsed_s:.1f} s")
+
+
+def _render(ans, console: Console) -> None:
+    if ans.answer:
+        console.print(f"[bold]{ans.answer}[/bold]", highlight=False)
+    if not ans.passages:
+        console.print("Không tìm thấy đoạn nào phù hợp. Hãy thử diễn đạt lại câu hỏi.", highlight=False)
+    for i, p in enumerate(ans.passages, 1):
+        meta = " · ".join(x for x in (p.date, p.url) if x)
+        console.print(f"\n[bold cyan]{i}. {p.title or p.article_id}[/bold cyan]  [dim]({p.article_id}, đoạn {p.position + 1}, điểm {p.score:.2f}{', ' + meta if meta else ''})[/dim]", highlight=False)
+        console.print(p.text, highlight=False, markup=False)
+    console.print(f"\n[dim]{ans.elapsed_ms:.1f} ms[/dim]")
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="The question, or - to read one question per line from stdin.")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.", min=1, max=50)] = DEFAULT_K,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+) -> None:
+    """Answer a question from the indexed articles (offline)."""
+    engine = open_engine(data_dir, database_url)
+    _ensure_corpus(engine)
+    questions = (line.strip() for line in sys.stdin) if question == "-" else iter([question])
+    for q in questions:
+        if not q.strip():
+            if question != "-":
+                err.print("Câu hỏi trống (empty question).")
+                raise typer.Exit(2)
+            continue
+        ans = engine.ask(q, k=k)
+        if as_json:
+            print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
+        else:
+            _render(ans, out)
+
+
+@app.command("stats")
+def stats_cmd(
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Articles, passages, tokens, index size, last ingest."""
+    st = open_engine(data_dir, database_url).stats()
+    if as_json:
+        print(json.dumps(st.to_json(), ensure_ascii=False))
+        return
+    t = Table(title="hoidap stats", show_header=False)
+    t.add_row("database", st.database)
+    t.add_row("articles", f"{st.articles:,}")
+    t.add_row("passages", f"{st.passages:,}")
+    t.add_row("figures", f"{st.figures:,}")
+    t.add_row("tokens", f"{st.tokens:,}")
+    t.add_row("terms", f"{st.terms:,}")
+    t.add_row("index size", f"{st.index_bytes / 1e6:.1f} MB")
+    if st.index_build_seconds is not None:
+        t.add_row("index build", f"{st.index_build_seconds:.2f} s")
+    if st.last_ingest:
+        li = st.last_ingest
+        t.add_row("last ingest", f"{li['finished_at']}: +{li['added']} ~{li['updated']} ={li['unchanged']} dup {li['duplicate']} -{li['removed']} failed {li['failed']}")
+    out.print(t)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

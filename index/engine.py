@@ -1,0 +1,277 @@
+"""The engine: one object that owns the database and the BM25 index.
+
+``Engine.ask`` answers from the live index; ``Engine.ingest`` updates the
+database and swaps in a freshly built index when complete, so questions keep
+being answered from the old one meanwhile. ``bot`` and the CLI use only this.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, text
+from sqlmodel import select
+
+from index import answer as answering
+from index.bm25 import BM25Params, IndexError_, SearchIndex
+from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest
+from index.models import Answer, PassageHit
+from index.query import query_tokens
+from index.store import (
+    ArticleRow,
+    FigureRow,
+    IngestRunRow,
+    PassageRow,
+    database_url,
+    get_meta,
+    make_engine,
+    session,
+)
+from index.text import TOKENIZER_VERSION
+
+log = logging.getLogger(__name__)
+
+DEFAULT_K = 5
+MAX_K = 50
+
+
+class BusyError(RuntimeError):
+    """An ingest is already running in this engine."""
+
+
+@dataclass
+class Stats:
+    articles: int
+    passages: int
+    figures: int
+    tokens: int
+    terms: int
+    index_bytes: int
+    index_built_at: float | None
+    index_build_seconds: float | None
+    last_ingest: dict | None
+    database: str
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+class Engine:
+    def __init__(
+        self,
+        data_dir: Path | str = "data",
+        database_url_: str | None = None,
+        *,
+        params: BM25Params = BM25Params(),
+    ):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.url = database_url(self.data_dir, database_url_)
+        self.db = make_engine(self.url)
+        self.params = params
+        self.index_dir = self.data_dir / "index"
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
+
+    # -- index lifecycle ---------------------------------------------------------
+
+    def generation(self) -> str:
+        with session(self.db) as s:
+            return get_meta(s, "generation", "0") or "0"
+
+    @property
+    def index(self) -> SearchIndex:
+        """The live index: loaded from disk, or rebuilt if missing or stale."""
+        idx = self._index
+        if idx is None:
+            with self._index_lock:
+                if self._index is None:
+                    self._index = self._load_or_rebuild()
+                idx = self._index
+        return idx
+
+    def _load_or_rebuild(self) -> SearchIndex:
+        gen = self.generation()
+        try:
+            idx = SearchIndex.load(self.index_dir)
+        except IndexError_ as exc:
+            if (self.index_dir / "CURRENT").exists():
+                log.warning("index unusable (%s); rebuilding from the database", exc)
+            return self.rebuild_index()
+        m = idx.manifest
+        if m.generation != gen or m.tokenizer != TOKENIZER_VERSION or m.params != self.params.__dict__:
+            log.warning(
+                "index is stale (built for generation %s, database at %s); rebuilding", m.generation, gen
+            )
+            return self.rebuild_index()
+        return idx
+
+    def rebuild_index(self, tokenizer: Tokenizer | None = None) -> SearchIndex:
+        """Build the index from the database's cached tokens, save it, make it live."""
+        gen = self.generation()
+        sql = text(
+            "SELECT p.id, pc.tokens, tc.tokens, p.text, a.title FROM passage p "
+            "JOIN article a ON a.id = p.article_id "
+            "LEFT JOIN token_cache pc ON pc.hash = p.text_hash "
+            "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
+            "ORDER BY p.id"
+        )
+        ids: list[int] = []
+        docs: list[list[str]] = []
+        missing: list[str] = []
+        rows = []
+        with self.db.connect() as conn:
+            for pid, ptoks, ttoks, ptext, title in conn.execute(sql):
+                rows.append((pid, ptoks, ttoks, ptext, title))
+                if ptoks is None:
+                    missing.append(ptext)
+                if ttoks is None and title:
+                    missing.append(title)
+        cache: dict[str, str] = {}
+        if missing:  # tokenizer changed or cache cleared: fill it once
+            from index.ingest import token_key_hash
+
+            with tokenizer or Tokenizer() as tok:
+                cache, _ = cached_tokens(self.db, missing, tok)
+            lookup = lambda t: cache.get(token_key_hash(t), "")  # noqa: E731
+        for pid, ptoks, ttoks, ptext, title in rows:
+            if ptoks is None:
+                ptoks = lookup(ptext)
+            if ttoks is None:
+                ttoks = lookup(title) if title else ""
+            ids.append(pid)
+            docs.append((ptoks + " " + ttoks).split())
+        idx = SearchIndex.build(ids, docs, params=self.params, generation=gen, tokenizer=TOKENIZER_VERSION)
+        idx.save(self.index_dir)
+        self._index = idx
+        return idx
+
+    # -- ingest -------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        progress: ProgressFn | None = None,
+        remove_missing: bool = False,
+        workers: int | None = None,
+    ) -> IngestReport:
+        """Bring the database up to date with ``paths``; swap in a new index if anything changed.
+
+        Raises ``BusyError`` if another ingest runs in this engine.
+        """
+        if not self._ingest_lock.acquire(blocking=False):
+            raise BusyError("an ingest is already running")
+        try:
+            with Tokenizer(workers) as tok:
+                report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
+                if report.changed or self._index is None and not (self.index_dir / "CURRENT").exists():
+                    self.rebuild_index(tok)
+                else:
+                    _ = self.index  # loads it, or rebuilds it if stale
+            return report
+        finally:
+            self._ingest_lock.release()
+
+    @property
+    def ingesting(self) -> bool:
+        return self._ingest_lock.locked()
+
+    def is_empty(self) -> bool:
+        with session(self.db) as s:
+            return s.exec(select(ArticleRow.id).limit(1)).first() is None
+
+    # -- asking -------------------------------------------------------------------
+
+    def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
+        t0 = time.perf_counter()
+        k = max(1, min(int(k), MAX_K))
+        idx = self.index  # one snapshot for the whole question
+        tokens = query_tokens(question, idx.segment)
+        hits = idx.search(tokens, k=max(k, answering.CANDIDATES))
+        passages = self._passages([pid for pid, _ in hits], dict(hits))
+        ans = answering.answer(self, question, tokens, passages, k)
+        ans.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return ans
+
+    def _passages(self, ids: list[int], scores: dict[int, float]) -> list[PassageHit]:
+        if not ids:
+            return []
+        with session(self.db) as s:
+            rows = s.exec(
+                select(PassageRow, ArticleRow.title, ArticleRow.date, ArticleRow.url)
+                .join(ArticleRow, ArticleRow.id == PassageRow.article_id)
+                .where(PassageRow.id.in_(ids))
+            ).all()
+        by_id = {
+            p.id: PassageHit(
+                article_id=p.article_id,
+                passage_id=int(p.id),
+                title=title,
+                date=date.strftime("%d/%m/%Y") if date else None,
+                url=url,
+                text=p.text,
+                score=scores[p.id],
+                position=p.position,
+                start=p.start,
+                end=p.end,
+            )
+            for p, title, date, url in rows
+        }
+        # a passage deleted since the index snapshot is simply left out
+        return [by_id[i] for i in ids if i in by_id]
+
+    def passage(self, passage_id: int) -> PassageHit | None:
+        hits = self._passages([passage_id], {passage_id: 0.0})
+        return hits[0] if hits else None
+
+    # -- stats --------------------------------------------------------------------
+
+    def stats(self) -> Stats:
+        idx = self.index
+        with session(self.db) as s:
+            articles = s.exec(select(func.count()).select_from(ArticleRow)).one()
+            passages = s.exec(select(func.count()).select_from(PassageRow)).one()
+            figures = s.exec(select(func.count()).select_from(FigureRow)).one()
+            run = s.exec(
+                select(IngestRunRow).where(IngestRunRow.finished_at.is_not(None)).order_by(IngestRunRow.id.desc())
+            ).first()
+        last = None
+        if run:
+            last = {
+                "finished_at": run.finished_at.isoformat(timespec="seconds") + "Z",
+                "added": run.added,
+                "updated": run.updated,
+                "unchanged": run.unchanged,
+                "duplicate": run.duplicate,
+                "removed": run.removed,
+                "failed": run.failed,
+            }
+        return Stats(
+            articles=int(articles),
+            passages=int(passages),
+            figures=int(figures),
+            tokens=int(idx.manifest.extra.get("tokens", 0)),
+            terms=idx.manifest.n_terms,
+            index_bytes=idx.disk_bytes(),
+            index_built_at=idx.manifest.built_at,
+            index_build_seconds=idx.manifest.build_seconds,
+            last_ingest=last,
+            database=_redact(self.url),
+        )
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<invalid url>"

@@ -1,0 +1,363 @@
+"""Ingest: articles -> passages -> tokens (cached, on every core) -> database.
+
+Each batch of articles is one transaction, so an ingest killed half way leaves
+whole articles or none, and a re-run skips what already landed (same id and
+same content -> unchanged). The BM25 index is rebuilt afterwards by the caller.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing as mp
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Engine as SAEngine
+
+from index.corpus import ReadError, count_articles, read_corpus
+from index.models import Article, Passage
+from index.passages import split_passages
+from index.store import (
+    ArticleRow,
+    FigureRow,
+    IngestRunRow,
+    PassageRow,
+    TokenCacheRow,
+    get_meta,
+    session,
+    set_meta,
+    utcnow,
+)
+from index.text import TOKENIZER_VERSION, index_tokens
+
+log = logging.getLogger(__name__)
+
+BATCH_ARTICLES = 256
+IN_PROCESS_CHARS = 200_000  # below this many characters to tokenize, skip the process pool
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0
+    removed: int = 0
+    failed: int = 0
+    passages: int = 0
+    chars: int = 0
+    tokenized_chars: int = 0
+    elapsed_s: float = 0.0
+    errors: list[ReadError] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def to_json(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicate": self.duplicate,
+            "removed": self.removed,
+            "failed": self.failed,
+            "passages": self.passages,
+            "chars": self.chars,
+            "elapsed_s": round(self.elapsed_s, 3),
+            "errors": [{"where": e.where, "reason": e.reason} for e in self.errors],
+        }
+
+
+ProgressFn = Callable[[int, int], None]  # (articles done, articles expected)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def token_key_hash(text: str) -> str:
+    """Cache key of a text's tokens: changes when the text or the tokenizer does."""
+    return hashlib.sha256(f"{TOKENIZER_VERSION}\0{text}".encode("utf-8")).hexdigest()
+
+
+def record_hash(a: Article) -> str:
+    fields = [a.title, a.text, a.date.isoformat() if a.date else None, a.url, a.category, a.source, a.views, a.origin]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+# --- tokenization on every core ---------------------------------------------------
+
+
+def _tokenize_chunk(texts: list[str]) -> list[str]:
+    return [" ".join(index_tokens(t)) for t in texts]
+
+
+class Tokenizer:
+    """Tokenizes texts in a process pool sized to the machine, created on first need."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Tokenizer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def tokenize(self, texts: Sequence[str]) -> list[str]:
+        if not texts:
+            return []
+        if self.workers <= 1 or sum(map(len, texts)) < IN_PROCESS_CHARS:
+            return _tokenize_chunk(list(texts))
+        if self._pool is None:
+            # fork is fast and shares the loaded model; with other threads running
+            # (the bot) a forked child could inherit a held lock, so spawn instead.
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
+        n_chunks = self.workers * 4
+        size = max(1, -(-len(texts) // n_chunks))
+        chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
+        out: list[str] = []
+        for part in self._pool.map(_tokenize_chunk, chunks):
+            out.extend(part)
+        return out
+
+
+def cached_tokens(db: SAEngine, texts: Sequence[str], tokenizer: Tokenizer) -> tuple[dict[str, str], int]:
+    """Tokens of each text by cache key, tokenizing only the misses (which are stored).
+
+    Returns the key -> tokens map and the number of characters tokenized.
+    """
+    keys = {token_key_hash(t): t for t in texts}
+    found: dict[str, str] = {}
+    key_list = list(keys)
+    with session(db) as s:
+        for i in range(0, len(key_list), 500):
+            part = key_list[i : i + 500]
+            for h, toks in s.exec(select(TokenCacheRow.hash, TokenCacheRow.tokens).where(TokenCacheRow.hash.in_(part))):
+                found[h] = toks
+    missing = [k for k in key_list if k not in found]
+    if not missing:
+        return found, 0
+    toks = tokenizer.tokenize([keys[k] for k in missing])
+    with session(db) as s:
+        for k, t in zip(missing, toks):
+            s.merge(TokenCacheRow(hash=k, tokens=t))
+    found.update(zip(missing, toks))
+    return found, sum(len(keys[k]) for k in missing)
+
+
+# --- the ingest loop ---------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    article: Article
+    content_hash: str
+    record_hash: str
+    is_update: bool
+    passages: list[Passage]
+
+
+def ingest(
+    db: SAEngine,
+    paths: Iterable[Path],
+    *,
+    progress: ProgressFn | None = None,
+    remove_missing: bool = False,
+    tokenizer: Tokenizer | None = None,
+) -> IngestReport:
+    """Read ``paths`` and bring the database up to date with them."""
+    t0 = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    report = IngestReport()
+    expected = count_articles(paths) if progress else 0
+    done = 0
+    seen_ids: set[str] = set()
+    seen_content: dict[str, str] = {}  # content hash -> id, within this run
+    own_tokenizer = tokenizer is None
+    tok = tokenizer or Tokenizer()
+    run_id = _start_run(db, paths)
+    try:
+        batch: list[Article] = []
+        for item in read_corpus(paths):
+            if isinstance(item, ReadError):
+                report.failed += 1
+                report.errors.append(item)
+                log.warning("skipped %s: %s", item.where, item.reason)
+                continue
+            batch.append(item)
+            if len(batch) >= BATCH_ARTICLES:
+                _ingest_batch(db, batch, report, seen_ids, seen_content, tok)
+                done += len(batch)
+                batch = []
+                if progress:
+                    progress(done, max(expected, done))
+        if batch:
+            _ingest_batch(db, batch, report, seen_ids, seen_content, tok)
+            done += len(batch)
+        if remove_missing:
+            report.removed = _remove_unseen(db, seen_ids)
+        if progress:
+            progress(done, done)
+    finally:
+        if own_tokenizer:
+            tok.close()
+    report.elapsed_s = time.perf_counter() - t0
+    _finish_run(db, run_id, report)
+    return report
+
+
+def _ingest_batch(
+    db: SAEngine,
+    batch: list[Article],
+    report: IngestReport,
+    seen_ids: set[str],
+    seen_content: dict[str, str],
+    tok: Tokenizer,
+) -> None:
+    # Within one run, an id read twice keeps the first text; a different text is an error.
+    unique: list[Article] = []
+    first_hash: dict[str, str] = {}
+    for a in batch:
+        h = text_hash(a.text)
+        if a.id in seen_ids or a.id in first_hash:
+            if seen_content.get(h) == a.id or first_hash.get(a.id) == h:
+                report.duplicate += 1
+            else:
+                report.failed += 1
+                report.errors.append(
+                    ReadError(a.origin or a.id, f"id '{a.id}' lặp lại với nội dung khác (duplicate id, different text)")
+                )
+            continue
+        first_hash[a.id] = h
+        unique.append(a)
+
+    ids = [a.id for a in unique]
+    hashes = list(first_hash.values())
+    with session(db) as s:
+        existing = {
+            r.id: (r.record_hash, r.content_hash)
+            for r in s.exec(select(ArticleRow.id, ArticleRow.record_hash, ArticleRow.content_hash).where(ArticleRow.id.in_(ids)))
+        }
+        owners = {
+            h: i for i, h in s.exec(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.content_hash.in_(hashes)))
+        }
+
+    planned: list[_Planned] = []
+    for a in unique:
+        seen_ids.add(a.id)
+        ch = first_hash[a.id]
+        rh = record_hash(a)
+        report.chars += len(a.text)
+        if a.id in existing and existing[a.id][0] == rh:
+            report.unchanged += 1
+            seen_content.setdefault(ch, a.id)
+            continue
+        owner = seen_content.get(ch) or owners.get(ch)
+        if owner is not None and owner != a.id:
+            report.duplicate += 1
+            continue
+        seen_content[ch] = a.id
+        planned.append(_Planned(a, ch, rh, a.id in existing, split_passages(a.id, a.text)))
+    if not planned:
+        return
+
+    texts = [p.text for pl in planned for p in pl.passages] + [pl.article.title for pl in planned if pl.article.title]
+    _, n_tok = cached_tokens(db, texts, tok)
+    report.tokenized_chars += n_tok
+
+    with session(db) as s:
+        updated_ids = [pl.article.id for pl in planned if pl.is_update]
+        if updated_ids:
+            s.exec(delete(FigureRow).where(FigureRow.article_id.in_(updated_ids)))
+            s.exec(delete(PassageRow).where(PassageRow.article_id.in_(updated_ids)))
+        for pl in planned:
+            a = pl.article
+            row = ArticleRow(
+                id=a.id,
+                title=a.title,
+                text=a.text,
+                date=a.date,
+                url=a.url,
+                category=a.category,
+                source=a.source,
+                views=a.views,
+                origin=a.origin,
+                content_hash=pl.content_hash,
+                record_hash=pl.record_hash,
+                title_hash=token_key_hash(a.title),
+                n_chars=len(a.text),
+                updated_at=utcnow(),
+            )
+            s.merge(row)
+            s.flush()
+            for p in pl.passages:
+                s.add(
+                    PassageRow(
+                        article_id=a.id,
+                        position=p.position,
+                        start=p.start,
+                        end=p.end,
+                        text=p.text,
+                        text_hash=token_key_hash(p.text),
+                    )
+                )
+            report.passages += len(pl.passages)
+            if pl.is_update:
+                report.updated += 1
+            else:
+                report.added += 1
+        bump_generation(s)
+
+
+def _remove_unseen(db: SAEngine, seen_ids: set[str]) -> int:
+    """Delete articles read from files (origin set) that this run did not see."""
+    with session(db) as s:
+        gone = [i for i in s.exec(select(ArticleRow.id).where(ArticleRow.origin.is_not(None))) if i not in seen_ids]
+        for i in range(0, len(gone), 500):
+            part = gone[i : i + 500]
+            s.exec(delete(FigureRow).where(FigureRow.article_id.in_(part)))
+            s.exec(delete(PassageRow).where(PassageRow.article_id.in_(part)))
+            s.exec(delete(ArticleRow).where(ArticleRow.id.in_(part)))
+        if gone:
+            bump_generation(s)
+    return len(gone)
+
+
+def bump_generation(s) -> None:
+    """Mark the searchable content as changed (the saved index is now stale)."""
+    set_meta(s, "generation", str(int(get_meta(s, "generation", "0") or 0) + 1))
+
+
+def _start_run(db: SAEngine, paths: list[Path]) -> int:
+    with session(db) as s:
+        row = IngestRunRow(paths=json.dumps([str(p) for p in paths], ensure_ascii=False))
+        s.add(row)
+        s.flush()
+        return int(row.id or 0)
+
+
+def _finish_run(db: SAEngine, run_id: int, r: IngestReport) -> None:
+    with session(db) as s:
+        row = s.get(IngestRunRow, run_id)
+        if row is None:
+            return
+        row.finished_at = utcnow()
+        for name in ("added", "updated", "unchanged", "duplicate", "removed", "failed", "passages", "chars"):
+            setattr(row, name, getattr(r, name))

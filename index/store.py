@@ -1,0 +1,159 @@
+"""Database tables (SQLModel) and the session factory.
+
+SQLite file ``<data_dir>/hoidap.db`` by default; ``DATABASE_URL`` (any SQLAlchemy
+URL) overrides it. Every write goes through ``session()`` so a batch is one
+transaction: it lands whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Index, event
+from sqlalchemy.engine import Engine as SAEngine
+from pydantic import NaiveDatetime
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+DB_FILENAME = "hoidap.db"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class ArticleRow(SQLModel, table=True):
+    __tablename__ = "article"
+
+    id: str = Field(primary_key=True, max_length=255)
+    title: str = ""
+    text: str
+    date: NaiveDatetime | None = None
+    url: str | None = None
+    category: str | None = None
+    source: str | None = None
+    views: int | None = None
+    origin: str | None = Field(default=None, index=True)
+    content_hash: str = Field(index=True, max_length=64)  # normalized text only
+    record_hash: str = Field(max_length=64)  # every field: decides "updated"
+    title_hash: str = Field(max_length=64)
+    n_chars: int = 0
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
+class PassageRow(SQLModel, table=True):
+    __tablename__ = "passage"
+    __table_args__ = (Index("ix_passage_article_position", "article_id", "position", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", max_length=255)
+    position: int
+    start: int
+    end: int
+    text: str
+    text_hash: str = Field(max_length=64)
+
+
+class TokenCacheRow(SQLModel, table=True):
+    """Index tokens of a text, keyed by the hash of the text and tokenizer version."""
+
+    __tablename__ = "token_cache"
+
+    hash: str = Field(primary_key=True, max_length=64)
+    tokens: str  # space-separated index tokens
+
+
+class FigureRow(SQLModel, table=True):
+    __tablename__ = "figure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: str = Field(foreign_key="article.id", index=True, max_length=255)
+    passage_id: int = Field(foreign_key="passage.id", index=True)
+    value: float
+    text: str
+    unit: str | None = None
+    unit_folded: str | None = None
+    kind: str = Field(max_length=16)
+    qualifier: str | None = None
+    sentence: str = ""
+    context: str | None = None
+    start: int = 0  # offsets in the article text
+    end: int = 0
+
+
+class IngestRunRow(SQLModel, table=True):
+    __tablename__ = "ingest_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: NaiveDatetime = Field(default_factory=utcnow)
+    finished_at: NaiveDatetime | None = None
+    paths: str = ""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate: int = 0
+    removed: int = 0
+    failed: int = 0
+    passages: int = 0
+    chars: int = 0
+
+
+class MetaRow(SQLModel, table=True):
+    """Small key/value facts: the database generation the index must match."""
+
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+def database_url(data_dir: Path, url: str | None = None) -> str:
+    if url:
+        return url
+    return f"sqlite:///{(Path(data_dir) / DB_FILENAME).resolve()}"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver glue
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> SAEngine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+@contextlib.contextmanager
+def session(engine: SAEngine) -> Iterator[Session]:
+    """One transaction: committed on success, rolled back on any exception."""
+    with Session(engine, expire_on_commit=False) as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def get_meta(s: Session, key: str, default: str | None = None) -> str | None:
+    row = s.get(MetaRow, key)
+    return row.value if row else default
+
+
+def set_meta(s: Session, key: str, value: str) -> None:
+    row = s.get(MetaRow, key)
+    if row:
+        row.value = value
+    else:
+        s.add(MetaRow(key=key, value=value))

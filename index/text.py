@@ -1,0 +1,161 @@
+"""Vietnamese text handling: normalization, folding, abbreviations, tokenization.
+
+Everything that turns raw Vietnamese text into index tokens lives here so that
+articles and questions go through exactly the same rules:
+
+* ``normalize``  - NFC, one tone-mark placement (``uỷ`` -> ``ủy``), odd spaces.
+* ``fold``       - diacritics removed, ``đ`` -> ``d`` (for questions typed without them).
+* ``expand_abbreviations`` - ``UBND`` -> ``Ủy ban nhân dân`` from ``abbreviations.tsv``.
+* ``word_tokenize`` - underthesea's word segmentation (``chi bộ`` stays one word).
+* ``index_tokens`` - the tokens BM25 sees: segmented, lower-cased, folded, ``_``-joined.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+TOKENIZER_VERSION = "uts-fold-3"  # bump when anything below changes index tokens
+
+# --- normalization ---------------------------------------------------------------
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# Old-style placement puts the tone on the second vowel of an open "oa/oe/uy/ua"
+# syllable (hoà, khoẻ, thuỷ); the canonical form here puts it on the first (hòa,
+# khỏe, thủy). "qu" is a consonant, so "quý"/"quả" are left alone.
+_OLD_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\w\u0300-\u036f])")
+_ODD_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_HSPACE_RUN = re.compile(r" {2,}")
+
+
+def normalize(text: str) -> str:
+    """Canonical form of Vietnamese text: NFC, one tone placement, plain spaces.
+
+    Line structure is kept (``\\r\\n`` becomes ``\\n``); runs of spaces collapse to
+    one and each line is stripped. Case is kept.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _ODD_SPACES.sub(" ", text)
+    text = unicodedata.normalize("NFD", text)
+    text = _OLD_TONE.sub(r"\1\3\2", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _HSPACE_RUN.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+_MARKS = re.compile(r"[\u0300-\u036f]")
+
+
+def fold(text: str) -> str:
+    """Remove Vietnamese diacritics: ``Đảng bộ`` -> ``Dang bo``. Case is kept."""
+    text = unicodedata.normalize("NFD", text)
+    text = _MARKS.sub("", text)
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != unicodedata.normalize("NFD", text) or "đ" in text.lower()
+
+
+# --- abbreviations ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    long: str
+    any_case: bool  # also expand when typed in lower case (only if not a common word)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> tuple[Abbreviation, ...]:
+    """The table in ``index/data/abbreviations.tsv`` (short, long, case rule)."""
+    rows = []
+    raw = resources.files("index").joinpath("data/abbreviations.tsv").read_text("utf-8")
+    for line in raw.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2:
+            raise ValueError(f"abbreviations.tsv: bad line {line!r}")
+        any_case = len(parts) > 2 and parts[2] == "any"
+        rows.append(Abbreviation(normalize(parts[0]), normalize(parts[1]), any_case))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_patterns() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, str]]:
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    for a in abbreviations():
+        exact[a.short] = a.long
+        if a.any_case:
+            loose[fold(a.short).lower()] = a.long
+    # Longest first so "T.Ư" wins over "T"; a boundary is anything but a letter/digit.
+    def build(keys: list[str], flags: int) -> re.Pattern[str]:
+        alts = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/.])(?:{alts})(?![\w/])", flags)
+
+    return build(list(exact), 0), exact, build(list(loose), re.IGNORECASE), loose
+
+
+def expand_abbreviations(text: str, *, loose: bool = False) -> str:
+    """Replace abbreviations with their long forms (``UBND`` -> ``Ủy ban nhân dân``).
+
+    Articles are expanded case-sensitively (``TU`` is Thành ủy, ``tu`` is a word).
+    With ``loose`` (questions), unambiguous entries also match in any case and
+    without diacritics (``ubnd``, ``hdnd``).
+    """
+    exact_re, exact, loose_re, loose_map = _abbreviation_patterns()
+    text = exact_re.sub(lambda m: exact[m.group(0)], text)
+    if loose:
+        text = loose_re.sub(lambda m: loose_map.get(fold(m.group(0)).lower(), m.group(0)), text)
+    return text
+
+
+# --- tokenization ----------------------------------------------------------------
+
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+def word_tokenize(text: str) -> list[str]:
+    """underthesea word segmentation; compounds keep their inner spaces."""
+    from underthesea import word_tokenize as uts_word_tokenize
+
+    if not text.strip():
+        return []
+    return uts_word_tokenize(text)
+
+
+def token_key(word: str) -> str | None:
+    """A segmented word as BM25 sees it: folded, lower-cased, ``_``-joined.
+
+    Pure punctuation gives ``None`` (it is not indexed).
+    """
+    if not _WORD.search(word):
+        return None
+    return "_".join(fold(word).lower().split())
+
+
+def index_tokens(text: str) -> list[str]:
+    """Tokens of article text for the index (already ``normalize``d text)."""
+    expanded = expand_abbreviations(text)
+    out = []
+    for word in word_tokenize(expanded):
+        key = token_key(word)
+        if key:
+            out.append(key)
+    return out
+
+
+def syllables(text: str) -> list[str]:
+    """Folded, lower-cased syllables of a question: the unit the query segmenter joins."""
+    return [s for s in re.findall(r"\w+", fold(text).lower()) if s]
