@@ -51,13 +51,18 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | ReadError]:
                     continue
                 for name in sorted(files):
                     p = Path(root) / name
-                    if p.suffix.lower() in SUFFIXES and not name.startswith("."):
+                    if p.suffix.lower() in SUFFIXES and not _skipped_name(name):
                         found.append(p)
             yield from found
         elif path.is_file():
             yield path
         else:
             yield ReadError(str(path), "không tìm thấy tệp hoặc thư mục (not found)")
+
+
+def _skipped_name(name: str) -> bool:
+    """Hidden files and a folder's README (its documentation) are not articles."""
+    return name.startswith(".") or name.lower().startswith("readme.")
 
 
 def decode(data: bytes, where: str) -> str:

@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine as SAEngine
 
 from index.corpus import ReadError, count_articles, read_corpus
@@ -32,6 +32,7 @@ from index.store import (
     PassageRow,
     TokenCacheRow,
     get_meta,
+    insert_ignore,
     session,
     set_meta,
     utcnow,
@@ -156,8 +157,7 @@ def cached_tokens(db: SAEngine, texts: Sequence[str], tokenizer: Tokenizer) -> t
         return found, 0
     toks = tokenizer.tokenize([keys[k] for k in missing])
     with session(db) as s:
-        for k, t in zip(missing, toks):
-            s.merge(TokenCacheRow(hash=k, tokens=t))
+        insert_ignore(s, TokenCacheRow, [{"hash": k, "tokens": t} for k, t in zip(missing, toks)])
     found.update(zip(missing, toks))
     return found, sum(len(keys[k]) for k in missing)
 
@@ -192,6 +192,7 @@ def ingest(
     seen_content: dict[str, str] = {}  # content hash -> id, within this run
     own_tokenizer = tokenizer is None
     tok = tokenizer or Tokenizer()
+    deferred: list[Article] | None = [] if remove_missing else None
     run_id = _start_run(db, paths)
     try:
         batch: list[Article] = []
@@ -203,16 +204,18 @@ def ingest(
                 continue
             batch.append(item)
             if len(batch) >= BATCH_ARTICLES:
-                _ingest_batch(db, batch, report, seen_ids, seen_content, tok)
+                _ingest_batch(db, batch, report, seen_ids, seen_content, tok, deferred)
                 done += len(batch)
                 batch = []
                 if progress:
                     progress(done, max(expected, done))
         if batch:
-            _ingest_batch(db, batch, report, seen_ids, seen_content, tok)
+            _ingest_batch(db, batch, report, seen_ids, seen_content, tok, deferred)
             done += len(batch)
         if remove_missing:
-            report.removed = _remove_unseen(db, seen_ids)
+            report.removed = _remove_unseen(db, seen_ids | {a.id for a in deferred or ()})
+            for i in range(0, len(deferred or ()), BATCH_ARTICLES):
+                _ingest_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok)
         if progress:
             progress(done, done)
     finally:
@@ -230,6 +233,7 @@ def _ingest_batch(
     seen_ids: set[str],
     seen_content: dict[str, str],
     tok: Tokenizer,
+    deferred: list[Article] | None = None,
 ) -> None:
     # Within one run, an id read twice keeps the first text; a different text is an error.
     unique: list[Article] = []
@@ -271,7 +275,13 @@ def _ingest_batch(
             continue
         owner = seen_content.get(ch) or owners.get(ch)
         if owner is not None and owner != a.id:
-            report.duplicate += 1
+            if deferred is not None and ch not in seen_content:
+                # its twin may be an article this run is about to remove (a renamed
+                # file): decide after removals so the text is not lost
+                seen_ids.discard(a.id)
+                deferred.append(a)
+            else:
+                report.duplicate += 1
             continue
         seen_content[ch] = a.id
         planned.append(_Planned(a, ch, rh, a.id in existing, split_passages(a.id, a.text)))
@@ -287,49 +297,53 @@ def _ingest_batch(
         if updated_ids:
             s.exec(delete(FigureRow).where(FigureRow.article_id.in_(updated_ids)))
             s.exec(delete(PassageRow).where(PassageRow.article_id.in_(updated_ids)))
-        for pl in planned:
-            a = pl.article
-            row = ArticleRow(
-                id=a.id,
-                title=a.title,
-                text=a.text,
-                date=a.date,
-                url=a.url,
-                category=a.category,
-                source=a.source,
-                views=a.views,
-                origin=a.origin,
-                content_hash=pl.content_hash,
-                record_hash=pl.record_hash,
-                title_hash=token_key_hash(a.title),
-                n_chars=len(a.text),
-                updated_at=utcnow(),
-            )
-            s.merge(row)
-            s.flush()
-            for p in pl.passages:
-                s.add(
-                    PassageRow(
-                        article_id=a.id,
-                        position=p.position,
-                        start=p.start,
-                        end=p.end,
-                        text=p.text,
-                        text_hash=token_key_hash(p.text),
-                    )
-                )
-            report.passages += len(pl.passages)
-            if pl.is_update:
-                report.updated += 1
-            else:
-                report.added += 1
+            s.exec(delete(ArticleRow).where(ArticleRow.id.in_(updated_ids)))
+        now = utcnow()
+        s.execute(insert(ArticleRow), [_article_row(pl, now) for pl in planned])
+        passage_rows = [
+            {
+                "article_id": p.article_id,
+                "position": p.position,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "text_hash": token_key_hash(p.text),
+            }
+            for pl in planned
+            for p in pl.passages
+        ]
+        if passage_rows:
+            s.execute(insert(PassageRow), passage_rows)
+        report.passages += len(passage_rows)
+        report.updated += len(updated_ids)
+        report.added += len(planned) - len(updated_ids)
         bump_generation(s)
+
+
+def _article_row(pl: _Planned, now) -> dict:
+    a = pl.article
+    return {
+        "id": a.id,
+        "title": a.title,
+        "text": a.text,
+        "date": a.date,
+        "url": a.url,
+        "category": a.category,
+        "source": a.source,
+        "views": a.views,
+        "origin": a.origin,
+        "content_hash": pl.content_hash,
+        "record_hash": pl.record_hash,
+        "title_hash": token_key_hash(a.title),
+        "n_chars": len(a.text),
+        "updated_at": now,
+    }
 
 
 def _remove_unseen(db: SAEngine, seen_ids: set[str]) -> int:
     """Delete articles read from files (origin set) that this run did not see."""
     with session(db) as s:
-        gone = [i for i in s.exec(select(ArticleRow.id).where(ArticleRow.origin.is_not(None))) if i not in seen_ids]
+        gone = [i for i in s.scalars(select(ArticleRow.id).where(ArticleRow.origin.is_not(None))) if i not in seen_ids]
         for i in range(0, len(gone), 500):
             part = gone[i : i + 500]
             s.exec(delete(FigureRow).where(FigureRow.article_id.in_(part)))

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Index, event
+from sqlalchemy import Index, event, insert, select
 from sqlalchemy.engine import Engine as SAEngine
 from pydantic import NaiveDatetime
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -144,6 +144,23 @@ def session(engine: SAEngine) -> Iterator[Session]:
         except BaseException:
             s.rollback()
             raise
+
+
+def insert_ignore(s: Session, model: type[SQLModel], rows: list[dict]) -> None:
+    """Bulk insert, skipping rows whose primary key exists (SQLite and PostgreSQL)."""
+    if not rows:
+        return
+    dialect = s.get_bind().dialect.name
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:  # pragma: no cover - other databases: plain insert of the missing keys
+        pk = model.__table__.primary_key.columns.values()[0].name
+        have = set(s.scalars(select(getattr(model, pk)).where(getattr(model, pk).in_([r[pk] for r in rows]))))
+        s.execute(insert(model), [r for r in rows if r[pk] not in have])
+        return
+    s.execute(dialect_insert(model).on_conflict_do_nothing(), rows)
 
 
 def get_meta(s: Session, key: str, default: str | None = None) -> str | None:

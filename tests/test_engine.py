@@ -1,0 +1,69 @@
+import pytest
+
+from conftest import SEED_QUESTION
+from index.engine import Engine
+from index.text import fold
+
+SEED_ID = "longbien-nq09-2020"
+
+
+@pytest.mark.parametrize("question", [SEED_QUESTION, fold(SEED_QUESTION), "co bao nhieu chi bo dang duoc thanh lap"])
+def test_seed_question_ranks_the_seed_passage_first(seed_engine, question):
+    ans = seed_engine.ask(question)
+    top = ans.passages[0]
+    assert top.article_id == SEED_ID
+    assert "đã thành lập được 61 chi bộ đảng, 173 tổ chức công đoàn" in top.text
+    assert top.title.startswith("Tổng kết thực hiện Nghị quyết số 09-NQ/TU")
+    assert top.date == "27/02/2020"
+
+
+def test_with_and_without_diacritics_give_the_same_ranking(seed_engine):
+    a = seed_engine.ask("Ủy ban nhân dân quận khen thưởng bao nhiêu tập thể?")
+    b = seed_engine.ask("uy ban nhan dan quan khen thuong bao nhieu tap the")
+    assert [p.passage_id for p in a.passages] == [p.passage_id for p in b.passages]
+    assert a.passages[0].article_id == "fx-4"
+
+
+def test_abbreviation_matches_long_form(seed_engine):
+    assert seed_engine.ask("UBND quận Hoàn Kiếm khen thưởng").passages[0].article_id == "fx-4"
+    assert seed_engine.ask("ubnd tinh Quang Binh hop").passages[0].article_id == "fx-2"
+
+
+def test_tone_placement_variants_match(seed_engine):
+    a = seed_engine.ask("công trình thuỷ lợi Hoà Bình")
+    b = seed_engine.ask("công trình thủy lợi Hòa Bình")
+    assert a.passages[0].article_id == b.passages[0].article_id == "fx-5"
+    assert a.passages[0].score == pytest.approx(b.passages[0].score)
+
+
+def test_json_schema(seed_engine):
+    j = seed_engine.ask(SEED_QUESTION, k=2).to_json()
+    assert set(j) >= {"question", "type", "answer", "figures", "passages", "elapsed_ms"}
+    assert len(j["passages"]) == 2
+    assert set(j["passages"][0]) == {"article_id", "passage_id", "title", "date", "url", "text", "score"}
+    assert j["passages"][0]["score"] >= j["passages"][1]["score"]
+
+
+@pytest.mark.parametrize("question", ["", "   ", "???", "🙂🙂", "xyzzy qwerty"])
+def test_questions_without_matches_return_no_passages(seed_engine, question):
+    assert seed_engine.ask(question).passages == []
+
+
+def test_index_is_loaded_not_rebuilt_and_stale_index_is_rebuilt(tmp_path, caplog):
+    from conftest import CORPUS
+
+    eng = Engine(tmp_path)
+    eng.ingest([CORPUS], workers=1)
+    built = eng.index.manifest.built_at
+    again = Engine(tmp_path)
+    assert again.index.manifest.built_at == built  # loaded from disk
+    from index.ingest import bump_generation
+    from index.store import session
+
+    with session(eng.db) as s:
+        bump_generation(s)
+    third = Engine(tmp_path)
+    with caplog.at_level("WARNING"):
+        assert third.index.manifest.built_at != built
+    assert "stale" in caplog.text
+    assert third.ask(SEED_QUESTION).passages[0].article_id == SEED_ID
