@@ -170,6 +170,91 @@ def stats_cmd(
     out.print(t)
 
 
+@app.command("eval")
+def eval_cmd(
+    questions: Annotated[Optional[Path], typer.Argument(help="Questions JSONL (dev_questions.jsonl format).")] = None,
+    xquad: Annotated[Optional[Path], typer.Option("--xquad", help="XQuAD-vi folder (passages.jsonl, qa.jsonl).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    show_failures: Annotated[int, typer.Option("--failures", help="How many failures to list.")] = 50,
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+) -> None:
+    """hit@k, MRR and answer accuracy on a question set, or on XQuAD-vi beside a naive baseline."""
+    from index import evaluate
+
+    if questions is None and xquad is None:
+        err.print("Cần tệp câu hỏi hoặc --xquad FOLDER (give QUESTIONS.jsonl or --xquad).")
+        raise typer.Exit(2)
+    result: dict = {}
+    if questions is not None:
+        if not questions.is_file():
+            err.print(f"Không tìm thấy {questions} (not found).")
+            raise typer.Exit(2)
+        engine = open_engine(data_dir, database_url)
+        _ensure_corpus(engine)
+        qs = evaluate.load_jsonl(questions)
+        missing = _missing_articles(engine, {q["article_id"] for q in qs})
+        if missing:
+            err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
+        rep = evaluate.evaluate_dev(engine, qs)
+        result["dev"] = rep.to_json()
+        if not as_json:
+            _print_dev(rep, show_failures)
+    if xquad is not None:
+        if not (xquad / "qa.jsonl").is_file():
+            err.print(f"Không tìm thấy {xquad}/qa.jsonl (not an XQuAD folder).")
+            raise typer.Exit(2)
+        res = evaluate.evaluate_xquad(xquad)
+        result["xquad"] = res
+        if not as_json:
+            _print_xquad(res)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+
+
+def _missing_articles(engine: Engine, ids: set[str]) -> set[str]:
+    from sqlmodel import select
+
+    from index.store import ArticleRow, session
+
+    with session(engine.db) as s:
+        have = set(s.scalars(select(ArticleRow.id).where(ArticleRow.id.in_(list(ids)))))
+    return ids - have
+
+
+def _print_dev(rep, show_failures: int) -> None:
+    t = Table(title=f"Evaluation ({rep.n} questions)")
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    for k, v in rep.hit.items():
+        t.add_row(f"hit@{k}", f"{v:.3f}")
+    t.add_row("MRR", f"{rep.mrr:.3f}")
+    t.add_row("answer accuracy", f"{rep.accuracy:.3f}")
+    if rep.figure_accuracy is not None:
+        t.add_row("figure accuracy (count/percent/money)", f"{rep.figure_accuracy:.3f}")
+    for name, (acc, n) in rep.by_type.items():
+        t.add_row(f"  type {name}", f"{acc:.3f} (n={n})")
+    for name, (acc, n) in rep.by_variant.items():
+        t.add_row(f"  variant {name}", f"{acc:.3f} (n={n})")
+    out.print(t)
+    if rep.failures and show_failures:
+        out.print(f"[bold]Failures[/bold] (wrong answer or gold article not first), {len(rep.failures)}:")
+        for o in rep.failures[:show_failures]:
+            out.print(f"  {o.id} [{o.type}/{o.variant}] rank={o.rank} ok={o.correct} gold={o.gold!r} got={o.got[:60]!r}  {o.question}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _print_xquad(res: dict) -> None:
+    t = Table(title=f"XQuAD-vi ({res['questions']} questions, {res['passages']} passages; {res['digit_questions']} with a digit in the answer)")
+    t.add_column("metric")
+    t.add_column("hoidap", justify="right")
+    t.add_column("naive baseline", justify="right")
+    for key in res["hoidap"]:
+        a, b = res["hoidap"][key], res["baseline"][key]
+        t.add_row(key, "-" if a is None else f"{a:.3f}", "-" if b is None else f"{b:.3f}")
+    out.print(t)
+    out.print("baseline: whitespace tokens, no normalization, rank_bm25.BM25Okapi over whole passages")
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()

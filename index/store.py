@@ -100,6 +100,22 @@ class IngestRunRow(SQLModel, table=True):
     chars: int = 0
 
 
+class QuestionLogRow(SQLModel, table=True):
+    """One question asked through the bot (see ``index.querylog``)."""
+
+    __tablename__ = "question_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    asked_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    chat_id: int | None = None
+    user_id: int | None = None
+    question: str
+    question_key: str = Field(index=True)  # folded, for grouping repeats
+    answer_type: str = "other"
+    answered: bool = False
+    latency_ms: float = 0.0
+
+
 class MetaRow(SQLModel, table=True):
     """Small key/value facts: the database generation the index must match."""
 

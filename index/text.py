@@ -18,7 +18,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-TOKENIZER_VERSION = "uts-fold-3"  # bump when anything below changes index tokens
+_RULES_VERSION = "uts-fold-3"  # bump when the code below changes index tokens
+
+
+def _tokenizer_version() -> str:
+    """Code version + a hash of the abbreviation table: editing the table re-tokenizes."""
+    import hashlib
+
+    table = resources.files("index").joinpath("data/abbreviations.tsv").read_bytes()
+    return f"{_RULES_VERSION}-{hashlib.sha256(table).hexdigest()[:10]}"
+
+
+TOKENIZER_VERSION = _tokenizer_version()
 
 # --- normalization ---------------------------------------------------------------
 

@@ -1,0 +1,235 @@
+"""Evaluation: retrieval (hit@k, MRR) and answer accuracy on question sets.
+
+* ``evaluate_dev`` — the format of ``../shared/eval/dev_questions.jsonl``, against an
+  engine that already holds the articles.
+* ``evaluate_xquad`` — XQuAD-vi: index its passages in a scratch engine, score its
+  questions, beside a naive baseline measured in the same run (whitespace tokens,
+  no normalization, ``rank_bm25.BM25Okapi``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.models import Answer
+from index.text import fold, normalize
+
+NUMERIC_TYPES = ("count", "percent", "money")
+KS = (1, 3, 5)
+
+
+@dataclass
+class Outcome:
+    id: str
+    question: str
+    type: str
+    variant: str
+    rank: int | None  # 1-based rank of the first passage from the gold article, None if not in top 5
+    correct: bool
+    got: str
+    gold: str
+
+
+@dataclass
+class Report:
+    n: int
+    hit: dict[int, float]
+    mrr: float
+    accuracy: float
+    by_type: dict[str, tuple[float, int]]
+    by_variant: dict[str, tuple[float, int]]
+    figure_accuracy: float | None
+    failures: list[Outcome] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n,
+            "hit": {f"hit@{k}": round(v, 4) for k, v in self.hit.items()},
+            "mrr": round(self.mrr, 4),
+            "accuracy": round(self.accuracy, 4),
+            "figure_accuracy": None if self.figure_accuracy is None else round(self.figure_accuracy, 4),
+            "by_type": {k: {"accuracy": round(a, 4), "n": n} for k, (a, n) in self.by_type.items()},
+            "by_variant": {k: {"accuracy": round(a, 4), "n": n} for k, (a, n) in self.by_variant.items()},
+            "failures": [o.__dict__ for o in self.failures],
+            **self.extra,
+        }
+
+
+def folded(text: str) -> str:
+    return " ".join(fold(normalize(text)).lower().split())
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return False
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def rank_of(ans: Answer, gold_article: str) -> int | None:
+    for i, p in enumerate(ans.passages, 1):
+        if p.article_id == gold_article:
+            return i
+    return None
+
+
+def judge(q: dict, ans: Answer) -> tuple[bool, str]:
+    """Is the answer right? Numeric types: first figure's value; others: gold text shown."""
+    if q["type"] in NUMERIC_TYPES and q.get("value") is not None:
+        got = ans.figures[0] if ans.figures else None
+        return (got is not None and same_value(got.value, q["value"])), (got.text if got else "-")
+    gold = folded(q["answer"])
+    shown = folded(ans.answer or "") + " \n " + (folded(ans.passages[0].text) if ans.passages else "")
+    return gold in shown, (ans.answer or (ans.passages[0].text[:80] if ans.passages else "-"))
+
+
+def summarize(outcomes: list[Outcome], *, numeric_only_figures: bool = True) -> Report:
+    n = len(outcomes)
+    hit = {k: sum(1 for o in outcomes if o.rank is not None and o.rank <= k) / n if n else 0.0 for k in KS}
+    mrr = sum(1 / o.rank for o in outcomes if o.rank) / n if n else 0.0
+    acc = sum(o.correct for o in outcomes) / n if n else 0.0
+
+    def group(key: Callable[[Outcome], str]) -> dict[str, tuple[float, int]]:
+        g: dict[str, list[bool]] = defaultdict(list)
+        for o in outcomes:
+            g[key(o)].append(o.correct)
+        return {k: (sum(v) / len(v), len(v)) for k, v in sorted(g.items())}
+
+    numeric = [o for o in outcomes if o.type in NUMERIC_TYPES]
+    fig = sum(o.correct for o in numeric) / len(numeric) if numeric else None
+    return Report(
+        n=n,
+        hit=hit,
+        mrr=mrr,
+        accuracy=acc,
+        by_type=group(lambda o: o.type),
+        by_variant=group(lambda o: o.variant),
+        figure_accuracy=fig,
+        failures=[o for o in outcomes if not o.correct or o.rank != 1],
+    )
+
+
+def evaluate_dev(engine, questions: Iterable[dict], k: int = 5) -> Report:
+    outcomes = []
+    for q in questions:
+        ans = engine.ask(q["question"], k=k)
+        ok, got = judge(q, ans)
+        outcomes.append(
+            Outcome(
+                id=q.get("id", ""),
+                question=q["question"],
+                type=q.get("type", "other"),
+                variant=q.get("variant", "plain"),
+                rank=rank_of(ans, q["article_id"]),
+                correct=ok,
+                got=got,
+                gold=str(q.get("answer")),
+            )
+        )
+    return summarize(outcomes)
+
+
+# --- XQuAD ----------------------------------------------------------------------
+
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Digit strings of a text without separators ("1.500" -> "1500")."""
+    return {re.sub(r"[.,]", "", m) for m in _NUM.findall(text)}
+
+
+def _figure_hit(figure_text: str | None, gold_texts: list[str]) -> bool:
+    if not figure_text:
+        return False
+    got = numbers_in(figure_text)
+    return bool(got) and any(got & numbers_in(g) for g in gold_texts)
+
+
+class NaiveBaseline:
+    """Whitespace tokens, no normalization, rank_bm25.BM25Okapi, whole passages."""
+
+    def __init__(self, passages: list[dict]):
+        from rank_bm25 import BM25Okapi
+
+        self.ids = [p["id"] for p in passages]
+        self.texts = [p.get("title", "") + "\n" + p["text"] for p in passages]
+        self.bm25 = BM25Okapi([t.split() for t in self.texts])
+
+    def ask(self, question: str, k: int = 5) -> list[int]:
+        scores = self.bm25.get_scores(question.split())
+        return sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+
+    def first_number(self, question: str) -> str | None:
+        """The naive "figure": the first number in the best passage."""
+        top = self.ask(question, 1)
+        m = _NUM.search(self.texts[top[0]]) if top else None
+        return m.group(0) if m else None
+
+
+def evaluate_xquad(folder: Path, *, data_dir: Path | None = None, engine_factory=None) -> dict:
+    passages = load_jsonl(folder / "passages.jsonl")
+    qa = load_jsonl(folder / "qa.jsonl")
+    tmp = None
+    if data_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="hoidap-xquad-")
+        data_dir = Path(tmp.name)
+    try:
+        if engine_factory is None:
+            from index.engine import Engine
+
+            engine_factory = Engine
+        engine = engine_factory(data_dir)
+        engine.ingest([folder / "passages.jsonl"])
+        base = NaiveBaseline(passages)
+        ours: list[Outcome] = []
+        naive: list[Outcome] = []
+        fig_ours = fig_base = n_digit = 0
+        for q in qa:
+            golds = [a["text"] for a in q.get("answers", [])]
+            ans = engine.ask(q["question"], k=5)
+            has_digit = bool(q.get("answer_has_digit"))
+            shown = folded((ans.answer or "") + " " + (ans.passages[0].text if ans.passages else ""))
+            ok = any(folded(g) in shown for g in golds)
+            ours.append(Outcome(q["id"], q["question"], "xquad", "plain", rank_of(ans, q["passage_id"]), ok, "", golds[0] if golds else ""))
+            top = base.ask(q["question"], 5)
+            b_rank = next((i for i, j in enumerate(top, 1) if base.ids[j] == q["passage_id"]), None)
+            b_ok = bool(top) and any(folded(g) in folded(base.texts[top[0]]) for g in golds)
+            naive.append(Outcome(q["id"], q["question"], "xquad", "plain", b_rank, b_ok, "", ""))
+            if has_digit:
+                n_digit += 1
+                fig_ours += _figure_hit(ans.figures[0].text if ans.figures else None, golds)
+                fig_base += _figure_hit(base.first_number(q["question"]), golds)
+        r_ours, r_base = summarize(ours), summarize(naive)
+        return {
+            "questions": len(qa),
+            "passages": len(passages),
+            "digit_questions": n_digit,
+            "hoidap": {
+                **{f"hit@{k}": r_ours.hit[k] for k in KS},
+                "mrr": r_ours.mrr,
+                "answer_in_first_passage": r_ours.accuracy,
+                "figure_accuracy": fig_ours / n_digit if n_digit else None,
+            },
+            "baseline": {
+                **{f"hit@{k}": r_base.hit[k] for k in KS},
+                "mrr": r_base.mrr,
+                "answer_in_first_passage": r_base.accuracy,
+                "figure_accuracy": fig_base / n_digit if n_digit else None,
+            },
+        }
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
