@@ -1,16 +1,222 @@
-"""Answer logic: from retrieved passages to the answer a cadre reads first."""
+"""Answer logic: from retrieved passages to the line a cadre reads first.
+
+For count / percent / money / date questions the stored figures of the retrieved
+passages are scored; for person and place questions a span is found in their
+sentences. Every candidate is scored by
+
+    passage score (relative to the best)   how well BM25 ranked its passage
+  + unit match                             its unit covers the question's target noun
+  + sentence overlap                       its sentence holds the question's words
+  + verb match, context match              "thành lập" / "Long Biên, 2012-2020"
+
+and the best wins; candidates that tie with it are all shown. The passage holding
+the answer is moved first, as its evidence.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from index.models import Answer, PassageHit
+from index.models import Answer, FigureHit, PassageHit
+from index.query import stopwords
+from index.question import QuestionAnalysis, analyze_question
+from index.text import fold
 
 if TYPE_CHECKING:
     from index.engine import Engine
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
+TIE = 1e-6
+
+KINDS = {
+    "count": ("count", "quantity"),
+    "percent": ("percent",),
+    "money": ("money",),
+    "date": ("date",),
+}
+W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 1.5, 0.5, 0.5
+
+_SYL = re.compile(r"\w+")
+_DOC_REF = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị|Thông tư|Nghị định|Công văn|Kế hoạch|Luật|\d+-?[A-ZĐ]+/[A-ZĐ]+)[^.;]{0,40}$")
+
+
+def syllables(text: str | None) -> set[str]:
+    return set(_SYL.findall(fold(text or "").lower())) if text else set()
+
+
+@dataclass
+class _Question:
+    analysis: QuestionAnalysis
+    content: set[str]  # syllables of the question's content words
+    target: set[str]
+    verb: set[str]
+
+
+def _question(question: str, tokens: list[str]) -> _Question:
+    qa = analyze_question(question)
+    stop = stopwords()
+    content = {s for t in tokens if t not in stop for s in t.split("_")}
+    return _Question(qa, content, syllables(qa.target), syllables(qa.verb))
+
+
+def _overlap(want: set[str], have: set[str]) -> float:
+    return len(want & have) / len(want) if want else 0.0
+
+
+def _unit_match(target: set[str], unit: str | None) -> float:
+    if not target or not unit:
+        return 0.0
+    u = syllables(unit)
+    return (len(target & u) / len(target) + len(target & u) / len(u)) / 2 if u else 0.0
+
+
+# --- the answer ----------------------------------------------------------------------
 
 
 def answer(engine: "Engine", question: str, tokens: list[str], passages: list[PassageHit], k: int) -> Answer:
-    return Answer(question=question, passages=passages[:k], query_tokens=tokens)
+    q = _question(question, tokens)
+    qtype = q.analysis.type
+    result = Answer(question=question, type=qtype, query_tokens=tokens)
+    if not passages:
+        result.passages = []
+        return result
+    best_score = passages[0].score or 1.0
+    rel = {p.passage_id: p.score / best_score for p in passages}
+
+    evidence: int | None = None
+    if qtype in KINDS:
+        figures = _score_figures(engine.figures_for([p.passage_id for p in passages]), q, rel)
+        top = _ties(figures)
+        if top:
+            result.figures = [f for f in figures[: max(len(top), 5)]]
+            result.answer = _figure_sentence(top)
+            evidence = top[0].passage_id
+    elif qtype in ("person", "place"):
+        spans = _score_spans(passages, q, rel, qtype)
+        if spans:
+            text, pid, _ = spans[0]
+            result.answer = text
+            evidence = pid
+    result.passages = _evidence_first(passages, evidence)[:k]
+    return result
+
+
+def _ties(figures: list[FigureHit]) -> list[FigureHit]:
+    if not figures:
+        return []
+    best = figures[0].score
+    return [f for f in figures if best - f.score <= TIE]
+
+
+def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, float]) -> list[FigureHit]:
+    kinds = KINDS[q.analysis.type]
+    scored = []
+    for f in figures:
+        if f.kind not in kinds:
+            continue
+        sent = syllables(f.sentence)
+        score = (
+            W_PASSAGE * rel.get(f.passage_id, 0.0)
+            + W_UNIT * _unit_match(q.target, f.unit)
+            + W_SENTENCE * _overlap(q.content, sent)
+            + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
+            + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))
+        )
+        if f.kind == "date":
+            score += _date_adjustment(f)
+        scored.append(replace(f, score=round(score, 9)))
+    scored.sort(key=lambda f: -f.score)
+    return scored
+
+
+def _date_adjustment(f: FigureHit) -> float:
+    """A date right after a document reference ("Nghị quyết 09-NQ/TU ngày ...") dates the
+    document, not the event; among the rest, earlier in the sentence is likelier."""
+    at = f.sentence.find(f.text)
+    before = f.sentence[:at] if at >= 0 else ""
+    penalty = -0.8 if _DOC_REF.search(before) else 0.0
+    return penalty - 0.1 * (at / max(1, len(f.sentence)) if at >= 0 else 0.5)
+
+
+def _figure_sentence(top: list[FigureHit]) -> str:
+    parts = []
+    for f in top[:3]:
+        unit = f" {f.unit}" if f.unit and f.kind not in ("percent", "date") else ""
+        if f.kind == "percent" and f.unit:
+            unit = f" {f.unit}"
+        parts.append(f"{f.text}{unit}")
+    line = "; ".join(parts)
+    if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates
+        line += f" — {top[0].context}"
+    return line
+
+
+def _evidence_first(passages: list[PassageHit], passage_id: int | None) -> list[PassageHit]:
+    if passage_id is None:
+        return passages
+    first = [p for p in passages if p.passage_id == passage_id]
+    return first + [p for p in passages if p.passage_id != passage_id]
+
+
+# --- person and place spans ------------------------------------------------------------
+
+_UP = "A-ZĐÀ-Ỹ"
+_NAME = rf"[{_UP}][\wà-ỹ]*"
+_PERSON = re.compile(
+    rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})"
+)
+_NOT_NAME = {
+    fold(w).lower()
+    for w in (
+        "Quận Huyện Tỉnh Thành Phường Xã Ủy Ban Hội Đảng Nhà Nước Phòng Sở Bộ Trung Ương Chính Phủ Quốc "
+        "Đoàn Công Ty Tổng Liên Đại Nghị Quyết Chỉ Thị Mặt Trận Thường Vụ Trưởng Phó Bí Thư Chủ Tịch Giám Đốc "
+        "Việt Nội TP HCM Sáng Chiều Tối Ngày Tháng Theo Trong Tại Với Sau Khi Đây Đồng Chí Ông Bà "
+        "Viện Trường Cục Vụ Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân"
+    ).split()
+}
+_PLACE = re.compile(rf"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{{3,80}})")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip()]
+
+
+def _person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
+    for m in _PERSON.finditer(sentence):
+        words = m.group("name").split()
+        # drop leading/trailing words that are ranks or organizations, keep 2-4 name syllables
+        while words and fold(words[0]).lower() in _NOT_NAME:
+            words.pop(0)
+        while words and fold(words[-1]).lower() in _NOT_NAME:
+            words.pop()
+        if not 2 <= len(words) <= 4 or any(fold(w).lower() in _NOT_NAME for w in words):
+            continue
+        bonus = 0.6 if m.group("title") else 0.0
+        yield " ".join(words), bonus
+
+
+def _place_candidates(sentence: str) -> Iterable[tuple[str, float]]:
+    for m in _PLACE.finditer(sentence):
+        place = m.group("place").strip(" -")
+        bonus = 0.4 if place[:1].isupper() else 0.0
+        yield place, bonus
+
+
+def _score_spans(passages: list[PassageHit], q: _Question, rel: dict[int, float], kind: str) -> list[tuple[str, int, float]]:
+    find = _person_candidates if kind == "person" else _place_candidates
+    out = []
+    for p in passages[:CANDIDATES]:
+        for sent in _sentences(p.text):
+            ssyl = syllables(sent)
+            base = W_PASSAGE * rel.get(p.passage_id, 0.0) + W_SENTENCE * _overlap(q.content, ssyl)
+            base += W_VERB * (1.0 if q.verb and q.verb <= ssyl else 0.0)
+            for span, bonus in find(sent):
+                span_syl = syllables(span)
+                if span_syl and span_syl <= q.content:
+                    continue  # the question already names it: not the answer
+                out.append((span, p.passage_id, base + bonus))
+    out.sort(key=lambda x: -x[2])
+    return out

@@ -252,7 +252,7 @@ def _print_xquad(res: dict) -> None:
         a, b = res["hoidap"][key], res["baseline"][key]
         t.add_row(key, "-" if a is None else f"{a:.3f}", "-" if b is None else f"{b:.3f}")
     out.print(t)
-    out.print("baseline: whitespace tokens, no normalization, rank_bm25.BM25Okapi over whole passages")
+    out.print("baseline: whitespace tokens, no normalization, rank_bm25.BM25Okapi over the same passages")
 
 
 def main() -> None:

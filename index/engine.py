@@ -20,7 +20,7 @@ from sqlmodel import select
 from index import answer as answering
 from index.bm25 import BM25Params, IndexError_, SearchIndex
 from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest
-from index.models import Answer, PassageHit
+from index.models import Answer, FigureHit, PassageHit
 from index.query import query_tokens
 from index.store import (
     ArticleRow,
@@ -226,6 +226,27 @@ class Engine:
         }
         # a passage deleted since the index snapshot is simply left out
         return [by_id[i] for i in ids if i in by_id]
+
+    def figures_for(self, passage_ids: list[int]) -> list[FigureHit]:
+        """Stored figures of these passages, in passage order then text order."""
+        if not passage_ids:
+            return []
+        with session(self.db) as s:
+            rows = s.exec(select(FigureRow).where(FigureRow.passage_id.in_(passage_ids)).order_by(FigureRow.passage_id, FigureRow.start)).all()
+        return [
+            FigureHit(
+                value=r.value,
+                text=r.text,
+                unit=r.unit,
+                kind=r.kind,
+                qualifier=r.qualifier,
+                context=r.context,
+                article_id=r.article_id,
+                passage_id=r.passage_id,
+                sentence=r.sentence,
+            )
+            for r in rows
+        ]
 
     def passage(self, passage_id: int) -> PassageHit | None:
         hits = self._passages([passage_id], {passage_id: 0.0})

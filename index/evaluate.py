@@ -159,14 +159,28 @@ def _figure_hit(figure_text: str | None, gold_texts: list[str]) -> bool:
 
 
 class NaiveBaseline:
-    """Whitespace tokens, no normalization, rank_bm25.BM25Okapi, whole passages."""
+    """Whitespace tokens, no normalization, rank_bm25.BM25Okapi over the engine's passages.
 
-    def __init__(self, passages: list[dict]):
+    Same passage units as the engine (title + passage text), so the comparison
+    isolates what normalization, segmentation and BM25+ bring.
+    """
+
+    def __init__(self, units: list[tuple[str, str]]):
         from rank_bm25 import BM25Okapi
 
-        self.ids = [p["id"] for p in passages]
-        self.texts = [p.get("title", "") + "\n" + p["text"] for p in passages]
+        self.ids = [article_id for article_id, _ in units]
+        self.texts = [text for _, text in units]
         self.bm25 = BM25Okapi([t.split() for t in self.texts])
+
+    @classmethod
+    def from_engine(cls, engine) -> "NaiveBaseline":
+        from sqlalchemy import text as sql
+
+        with engine.db.connect() as conn:
+            rows = conn.execute(
+                sql("SELECT p.article_id, a.title, p.text FROM passage p JOIN article a ON a.id = p.article_id ORDER BY p.id")
+            ).all()
+        return cls([(aid, f"{title}\n{text}") for aid, title, text in rows])
 
     def ask(self, question: str, k: int = 5) -> list[int]:
         scores = self.bm25.get_scores(question.split())
@@ -193,7 +207,7 @@ def evaluate_xquad(folder: Path, *, data_dir: Path | None = None, engine_factory
             engine_factory = Engine
         engine = engine_factory(data_dir)
         engine.ingest([folder / "passages.jsonl"])
-        base = NaiveBaseline(passages)
+        base = NaiveBaseline.from_engine(engine)
         ours: list[Outcome] = []
         naive: list[Outcome] = []
         fig_ours = fig_base = n_digit = 0
@@ -201,12 +215,12 @@ def evaluate_xquad(folder: Path, *, data_dir: Path | None = None, engine_factory
             golds = [a["text"] for a in q.get("answers", [])]
             ans = engine.ask(q["question"], k=5)
             has_digit = bool(q.get("answer_has_digit"))
-            shown = folded((ans.answer or "") + " " + (ans.passages[0].text if ans.passages else ""))
+            shown = folded((ans.answer or "") + " \n " + (ans.passages[0].text if ans.passages else ""))
             ok = any(folded(g) in shown for g in golds)
             ours.append(Outcome(q["id"], q["question"], "xquad", "plain", rank_of(ans, q["passage_id"]), ok, "", golds[0] if golds else ""))
             top = base.ask(q["question"], 5)
             b_rank = next((i for i, j in enumerate(top, 1) if base.ids[j] == q["passage_id"]), None)
-            b_ok = bool(top) and any(folded(g) in folded(base.texts[top[0]]) for g in golds)
+            b_ok = bool(top) and any(folded(g) in folded(base.texts[top[0]].split("\n", 1)[1]) for g in golds)
             naive.append(Outcome(q["id"], q["question"], "xquad", "plain", b_rank, b_ok, "", ""))
             if has_digit:
                 n_digit += 1

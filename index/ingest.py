@@ -14,6 +14,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine as SAEngine
 
 from index.corpus import ReadError, count_articles, read_corpus
-from index.models import Article, Passage
+from index.figures import extract_figures
+from index.models import Article, Figure, Passage
 from index.passages import split_passages
 from index.store import (
     ArticleRow,
@@ -37,7 +39,7 @@ from index.store import (
     set_meta,
     utcnow,
 )
-from index.text import TOKENIZER_VERSION, index_tokens
+from index.text import TOKENIZER_VERSION, fold, index_tokens
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ class IngestReport:
     removed: int = 0
     failed: int = 0
     passages: int = 0
+    figures: int = 0
     chars: int = 0
     tokenized_chars: int = 0
     elapsed_s: float = 0.0
@@ -72,6 +75,7 @@ class IngestReport:
             "removed": self.removed,
             "failed": self.failed,
             "passages": self.passages,
+            "figures": self.figures,
             "chars": self.chars,
             "elapsed_s": round(self.elapsed_s, 3),
             "errors": [{"where": e.where, "reason": e.reason} for e in self.errors],
@@ -102,6 +106,17 @@ def _tokenize_chunk(texts: list[str]) -> list[str]:
     return [" ".join(index_tokens(t)) for t in texts]
 
 
+def _figures_chunk(articles: list[tuple[str, str]]) -> list[list[Figure]]:
+    return [extract_figures(text, title=title) for title, text in articles]
+
+
+def figures_version() -> str:
+    """Changes whenever the extractor's code does (stored figures are then re-extracted)."""
+    from index import figures
+
+    return hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
+
+
 class Tokenizer:
     """Tokenizes texts in a process pool sized to the machine, created on first need."""
 
@@ -121,20 +136,27 @@ class Tokenizer:
             self._pool = None
 
     def tokenize(self, texts: Sequence[str]) -> list[str]:
-        if not texts:
+        return self._map(_tokenize_chunk, list(texts), sum(map(len, texts)))
+
+    def figures(self, articles: Sequence[tuple[str, str]]) -> list[list[Figure]]:
+        """Figures of each (title, text)."""
+        return self._map(_figures_chunk, list(articles), sum(len(t) for _, t in articles))
+
+    def _map(self, fn, items: list, chars: int) -> list:
+        if not items:
             return []
-        if self.workers <= 1 or sum(map(len, texts)) < IN_PROCESS_CHARS:
-            return _tokenize_chunk(list(texts))
+        if self.workers <= 1 or chars < IN_PROCESS_CHARS:
+            return fn(items)
         if self._pool is None:
             # fork is fast and shares the loaded model; with other threads running
             # (the bot) a forked child could inherit a held lock, so spawn instead.
             method = "fork" if threading.active_count() == 1 else "spawn"
             self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
         n_chunks = self.workers * 4
-        size = max(1, -(-len(texts) // n_chunks))
-        chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
-        out: list[str] = []
-        for part in self._pool.map(_tokenize_chunk, chunks):
+        size = max(1, -(-len(items) // n_chunks))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        out: list = []
+        for part in self._pool.map(fn, chunks):
             out.extend(part)
         return out
 
@@ -194,6 +216,9 @@ def ingest(
     tok = tokenizer or Tokenizer()
     deferred: list[Article] | None = [] if remove_missing else None
     run_id = _start_run(db, paths)
+    with session(db) as s:
+        if s.exec(select(ArticleRow.id).limit(1)).first() is None:
+            set_meta(s, "figures_version", figures_version())  # empty: nothing to refresh
     try:
         batch: list[Article] = []
         for item in read_corpus(paths):
@@ -216,6 +241,7 @@ def ingest(
             report.removed = _remove_unseen(db, seen_ids | {a.id for a in deferred or ()})
             for i in range(0, len(deferred or ()), BATCH_ARTICLES):
                 _ingest_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok)
+        refresh_figures(db, tok)
         if progress:
             progress(done, done)
     finally:
@@ -291,6 +317,7 @@ def _ingest_batch(
     texts = [p.text for pl in planned for p in pl.passages] + [pl.article.title for pl in planned if pl.article.title]
     _, n_tok = cached_tokens(db, texts, tok)
     report.tokenized_chars += n_tok
+    figures = tok.figures([(pl.article.title, pl.article.text) for pl in planned])
 
     with session(db) as s:
         updated_ids = [pl.article.id for pl in planned if pl.is_update]
@@ -312,12 +339,54 @@ def _ingest_batch(
             for pl in planned
             for p in pl.passages
         ]
+        ids: dict[tuple[str, int], int] = {}
         if passage_rows:
-            s.execute(insert(PassageRow), passage_rows)
+            for pid, aid, pos in s.execute(
+                insert(PassageRow).returning(PassageRow.id, PassageRow.article_id, PassageRow.position, sort_by_parameter_order=True),
+                passage_rows,
+            ):
+                ids[(aid, pos)] = pid
+        figure_rows = [
+            row
+            for pl, figs in zip(planned, figures)
+            for row in figure_rows_for(pl.article.id, pl.passages, figs, ids)
+        ]
+        if figure_rows:
+            s.execute(insert(FigureRow), figure_rows)
         report.passages += len(passage_rows)
+        report.figures += len(figure_rows)
         report.updated += len(updated_ids)
         report.added += len(planned) - len(updated_ids)
         bump_generation(s)
+
+
+def figure_rows_for(
+    article_id: str, passages: Sequence[Passage], figures: Sequence[Figure], ids: dict[tuple[str, int], int]
+) -> list[dict]:
+    """Figure rows linked to the passage holding each figure (by character offsets)."""
+    starts = [p.start for p in passages]
+    rows = []
+    for f in figures:
+        i = bisect_right(starts, f.start) - 1
+        if i < 0 or f.start >= passages[i].end:
+            continue  # between passages (whitespace): cannot happen for a real figure
+        rows.append(
+            {
+                "article_id": article_id,
+                "passage_id": ids[(article_id, passages[i].position)],
+                "value": f.value,
+                "text": f.text,
+                "unit": f.unit,
+                "unit_folded": fold(f.unit).lower() if f.unit else None,
+                "kind": f.kind,
+                "qualifier": f.qualifier,
+                "sentence": f.sentence,
+                "context": f.context,
+                "start": f.start,
+                "end": f.end,
+            }
+        )
+    return rows
 
 
 def _article_row(pl: _Planned, now) -> dict:
@@ -338,6 +407,38 @@ def _article_row(pl: _Planned, now) -> dict:
         "n_chars": len(a.text),
         "updated_at": now,
     }
+
+
+def refresh_figures(db: SAEngine, tok: Tokenizer) -> int:
+    """Re-extract every article's figures if the extractor changed since they were stored.
+
+    Runs in batches, each one transaction; the version is recorded only at the end,
+    so an interrupted refresh is redone. Returns the number of articles refreshed.
+    """
+    version = figures_version()
+    with session(db) as s:
+        if get_meta(s, "figures_version") == version:
+            return 0
+        ids = list(s.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
+    log.warning("figure extractor changed: re-extracting figures of %d articles", len(ids))
+    for i in range(0, len(ids), BATCH_ARTICLES):
+        part = ids[i : i + BATCH_ARTICLES]
+        with session(db) as s:
+            arts = list(s.exec(select(ArticleRow).where(ArticleRow.id.in_(part))))
+            passages: dict[str, list[Passage]] = {}
+            pids: dict[tuple[str, int], int] = {}
+            for p in s.exec(select(PassageRow).where(PassageRow.article_id.in_(part)).order_by(PassageRow.article_id, PassageRow.position)):
+                passages.setdefault(p.article_id, []).append(Passage(p.article_id, p.position, p.start, p.end, p.text))
+                pids[(p.article_id, p.position)] = int(p.id)
+        figs = tok.figures([(a.title, a.text) for a in arts])
+        rows = [r for a, f in zip(arts, figs) for r in figure_rows_for(a.id, passages.get(a.id, []), f, pids)]
+        with session(db) as s:
+            s.exec(delete(FigureRow).where(FigureRow.article_id.in_(part)))
+            if rows:
+                s.execute(insert(FigureRow), rows)
+    with session(db) as s:
+        set_meta(s, "figures_version", version)
+    return len(ids)
 
 
 def _remove_unseen(db: SAEngine, seen_ids: set[str]) -> int:

@@ -24,6 +24,16 @@ def seed_engine(tmp_path_factory):
     return eng
 
 
+@pytest.fixture(scope="session")
+def corpus_engine(tmp_path_factory):
+    """An engine holding only the shipped corpus (what a fresh install answers from)."""
+    from index.engine import Engine
+
+    eng = Engine(tmp_path_factory.mktemp("corpus-data"))
+    assert eng.ingest([CORPUS], workers=1).failed == 0
+    return eng
+
+
 @pytest.fixture()
 def engine(tmp_path):
     from index.engine import Engine

@@ -1,0 +1,383 @@
+"""Question analysis: what kind of answer a question wants, about what, by which verb.
+
+``analyze_question`` works with or without diacritics. The question is normalized,
+its abbreviations expanded (``Đ/c`` -> ``đồng chí``, ``ubnd`` -> ``Ủy ban nhân dân``)
+and split into lower-case syllables; each syllable is kept both as written and
+folded (``mấy`` / ``may``).
+
+Phrases in the tables below are written with diacritics. A question syllable matches
+a phrase syllable when their folded forms are equal and, if the question syllable
+carries diacritics, the written forms are equal too. So ``mấy`` matches ``mấy`` and
+``may``, but ``máy`` (machine) never matches ``mấy``; ``đâu`` matches ``đâu`` and ``dau``
+but not ``đầu``. Without diacritics the remaining collisions are settled by the
+``NOT_BEFORE`` / ``NOT_AFTER`` guards (``may bay`` is ``máy bay``, ``nha may`` is
+``nhà máy``, ``o dau tu`` is ``ở đầu tư``, ``ai cap`` is ``Ai Cập``).
+
+In a question typed with diacritics (``ACCENTED_SHARE``), unmarked words such as
+``cho`` are taken as written when the target phrase is cut.
+
+The answer type is the first type in ``TYPE_ORDER`` with a matching phrase:
+percent beats money beats (strong) date beats count beats (weak) date beats person
+beats place, so "Tỷ lệ cử tri đi bầu là bao nhiêu?" is a percent question and
+"Kinh phí bao nhiêu tỷ đồng?" a money one. A question is about money when it has a
+money phrase (``bao nhiêu tiền``, ``tỷ đồng``) and asks an amount, or when a money
+noun (``kinh phí``, ``vốn``, ``doanh thu``...) comes before ``bao nhiêu``/``mấy`` or
+right after it. "Ai" is a person only as a whole word (not ``hai``, ``tai``).
+
+``target`` is the noun phrase right after ``bao nhiêu``/``mấy`` (after ``tỷ lệ`` for
+percentages, the money noun for money), up to 4 syllables, cut at function words,
+time words and verbs; else the noun after ``số lượng``/``số``. ``verb`` is the verb of
+``VERBS`` nearest to the question phrase (outside the target), folded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from index.text import expand_abbreviations, fold, normalize
+
+# --- tables (extend here) ----------------------------------------------------------------
+
+#: Answer type -> phrases that ask for it (written with diacritics).
+TYPE_PHRASES: dict[str, tuple[str, ...]] = {
+    "percent": (
+        "tỷ lệ", "tỉ lệ", "bao nhiêu phần trăm", "bao nhiêu %", "mấy phần trăm", "phần trăm",
+        "tỷ trọng", "tỉ trọng",
+    ),
+    "money": (
+        "bao nhiêu tiền", "bao nhiêu đồng", "bao nhiêu tỷ", "bao nhiêu tỉ", "bao nhiêu triệu",
+        "bao nhiêu nghìn đồng", "bao nhiêu usd", "bao nhiêu đô la", "tỷ đồng", "tỉ đồng",
+        "triệu đồng", "nghìn đồng", "usd", "đô la",
+    ),
+    "date": (
+        "khi nào", "bao giờ", "ngày nào", "năm nào", "hôm nào", "thời gian nào", "lúc nào",
+        "tháng nào", "thời điểm nào", "dịp nào", "ngày bao nhiêu", "ngày mấy", "ngày tháng nào",
+    ),
+    "count": ("bao nhiêu", "số lượng", "mấy", "thứ mấy", "thứ bao nhiêu"),
+    "date_weak": ("vào ngày", "vào năm", "vào thời gian", "vào dịp"),
+    "person": (
+        "ai", "đồng chí nào", "người nào", "ông nào", "bà nào", "vị nào", "cá nhân nào",
+        "những ai", "là ai", "do ai", "họ tên",
+    ),
+    "place": (
+        "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",
+        "huyện nào", "quận nào", "xã nào", "phường nào", "địa điểm nào", "địa bàn nào",
+        "nước nào", "đâu",
+    ),
+}  # fmt: skip
+
+#: Order in which types are tried (``date_weak`` reports as ``date``).
+TYPE_ORDER: tuple[str, ...] = ("percent", "money", "date", "count", "date_weak", "person", "place")
+
+#: Nouns that make a count question a money question ("Kinh phí là bao nhiêu?").
+MONEY_NOUNS: tuple[str, ...] = (
+    "kinh phí", "vốn", "ngân sách", "doanh thu", "doanh số", "thu nhập", "lợi nhuận",
+    "chi phí", "tiền", "mức lương", "tiền lương", "giá vé", "giá bán", "mức giá", "thiệt hại",
+    "tổng vốn", "vốn đầu tư", "kim ngạch", "lợi tức", "dư nợ", "thu ngân sách", "học phí",
+)  # fmt: skip
+
+#: Words that, in a question, ask "how many" and are followed by the counted noun.
+COUNT_WORDS: tuple[str, ...] = ("bao nhiêu phần trăm", "bao nhiêu %", "bao nhiêu", "mấy", "số lượng")
+
+#: Main verbs of party news (extend here).
+VERBS: tuple[str, ...] = (
+    "thành lập", "kết nạp", "kỷ luật", "khai trừ", "cảnh cáo", "khiển trách", "cách chức",
+    "bầu", "bầu cử", "trúng cử", "ứng cử", "tự ứng cử", "đắc cử", "bỏ phiếu", "đi bầu",
+    "tổ chức", "khen thưởng", "xử lý", "phát hiện", "bắt", "bắt giữ", "khởi tố", "tuyển",
+    "tuyển dụng", "xây dựng", "hỗ trợ", "đầu tư", "giới thiệu", "đề xuất", "đề nghị",
+    "kiến nghị", "bổ nhiệm", "miễn nhiệm", "tham dự", "tham gia", "dự", "chủ trì",
+    "phát biểu", "ra mắt", "diễn ra", "khai mạc", "bế mạc", "triển khai", "ban hành",
+    "thông qua", "công nhận", "trao", "tặng", "khám", "điều trị", "thanh tra", "kiểm tra",
+    "giám sát", "đào tạo", "bồi dưỡng", "tiếp nhận", "giải quyết", "thu hồi", "thu nộp", "đạt",
+    "chiếm", "tăng", "giảm", "cấp", "lập", "kỷ niệm", "đặt", "phụ trách", "giao", "buộc thôi việc",
+    "hạ ngạch", "tuyên truyền", "vận động", "cho vay", "xóa", "di dời", "sáp nhập", "giải thể",
+    "ký kết", "phê duyệt", "phê chuẩn", "nghỉ hưu", "tử vong", "chết", "bị thương", "thiệt hại",
+    "đóng góp", "quyên góp", "ủng hộ", "xử phạt", "phạt", "cưỡng chế", "tiếp xúc",
+    "đọc", "sinh hoạt", "lãnh đạo", "quản lý", "họp", "làm việc", "thực hiện",
+)  # fmt: skip
+
+#: Guards against collisions of folded syllables: phrase -> words (folded) that must
+#: not come right before / after it (``<num>`` stands for any number).
+NOT_BEFORE: dict[str, frozenset[str]] = {
+    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may"}),
+    "ai": frozenset({"tinh", "bac", "than"}),  # tình ái, bác ái, thân ái
+    "tiền": frozenset({"dau", "tien"}),  # đầu tiên, tiên tiến
+    "trao": frozenset({"phong", "trieu", "soi"}),  # phong trào, triều, sôi trào
+    "cấp": frozenset({"ai"}),  # Ai Cập
+    "vị nào": frozenset({"don", "dia", "hoc", "huong"}),  # đơn vị, địa vị, học vị, hương vị
+}
+NOT_AFTER: dict[str, frozenset[str]] = {
+    "mấy": frozenset(
+        "bay moc tinh in anh quay no cay xuc phat chu lanh keo bom giat khau loc man mac va ra "
+        "dieu cat han cong nghe ghi chieu vi tinh bo dam".split()
+    ),
+    "ai": frozenset({"cap", "quoc", "lao"}),  # Ai Cập, ái quốc, Ai Lao
+    "ở đâu": frozenset({"tu", "nam", "thang", "tuan", "ky", "nhiem", "cau", "tien", "nguon", "doan", "danh"}),
+    "tại đâu": frozenset({"tu", "nam", "thang", "tuan", "ky", "nhiem", "cau", "tien", "nguon"}),
+    "đâu": frozenset({"tu", "nam", "thang", "tuan", "ky", "nhiem", "cau", "tien", "nguon", "doan", "co", "phai"}),
+    "bao nhiêu đồng": frozenset({"chi", "bao", "doi", "nghiep"}),
+    # "vào năm 2015" names a time, it does not ask one ("<num>": any number)
+    "vào ngày": frozenset({"<num>"}),
+    "vào năm": frozenset({"<num>"}),
+    "vào thời gian": frozenset({"<num>"}),
+    "vào dịp": frozenset({"<num>"}),
+    # verbs whose folded form starts a noun: dự án, giáo dục, đất đai, bắt đầu, du lịch
+    "dự": frozenset("an khuyet kien thao toan bao tru bi dinh luat tinh phong lich hoc khach kich".split()),
+    "giao": frozenset("duc vien su trinh thong luu dich hoi khoa xu an".split()),
+    "đặt": frozenset("dai nuoc rung o dau".split()),
+    "đạt": frozenset("dai nuoc rung o".split()),
+    "bắt": frozenset("dau buoc".split()),
+    "tặng": frozenset("lop".split()),
+    "tiền": frozenset({"hanh", "bo", "tien", "phong", "si", "quan", "te", "do", "trien", "len"}),
+}
+#: Phrases that only count as written with diacritics or at the end of the question.
+ONLY_LAST: frozenset[str] = frozenset({"đâu"})
+
+#: Words that end a target noun phrase: function words (written with diacritics).
+TARGET_STOP: tuple[str, ...] = tuple(
+    "được đã bị là có trong ở tại của cho từ đến tới vào ra khi và với để mà nào này do "
+    "thế thì sau trước theo về trên dưới đang sẽ đều cần phải không chưa hiện đi nhận mới "
+    "nữa gì sao vì hay hoặc cũng còn bằng thuộc gồm tham như những các một riêng mỗi".split()
+)
+#: Folded forms too ambiguous to stop an unaccented target (``dang`` is also ``đảng``,
+#: ``can`` ``cán``, ``vi`` ``vị``, ``nhan`` ``nhân``, ``co`` ``cơ``, ``tu`` ``tú``...).
+TARGET_STOP_AMBIGUOUS: frozenset[str] = frozenset(
+    "dang can vi nhan co tu tham da di moi toi do ve con thi de the ma cho mot ra".split()
+)
+#: Time words that end a target after its first word ("bao nhiêu năm" keeps "năm").
+TARGET_STOP_LATER: frozenset[str] = frozenset(
+    "nam thang ngay tuan quy giai nhiem dot luc sang chieu toi hom moi".split()
+)
+_STOP_WRITTEN = frozenset(TARGET_STOP)
+_STOP_FOLDED = frozenset(fold(w) for w in TARGET_STOP) - TARGET_STOP_AMBIGUOUS
+
+#: Share of syllables with diacritics above which a question counts as accented
+#: (Vietnamese prose has about 70%); then unmarked words such as ``cho`` are taken
+#: as written instead of as possibly unaccented ``chợ``.
+ACCENTED_SHARE = 0.3
+
+_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|%|[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    """What a question asks: answer type, counted noun phrase, main verb (all folded)."""
+
+    type: str  # count | percent | money | date | person | place | other
+    target: str | None  # folded, lower-case noun phrase asked about, e.g. "chi bo dang"
+    verb: str | None  # folded, lower-case main verb, e.g. "thanh lap"
+    folded: str  # folded lower-case question
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    written: tuple[str, ...]  # lower-case, as written (maybe without diacritics)
+    folded: tuple[str, ...]
+    accented: bool  # the question is typed with diacritics (most syllables carry them)
+
+
+def analyze_question(question: str) -> QuestionAnalysis:
+    """Answer type, target noun phrase and main verb of a Vietnamese question."""
+    text = expand_abbreviations(normalize(question), loose=True)
+    written = tuple(t.lower() for t in _TOKEN.findall(text))
+    folded_tokens = tuple(fold(t) for t in written)
+    words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
+    accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
+    tokens = _Tokens(written, folded_tokens, accented)
+    folded = " ".join(fold(text).lower().split())
+    qtype, qpos = _answer_type(tokens)
+    target, target_span = _target(tokens, qtype, qpos)
+    verb = _verb(tokens, qpos, target_span)
+    return QuestionAnalysis(type=qtype, target=target, verb=verb, folded=folded)
+
+
+# --- phrase matching -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A table phrase as (written words, folded words)."""
+    words = tuple(phrase.split())
+    return words, tuple(fold(w) for w in words)
+
+
+def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
+    """Whether ``phrase`` matches at token ``i``, its guards included.
+
+    A syllable matches when the folded forms are equal and, if the question syllable
+    carries diacritics, the written forms too: ``mấy`` matches ``mấy``/``may``, not ``máy``.
+    """
+    words, folded_words = _phrase(phrase)
+    n = len(words)
+    if i + n > len(tokens.folded) or tokens.folded[i : i + n] != folded_words:
+        return False
+    for k in range(n):
+        written = tokens.written[i + k]
+        if written != tokens.folded[i + k] and written != words[k]:
+            return False
+    if i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
+        return False
+    after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
+    if after is not None:
+        key = "<num>" if after[0].isdigit() else after
+        if key in NOT_AFTER.get(phrase, ()):
+            return False
+        if phrase in ONLY_LAST and tokens.written[i] == tokens.folded[i]:
+            return False  # unaccented "dau" mid-question is more likely "đầu"
+    elif phrase == "mấy" and not (i > 0 and tokens.folded[i - 1] == "thu"):
+        return False  # "mấy" asks about the noun after it ("lần thứ mấy" aside)
+    return True
+
+
+def _find(tokens: _Tokens, phrase: str, start: int = 0) -> int | None:
+    """Index of the first match of ``phrase`` at or after ``start``."""
+    first = _phrase(phrase)[1][0]
+    for i in range(start, len(tokens.folded)):
+        if tokens.folded[i] == first and _matches_at(tokens, phrase, i):
+            return i
+    return None
+
+
+def _first_match(tokens: _Tokens, phrases: tuple[str, ...]) -> tuple[int, str] | None:
+    """Earliest match among ``phrases`` (longest phrase first at the same index)."""
+    best: tuple[int, str] | None = None
+    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+        i = _find(tokens, phrase)
+        if i is not None and (best is None or i < best[0]):
+            best = (i, phrase)
+    return best
+
+
+# --- answer type ---------------------------------------------------------------------------
+
+
+def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
+    """The answer type and the index of the question phrase that decided it."""
+    count = _first_match(tokens, TYPE_PHRASES["count"])
+    for qtype in TYPE_ORDER:
+        found = _first_match(tokens, TYPE_PHRASES[qtype])
+        if qtype == "money" and found is None and count is not None:
+            noun = _first_match(tokens, MONEY_NOUNS)
+            if noun is not None and _money_noun_asked(tokens, noun, count[0]):
+                return "money", count[0]
+        if found is None:
+            continue
+        if qtype == "money" and count is None and not _asks_amount(tokens):
+            continue  # "được hỗ trợ 5 tỷ đồng khi nào?" is no money question
+        return ("date" if qtype == "date_weak" else qtype), found[0]
+    return "other", None
+
+
+def _asks_amount(tokens: _Tokens) -> bool:
+    """A question word for an amount is present (``bao nhiêu``, ``mấy``, ``là gì``)."""
+    return _first_match(tokens, ("bao nhiêu", "mấy", "là bao nhiêu", "là gì")) is not None
+
+
+def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> bool:
+    """The money noun is what ``bao nhiêu`` asks about (before it, or right after it)."""
+    i, phrase = noun
+    if i < count_at:
+        return True
+    return i == count_at + len(_count_word_at(tokens, count_at).split())
+
+
+def _count_word_at(tokens: _Tokens, i: int) -> str:
+    """The (longest) count word at token ``i``."""
+    return next((w for w in COUNT_WORDS if _matches_at(tokens, w, i)), "bao nhiêu")
+
+
+# --- target and verb -----------------------------------------------------------------------
+
+
+def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, tuple[int, int]]:
+    """The folded noun phrase asked about and its token span."""
+    if qtype == "percent":
+        ty_le = _first_match(tokens, ("tỷ lệ", "tỉ lệ", "tỷ trọng", "tỉ trọng"))
+        if ty_le is not None:
+            phrase = _noun_phrase(tokens, ty_le[0] + 2)
+            if phrase[0]:
+                return phrase
+    if qtype == "money":
+        noun = _first_match(tokens, MONEY_NOUNS)
+        if noun is not None:
+            i = noun[0]
+            n = len(noun[1].split())
+            return " ".join(tokens.folded[i : i + n]), (i, i + n)
+    if qtype not in ("count", "percent", "money") or qpos is None:
+        return None, (0, 0)
+    start = qpos + len(_count_word_at(tokens, qpos).split())
+    if start < len(tokens.folded) and tokens.folded[start] in ("phan", "%"):
+        start += 2 if tokens.folded[start] == "phan" else 1  # "bao nhiêu phần trăm chi bộ"
+    phrase = _noun_phrase(tokens, start)
+    if phrase[0]:
+        return phrase
+    # "Số đảng viên được kết nạp là bao nhiêu?": the noun after "số (lượng)"
+    so = _first_match(tokens, ("số lượng", "tổng số", "số"))
+    if so is not None and so[1] == "số" and tokens.written[so[0]] != "số":
+        so = None  # unaccented "so" may be "Sở" (a department)
+    if so is not None and so[0] < qpos:
+        return _noun_phrase(tokens, so[0] + len(so[1].split()))
+    return None, (0, 0)
+
+
+def _noun_phrase(tokens: _Tokens, start: int, cap: int = 4) -> tuple[str | None, tuple[int, int]]:
+    """Up to ``cap`` syllables from ``start``, stopping at function words and verbs."""
+    end = start
+    while end < len(tokens.folded) and end - start < cap:
+        word = tokens.folded[end]
+        if _is_stop(tokens, end) or not word.isalpha() or _count_word_here(tokens, end):
+            break
+        if end > start and (word in TARGET_STOP_LATER or _verb_at(tokens, end)):
+            break
+        end += 1
+    if end == start:
+        return None, (start, start)
+    return " ".join(tokens.folded[start:end]), (start, end)
+
+
+def _is_stop(tokens: _Tokens, i: int) -> bool:
+    """A function word: as written in accented questions, else only if unambiguous."""
+    written, folded = tokens.written[i], tokens.folded[i]
+    if written != folded or tokens.accented:
+        return written in _STOP_WRITTEN
+    return folded in _STOP_FOLDED
+
+
+def _count_word_here(tokens: _Tokens, i: int) -> bool:
+    return any(_matches_at(tokens, w, i) for w in ("bao nhiêu", "mấy", "là bao nhiêu"))
+
+
+def _verb_at(tokens: _Tokens, i: int) -> str | None:
+    """The longest verb of ``VERBS`` starting at token ``i``."""
+    for verb in _VERBS_LONGEST_FIRST:
+        if _matches_at(tokens, verb, i):
+            return verb
+    return None
+
+
+_VERBS_LONGEST_FIRST = tuple(sorted(VERBS, key=lambda v: -len(v.split())))
+
+
+def _verb(tokens: _Tokens, qpos: int | None, target_span: tuple[int, int]) -> str | None:
+    """The verb nearest to the question phrase (before it on a tie), outside the target."""
+    found: list[tuple[int, str]] = []
+    i = 0
+    while i < len(tokens.folded):
+        if target_span[0] <= i < target_span[1]:
+            i += 1
+            continue
+        verb = _verb_at(tokens, i)
+        if verb is None:
+            i += 1
+            continue
+        found.append((i, verb))
+        i += len(verb.split())
+    if not found:
+        return None
+    if qpos is None:
+        i, verb = found[0]
+    else:
+        i, verb = min(found, key=lambda f: (abs(f[0] - qpos), f[0] > qpos))
+    return fold(verb)

@@ -1,0 +1,82 @@
+import pytest
+
+from conftest import SEED_QUESTION
+from index.text import fold
+
+
+@pytest.mark.parametrize("question", [SEED_QUESTION, fold(SEED_QUESTION).lower()])
+@pytest.mark.parametrize("which", ["corpus_engine", "seed_engine"])
+def test_seed_question_answers_61_first(request, which, question):
+    ans = request.getfixturevalue(which).ask(question)
+    assert ans.type == "count"
+    first = ans.figures[0]
+    assert (first.value, first.unit, first.article_id) == (61, "chi bộ đảng", "longbien-nq09-2020")
+    assert ans.answer.startswith("61 chi bộ đảng — ")
+    assert "Long Biên" in ans.answer and "2012-2020" in ans.answer
+    assert "61 chi bộ đảng" in ans.passages[0].text  # the evidence passage comes first
+    assert first.passage_id == ans.passages[0].passage_id
+
+
+@pytest.mark.parametrize(
+    "question, value, unit",
+    [
+        ("bao nhieu to chuc cong doan", 173, "tổ chức công đoàn"),
+        ("Long Biên thành lập được bao nhiêu chi hội phụ nữ?", 37, "chi hội phụ nữ"),
+        ("Tại hội nghị có mấy ý kiến phát biểu tham luận?", 3, "ý kiến"),
+        ("Huyện ủy Đông Anh kết nạp bao nhiêu đảng viên mới năm 2023?", 215, "đảng viên"),
+        ("UBND quận Hoàn Kiếm khen thưởng bao nhiêu tập thể?", 42, "tập thể"),
+    ],
+)
+def test_count_questions(seed_engine, question, value, unit):
+    ans = seed_engine.ask(question)
+    assert ans.type == "count"
+    assert ans.figures[0].value == value
+    assert ans.figures[0].unit == unit
+
+
+def test_percent_question(seed_engine):
+    ans = seed_engine.ask("Đông Anh kết nạp vượt bao nhiêu phần trăm so với chỉ tiêu?")
+    assert ans.type == "percent"
+    assert ans.figures[0].value == pytest.approx(7.5)
+    assert ans.answer.startswith("7,5%")
+
+
+@pytest.mark.parametrize("question", ["Ai chủ trì hội nghị?", "ai chu tri hoi nghi"])
+def test_person_question_on_shipped_corpus(corpus_engine, question):
+    ans = corpus_engine.ask(question)
+    assert ans.type == "person"
+    assert ans.answer == "Đường Hoài Nam"
+
+
+def test_person_question_picks_the_sentence_that_matches(seed_engine):
+    ans = seed_engine.ask("Ai chủ trì hội nghị sơ kết của Đảng bộ phường Ngọc Lâm?")
+    assert ans.answer == "Nguyễn Văn Bình"
+
+
+@pytest.mark.parametrize("question", ["Hội nghị diễn ra ngày nào?", "hoi nghi dien ra ngay nao"])
+def test_date_question_on_shipped_corpus(corpus_engine, question):
+    ans = corpus_engine.ask(question)
+    assert ans.type == "date"
+    assert ans.answer.startswith("27/02/2020")
+    assert ans.figures[0].kind == "date"
+
+
+def test_place_question(seed_engine):
+    ans = seed_engine.ask("Hội nghị tổng kết Nghị quyết 09 được tổ chức ở đâu?")
+    assert ans.type == "place"
+    assert ans.answer.startswith("Phòng họp số 2")
+
+
+def test_figures_json_schema(seed_engine):
+    j = seed_engine.ask(SEED_QUESTION).to_json()
+    assert j["type"] == "count"
+    assert j["answer"].startswith("61 chi bộ đảng")
+    f = j["figures"][0]
+    assert set(f) == {"value", "text", "unit", "kind", "qualifier", "context", "article_id", "passage_id"}
+    assert f["value"] == 61 and f["text"] == "61" and f["kind"] == "count"
+
+
+def test_question_without_figures_has_no_answer(seed_engine):
+    ans = seed_engine.ask("công tác tuyên truyền giáo dục lý luận chính trị")
+    assert ans.type == "other" and ans.answer is None and ans.figures == []
+    assert ans.passages

@@ -1,0 +1,125 @@
+"""Question analysis (index.question): every question is checked as written and
+without diacritics (derived with ``fold``); both must give the same analysis."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from index.question import QuestionAnalysis, analyze_question
+from index.text import fold
+
+# (question, type, target, verb)
+QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
+    # --- count -----------------------------------------------------------------------------
+    ("Có bao nhiêu chi bộ đảng được thành lập?", "count", "chi bo dang", "thanh lap"),
+    ("Thành ủy đã kỷ luật bao nhiêu đảng viên?", "count", "dang vien", "ky luat"),
+    ("Quận Long Biên có mấy phường?", "count", "phuong", None),
+    ("Hội nghị có mấy ý kiến phát biểu?", "count", "y kien", "phat bieu"),
+    ("Có bao nhiêu đồng chí được khen thưởng?", "count", "dong chi", "khen thuong"),  # not money
+    ("UBND tỉnh bắt bao nhiêu đối tượng?", "count", "doi tuong", "bat"),
+    ("Công an đã bắt giữ mấy đối tượng?", "count", "doi tuong", "bat giu"),
+    ("Mỗi năm huyện xây dựng bao nhiêu trường học?", "count", "truong hoc", "xay dung"),
+    ("Chi bộ được thành lập với mấy đảng viên?", "count", "dang vien", "thanh lap"),
+    ("Ông ấy bao nhiêu tuổi?", "count", "tuoi", None),
+    ("Sở đã xử lý bao nhiêu vụ vi phạm?", "count", "vu vi pham", "xu ly"),
+    ("Nhà máy tuyển bao nhiêu công nhân?", "count", "cong nhan", "tuyen"),  # nhà máy: not mấy
+    ("Có bao nhiêu máy tính được trao tặng?", "count", "may tinh", "trao"),
+    ("Số lượng đảng viên được kết nạp là bao nhiêu?", "count", "dang vien", "ket nap"),
+    ("Tỉnh tuyển bao nhiêu chiến sĩ mới?", "count", "chien si", "tuyen"),
+    ("Ở đầu cầu Hà Nội có bao nhiêu đại biểu dự?", "count", "dai bieu", "du"),  # ở đầu: not place
+    ("Hội nghị lần thứ mấy?", "count", None, None),
+    # --- percent (wins over count) ---------------------------------------------------------
+    ("Tỷ lệ cử tri đi bầu là bao nhiêu?", "percent", "cu tri", "di bau"),
+    ("Tỉ lệ hộ nghèo của huyện là bao nhiêu?", "percent", "ho ngheo", None),
+    ("Nữ chiếm bao nhiêu phần trăm?", "percent", None, "chiem"),
+    ("Có bao nhiêu % chi bộ đạt trong sạch vững mạnh?", "percent", "chi bo", "dat"),
+    ("Có bao nhiêu phần trăm đảng viên trẻ?", "percent", "dang vien tre", None),
+    # --- money (wins over count) -----------------------------------------------------------
+    ("Kinh phí bao nhiêu tỷ đồng?", "money", "kinh phi", None),
+    ("Dự án đầu tư bao nhiêu tiền?", "money", "tien", "dau tu"),  # đầu tư: not place
+    ("Vốn đầu tư của dự án là bao nhiêu?", "money", "von dau tu", None),
+    ("Mỗi hộ được hỗ trợ bao nhiêu đồng?", "money", "dong", "ho tro"),
+    ("Doanh thu của công ty năm 2004 là bao nhiêu?", "money", "doanh thu", None),
+    ("Thu nhập bình quân đầu người đạt bao nhiêu?", "money", "thu nhap", "dat"),
+    # --- date ------------------------------------------------------------------------------
+    ("Đại hội Đảng bộ tỉnh khai mạc khi nào?", "date", None, "khai mac"),
+    ("Hội nghị diễn ra ngày nào?", "date", None, "dien ra"),
+    ("Huyện được thành lập năm nào?", "date", None, "thanh lap"),
+    ("Bao giờ dự án hoàn thành?", "date", None, None),  # dự án: not the verb dự
+    ("Lễ kỷ niệm được tổ chức vào hôm nào?", "date", None, "to chuc"),
+    ("Máy bay chở đoàn đại biểu hạ cánh lúc nào?", "date", None, None),  # máy bay: not count
+    ("Đại hội khai mạc vào ngày nào?", "date", None, "khai mac"),
+    ("Ai Cập có quan hệ với Việt Nam từ bao giờ?", "date", None, None),  # Ai Cập: not person
+    # --- person ----------------------------------------------------------------------------
+    ("Ai chủ trì hội nghị?", "person", None, "chu tri"),
+    ("Đồng chí nào được bầu làm Bí thư?", "person", None, "bau"),
+    ("Người nào phụ trách Sở Tài nguyên?", "person", None, "phu trach"),
+    ("Đ/c nào chủ trì Hội nghị?", "person", None, "chu tri"),
+    ("Chủ tịch công đoàn quận năm 2005 là ai?", "person", None, None),
+    # --- place -----------------------------------------------------------------------------
+    ("Hội nghị được tổ chức ở đâu?", "place", None, "to chuc"),
+    ("Trụ sở đặt tại đâu?", "place", None, "dat"),
+    ("Tỉnh nào có nhiều đảng viên mới nhất?", "place", None, None),
+    ("Địa phương nào dẫn đầu phong trào?", "place", None, None),
+    ("Hội nghị đầu năm diễn ra ở đâu?", "place", None, "dien ra"),
+    # --- other -----------------------------------------------------------------------------
+    ("Tỉnh đầu tư vào lĩnh vực gì?", "other", None, "dau tu"),  # đầu tư: not place
+    ("Vì sao đảng viên bị kỷ luật?", "other", None, "ky luat"),
+    ("Số điện thoại đường dây nóng là số nào?", "other", None, None),
+    ("Đơn vị nào được khen thưởng vào năm 2005?", "other", None, "khen thuong"),  # names a time
+    ("Pháo đài được xây dựng có tên là gì?", "other", None, "xay dung"),
+]
+
+
+def _variants() -> list[tuple[str, str, str | None, str | None]]:
+    rows = []
+    for question, qtype, target, verb in QUESTIONS:
+        rows.append((question, qtype, target, verb))
+        rows.append((fold(question), qtype, target, verb))
+    return rows
+
+
+@pytest.mark.parametrize(
+    "question, qtype, target, verb",
+    _variants(),
+    ids=[f"{i // 2:02d}-{'plain' if i % 2 == 0 else 'folded'}" for i in range(2 * len(QUESTIONS))],
+)
+def test_analyze_question(question: str, qtype: str, target: str | None, verb: str | None) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target, a.verb) == (qtype, target, verb)
+
+
+def test_folded_field() -> None:
+    a = analyze_question("  Có bao nhiêu  CHI BỘ?")
+    assert a.folded == "co bao nhieu chi bo?"
+    assert analyze_question("co bao nhieu chi bo?").folded == a.folded
+
+
+def test_abbreviations_expanded() -> None:
+    a = analyze_question("ubnd tinh bat bao nhieu doi tuong?")
+    assert a.folded.startswith("uy ban nhan dan tinh")
+    assert (a.type, a.target, a.verb) == ("count", "doi tuong", "bat")
+
+
+def test_accented_may_is_not_count() -> None:
+    # "máy" (machine) never matches "mấy" when diacritics are typed
+    assert analyze_question("Máy nào bị hỏng?").type == "other"
+    assert analyze_question("Có mấy máy bị hỏng?").type == "count"
+
+
+def test_ai_inside_words_is_not_person() -> None:
+    for q in ("Hai đơn vị được khen?", "Tai nạn xảy ra thế nào?", "Mai là hội nghị gì?"):
+        assert analyze_question(q).type != "person"
+        assert analyze_question(fold(q)).type != "person"
+
+
+def test_empty_question() -> None:
+    assert analyze_question("") == QuestionAnalysis(type="other", target=None, verb=None, folded="")
+
+
+def test_frozen() -> None:
+    a = analyze_question("Ai chủ trì?")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.type = "count"  # type: ignore[misc]
