@@ -276,6 +276,7 @@ _DIGIT_WORDS: dict[str, int] = {
 _BIG_WORDS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 _NUMBER_WORDS = (*_DIGIT_WORDS, "mười", "mươi", "linh", "lẻ", "trăm", "chục", *_BIG_WORDS,
                  "phẩy", "phảy", "rưỡi")  # fmt: skip
+_NUMBER_WORDS_NOT_UNITS = frozenset(_NUMBER_WORDS) - {"năm"}  # "mười năm": ten years
 _MULTIPLIER_WORDS = frozenset({"mươi", "trăm", "chục", "phẩy", "phảy", *_BIG_WORDS})
 
 # --- small regex helpers ---------------------------------------------------------------
@@ -476,7 +477,8 @@ _NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(_w("Qq") + r"[Qq]uý +(?:I{1,3}|IV|[1-4])(?!\w)"),
     # identifiers: phường 14, Q.10, quốc lộ 1A, Điều 5 ("số 2" is handled below)
     re.compile(
-        _w(_firsts(_ci(ID_NOUNS))) + r"(?:" + _alts(_ci(ID_NOUNS)) + r") *\d+[A-Za-z]?(?:/\d+)*(?: *[-–] *\d+(?![\d]|[.,]\d))?(?![\d]|[.,]\d)"
+        _w(_firsts(_ci(ID_NOUNS)))
+        + r"(?:" + _alts(_ci(ID_NOUNS)) + r") *\d+[A-Za-z]?(?:/\d+)*(?: *[-–] *\d+(?![\d]|[.,]\d))?(?![\d]|[.,]\d)"
     ),
 )
 
@@ -946,7 +948,8 @@ class _WordNumber:
         self.last_big, self.last_mult = max(self.last_big, m), m
 
     def _decimal(self, w: str) -> bool:
-        assert self.decimals is not None
+        if self.decimals is None:
+            return False
         if w in _DIGIT_WORDS and w not in ("mốt", "lăm", "nhăm") and self.after_scale == 1:
             self.decimals += str(_DIGIT_WORDS[w])
             self.prev = "unit"
@@ -1121,8 +1124,8 @@ def _scan_word_numbers(doc: _Doc) -> Iterator[_Raw]:
         tail = _tail_after(text, num_end, need_unit=True)
         if tail is None or (tail.kind == "count" and tail.unit is None):
             continue
-        if tail.kind == "count" and tail.unit and tail.unit.split()[0].lower() in _NUMBER_WORDS:
-            continue
+        if tail.kind == "count" and tail.unit and tail.unit.split()[0].lower() in _NUMBER_WORDS_NOT_UNITS:
+            continue  # "hai ba người": a loose range, not "hai" of "ba người"
         if not doc.claim(q_start, tail.text_end):
             continue
         yield _Raw(q_start, tail.text_end, tail.scale.apply(value), tail.kind, tail.unit, qualifier)

@@ -424,10 +424,10 @@ def refresh_figures(db: SAEngine, tok: Tokenizer) -> int:
     for i in range(0, len(ids), BATCH_ARTICLES):
         part = ids[i : i + BATCH_ARTICLES]
         with session(db) as s:
-            arts = list(s.exec(select(ArticleRow).where(ArticleRow.id.in_(part))))
+            arts = list(s.scalars(select(ArticleRow).where(ArticleRow.id.in_(part))))
             passages: dict[str, list[Passage]] = {}
             pids: dict[tuple[str, int], int] = {}
-            for p in s.exec(select(PassageRow).where(PassageRow.article_id.in_(part)).order_by(PassageRow.article_id, PassageRow.position)):
+            for p in s.scalars(select(PassageRow).where(PassageRow.article_id.in_(part)).order_by(PassageRow.article_id, PassageRow.position)):
                 passages.setdefault(p.article_id, []).append(Passage(p.article_id, p.position, p.start, p.end, p.text))
                 pids[(p.article_id, p.position)] = int(p.id)
         figs = tok.figures([(a.title, a.text) for a in arts])

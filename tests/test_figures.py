@@ -83,6 +83,11 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     ("Có hai trăm nghìn người tham gia.", "hai trăm nghìn", 2e5, "count", "người", None),
     ("Mỗi xã có một đơn vị bầu cử.", "một", 1, "count", "đơn vị bầu cử", None),
     ("Đội có mười người.", "mười", 10, "count", "người", None),
+    ("Hội có một nghìn không trăm linh năm hội viên.", "một nghìn không trăm linh năm", 1005, "count", "hội viên",
+     None),
+    ("Dự án vay hai nghìn tỷ đồng.", "hai nghìn tỷ", 2e12, "money", "đồng", None),
+    ("Mỗi xã được cấp một triệu rưỡi đồng.", "một triệu rưỡi", 1.5e6, "money", "đồng", None),
+    ("Trong mười năm qua, huyện phát triển mạnh.", "mười", 10, "count", "năm", None),
     # --- percentages ---------------------------------------------------------------------
     ("Tỷ lệ hộ nghèo còn 46,2%.", "46,2%", 46.2, "percent", "hộ nghèo", None),
     ("100% chi bộ đạt trong sạch vững mạnh.", "100%", 100, "percent", "chi bộ", None),
