@@ -22,22 +22,28 @@ from typing import TYPE_CHECKING
 
 from index.models import Answer, FigureHit, PassageHit
 from index.query import stopwords
-from index.question import QuestionAnalysis, analyze_question
+from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import fold
 
 if TYPE_CHECKING:
     from index.engine import Engine
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
+REL_MIN = 0.8  # a passage scoring below this share of the best cannot give the answer
 TIE = 1e-6
 
 KINDS = {
     "count": ("count", "quantity"),
     "percent": ("percent",),
     "money": ("money",),
-    "date": ("date",),
+    "date": ("date", "year"),
+    # no answer type: any figure may be what is asked; listed, not stated as the answer
+    "other": ("count", "quantity", "percent", "money", "date", "year"),
 }
 W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 1.5, 0.5, 0.5
+W_NEAR, W_VERB_NEAR = 0.3, 0.5  # question words right around the figure; its verb there
+NEAR_CAP = 3
+WINDOW = 40  # characters each side of a figure that count as "right around" it
 
 _SYL = re.compile(r"\w+")
 _DOC_REF = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị|Thông tư|Nghị định|Công văn|Kế hoạch|Luật|\d+-?[A-ZĐ]+/[A-ZĐ]+)[^.;]{0,40}$")
@@ -66,11 +72,35 @@ def _overlap(want: set[str], have: set[str]) -> float:
     return len(want & have) / len(want) if want else 0.0
 
 
+# Nouns for people: "người" / "đồng chí" in a breakdown ("trong đó khai trừ 26 người")
+# stand for any of them.
+PEOPLE = frozenset(
+    fold(w).lower()
+    for w in (
+        "đảng viên", "cán bộ", "công nhân", "ứng cử viên", "ứng viên", "đại biểu", "đoàn viên",
+        "hội viên", "học sinh", "sinh viên", "cử tri", "lao động", "công chức", "viên chức",
+        "chiến sĩ", "bộ đội", "thanh niên", "phụ nữ", "nông dân", "quần chúng", "ủy viên",
+        "cán bộ công chức", "giáo viên", "bác sĩ", "nhân viên", "hộ", "gia đình", "trẻ em",
+    )
+)
+GENERIC_PEOPLE = frozenset({"nguoi", "dong chi", "nguoi lao dong"})
+PEOPLE_MATCH = 0.6
+
+
 def _unit_match(target: set[str], unit: str | None) -> float:
     if not target or not unit:
         return 0.0
     u = syllables(unit)
-    return (len(target & u) / len(target) + len(target & u) / len(u)) / 2 if u else 0.0
+    if not u:
+        return 0.0
+    score = (len(target & u) / len(target) + len(target & u) / len(u)) / 2
+    if score < PEOPLE_MATCH and fold(unit).lower() in GENERIC_PEOPLE and _is_people(target):
+        return PEOPLE_MATCH
+    return score
+
+
+def _is_people(target: set[str]) -> bool:
+    return any(set(p.split()) <= target for p in PEOPLE)
 
 
 # --- the answer ----------------------------------------------------------------------
@@ -92,8 +122,9 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
         top = _ties(figures)
         if top:
             result.figures = [f for f in figures[: max(len(top), 5)]]
-            result.answer = _figure_sentence(top)
-            evidence = top[0].passage_id
+            if qtype != "other":
+                result.answer = _figure_sentence(top)
+                evidence = top[0].passage_id
     elif qtype in ("person", "place"):
         spans = _score_spans(passages, q, rel, qtype)
         if spans:
@@ -113,23 +144,111 @@ def _ties(figures: list[FigureHit]) -> list[FigureHit]:
 
 def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, float]) -> list[FigureHit]:
     kinds = KINDS[q.analysis.type]
-    scored = []
-    for f in figures:
-        if f.kind not in kinds:
+    figures = list(figures)
+    windows = _windows(figures)
+    base: list[tuple[FigureHit, float, float]] = []  # figure, sentence-level score, local evidence
+    for i, f in enumerate(figures):
+        if f.kind not in kinds or rel.get(f.passage_id, 0.0) < REL_MIN:
             continue
         sent = syllables(f.sentence)
+        w = windows[i]
+        unit = f.unit
+        if f.kind in ("percent", "money") and not (f.unit and q.target & syllables(f.unit)):
+            # what a share or a sum measures comes before it: "ứng viên trẻ tuổi chiếm
+            # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng"
+            unit = " ".join(sorted(w.left))
+        near = (q.content - q.target - q.verb) & (w.left | w.right)
+        verb_here = bool(q.verb) and q.verb <= (w.left | syllables(f.unit) | w.right)
         score = (
             W_PASSAGE * rel.get(f.passage_id, 0.0)
-            + W_UNIT * _unit_match(q.target, f.unit)
+            + W_UNIT * _unit_match(q.target, unit)
             + W_SENTENCE * _overlap(q.content, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))
         )
         if f.kind == "date":
             score += _date_adjustment(f)
+        base.append((f, score, W_NEAR * min(len(near), NEAR_CAP) / NEAR_CAP + W_VERB_NEAR * verb_here))
+    # Local evidence only tells apart figures sharing a sentence: each loses what the
+    # best of its sentence has more, so a lone figure (or the best) loses nothing.
+    groups: dict[tuple[int, str], list[float]] = {}
+    for f, _, local in base:
+        groups.setdefault((f.passage_id, f.sentence), []).append(local)
+    scored = []
+    for f, score, local in base:
+        peers = groups[(f.passage_id, f.sentence)]
+        score += local - max(peers)
         scored.append(replace(f, score=round(score, 9)))
     scored.sort(key=lambda f: -f.score)
     return scored
+
+
+def _windows(figures: list[FigureHit]) -> list["_Window"]:
+    """Syllables just before each figure and just after its unit, within its sentence.
+
+    A figure in a list ("thành lập được 61 chi bộ đảng, 173 tổ chức công đoàn, 104
+    ...") has nothing of its own before it but a comma: it inherits the words before
+    the list, so "thành lập" is near all three numbers.
+    """
+    out: list[_Window] = [_NO_WINDOW] * len(figures)
+    by_sentence: dict[tuple[int, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        by_sentence.setdefault((f.passage_id, f.sentence), []).append(i)
+    for (_, sentence), members in by_sentence.items():
+        cursor, inherited = 0, ""
+        spans = []
+        for i in members:  # figures come in text order
+            f = figures[i]
+            at = sentence.find(f.text, cursor)
+            if at < 0:
+                spans.append(None)
+                continue
+            end = at + len(f.text)
+            if f.unit and sentence.startswith(f.unit, end + 1):
+                end += 1 + len(f.unit)
+            spans.append((at, end))
+            cursor = end
+        # the sentence with every figure and its unit blanked: what governs the figures
+        gaps = list(fold(sentence).lower())
+        for sp in spans:
+            if sp:
+                gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
+        gap_text = "".join(gaps)
+        prev_end = 0
+        for n, i in enumerate(members):
+            if spans[n] is None:
+                continue
+            at, end = spans[n]
+            own = sentence[prev_end:at]
+            if not _LIST_GAP.fullmatch(own):
+                inherited = own[-WINDOW:]
+            nxt = next((spans[m][0] for m in range(n + 1, len(members)) if spans[m]), len(sentence))
+            right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
+            out[i] = _Window(syllables(inherited), syllables(right), _last_verb(gap_text[:at]))
+            prev_end = end
+    return out
+
+
+_CLAUSE_END = re.compile(r"[,;:.()!?]")
+_LIST_GAP = re.compile(r"[\s,;và-]*")
+_VERB_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(v).lower()) for v in sorted(VERBS, key=len, reverse=True)) + r")\b")
+
+
+@dataclass(frozen=True)
+class _Window:
+    left: set[str]
+    right: set[str]
+    verb: str | None  # the last known verb before the figure, outside other figures
+
+
+_NO_WINDOW = _Window(set(), set(), None)
+
+
+def _last_verb(text: str) -> str | None:
+    last = None
+    for m in _VERB_RE.finditer(text):
+        last = m.group(0)
+    return last
 
 
 def _date_adjustment(f: FigureHit) -> float:

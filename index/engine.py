@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from index import answer as answering
 from index.bm25 import BM25Params, IndexError_, SearchIndex
-from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest
+from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest, refresh_figures
 from index.models import Answer, FigureHit, PassageHit
 from index.query import query_tokens
 from index.store import (
@@ -97,6 +97,9 @@ class Engine:
         return idx
 
     def _load_or_rebuild(self) -> SearchIndex:
+        if not self.is_empty():
+            with Tokenizer() as tok:
+                refresh_figures(self.db, tok)  # no-op unless the extractor changed
         gen = self.generation()
         try:
             idx = SearchIndex.load(self.index_dir)

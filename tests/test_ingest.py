@@ -143,3 +143,28 @@ def test_remove_missing_deletes_articles_whose_files_are_gone(engine, tmp_path):
     assert r.removed == 1
     assert set(_content(engine)) == {"mot"}
     assert all(p.article_id == "mot" for p in engine.ask("chi bộ họp").passages)
+
+
+def test_figures_are_re_extracted_when_the_extractor_changes(engine, monkeypatch):
+    from sqlmodel import select as sm_select
+
+    from index.store import FigureRow, set_meta
+
+    engine.ingest([CORPUS], workers=1)
+    with session(engine.db) as s:
+        before = sorted((f.passage_id, f.text, f.unit) for f in s.exec(sm_select(FigureRow)))
+        s.exec(delete_figures())
+        set_meta(s, "figures_version", "old")
+    r = engine.ingest([CORPUS], workers=1)
+    assert r.unchanged == 1
+    with session(engine.db) as s:
+        after = sorted((f.passage_id, f.text, f.unit) for f in s.exec(sm_select(FigureRow)))
+    assert after == before and any(u == "chi bộ đảng" for _, _, u in after)
+
+
+def delete_figures():
+    from sqlalchemy import delete
+
+    from index.store import FigureRow
+
+    return delete(FigureRow)
