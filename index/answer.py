@@ -118,7 +118,8 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
 
     evidence: int | None = None
     if qtype in KINDS:
-        figures = _score_figures(engine.figures_for([p.passage_id for p in passages]), q, rel)
+        eligible = [p.passage_id for p in passages if rel[p.passage_id] >= REL_MIN]
+        figures = _score_figures(engine.figures_for(eligible), q, rel)
         top = _ties(figures)
         if top:
             result.figures = [f for f in figures[: max(len(top), 5)]]

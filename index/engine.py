@@ -206,26 +206,28 @@ class Engine:
     def _passages(self, ids: list[int], scores: dict[int, float]) -> list[PassageHit]:
         if not ids:
             return []
-        with session(self.db) as s:
-            rows = s.exec(
-                select(PassageRow, ArticleRow.title, ArticleRow.date, ArticleRow.url)
-                .join(ArticleRow, ArticleRow.id == PassageRow.article_id)
-                .where(PassageRow.id.in_(ids))
-            ).all()
+        p, a = PassageRow.__table__.c, ArticleRow.__table__.c
+        stmt = (
+            select(p.id, p.article_id, p.position, p.start, p.end, p.text, a.title, a.date, a.url)
+            .join_from(PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id)
+            .where(p.id.in_(ids))
+        )
+        with self.db.connect() as conn:
+            rows = conn.execute(stmt).all()
         by_id = {
-            p.id: PassageHit(
-                article_id=p.article_id,
-                passage_id=int(p.id),
-                title=title,
-                date=date.strftime("%d/%m/%Y") if date else None,
-                url=url,
-                text=p.text,
-                score=scores[p.id],
-                position=p.position,
-                start=p.start,
-                end=p.end,
+            r.id: PassageHit(
+                article_id=r.article_id,
+                passage_id=int(r.id),
+                title=r.title,
+                date=r.date.strftime("%d/%m/%Y") if r.date else None,
+                url=r.url,
+                text=r.text,
+                score=scores[r.id],
+                position=r.position,
+                start=r.start,
+                end=r.end,
             )
-            for p, title, date, url in rows
+            for r in rows
         }
         # a passage deleted since the index snapshot is simply left out
         return [by_id[i] for i in ids if i in by_id]
@@ -234,22 +236,14 @@ class Engine:
         """Stored figures of these passages, in passage order then text order."""
         if not passage_ids:
             return []
-        with session(self.db) as s:
-            rows = s.exec(select(FigureRow).where(FigureRow.passage_id.in_(passage_ids)).order_by(FigureRow.passage_id, FigureRow.start)).all()
-        return [
-            FigureHit(
-                value=r.value,
-                text=r.text,
-                unit=r.unit,
-                kind=r.kind,
-                qualifier=r.qualifier,
-                context=r.context,
-                article_id=r.article_id,
-                passage_id=r.passage_id,
-                sentence=r.sentence,
-            )
-            for r in rows
-        ]
+        f = FigureRow.__table__.c
+        stmt = (
+            select(f.value, f.text, f.unit, f.kind, f.qualifier, f.context, f.article_id, f.passage_id, f.sentence)
+            .where(f.passage_id.in_(passage_ids))
+            .order_by(f.passage_id, f.start)
+        )
+        with self.db.connect() as conn:
+            return [FigureHit(*row) for row in conn.execute(stmt)]
 
     def passage(self, passage_id: int) -> PassageHit | None:
         hits = self._passages([passage_id], {passage_id: 0.0})
