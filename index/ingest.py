@@ -136,17 +136,19 @@ class Tokenizer:
             self._pool = None
 
     def tokenize(self, texts: Sequence[str]) -> list[str]:
-        return self._map(_tokenize_chunk, list(texts), sum(map(len, texts)))
+        return self.submit(_tokenize_chunk, list(texts), sum(map(len, texts)))()
 
     def figures(self, articles: Sequence[tuple[str, str]]) -> list[list[Figure]]:
         """Figures of each (title, text)."""
-        return self._map(_figures_chunk, list(articles), sum(len(t) for _, t in articles))
+        return self.submit(_figures_chunk, list(articles), sum(len(t) for _, t in articles))()
 
-    def _map(self, fn, items: list, chars: int) -> list:
+    def submit(self, fn, items: list, chars: int) -> Callable[[], list]:
+        """Start ``fn`` over ``items`` on the pool; the returned call waits for the results."""
         if not items:
-            return []
+            return list
         if self.workers <= 1 or chars < IN_PROCESS_CHARS:
-            return fn(items)
+            done = fn(items)
+            return lambda: done
         if self._pool is None:
             # fork is fast and shares the loaded model; with other threads running
             # (the bot) a forked child could inherit a held lock, so spawn instead.
@@ -154,11 +156,15 @@ class Tokenizer:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method))
         n_chunks = self.workers * 4
         size = max(1, -(-len(items) // n_chunks))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        out: list = []
-        for part in self._pool.map(fn, chunks):
-            out.extend(part)
-        return out
+        futures = [self._pool.submit(fn, items[i : i + size]) for i in range(0, len(items), size)]
+
+        def results() -> list:
+            out: list = []
+            for f in futures:
+                out.extend(f.result())
+            return out
+
+        return results
 
 
 def cached_tokens(db: SAEngine, texts: Sequence[str], tokenizer: Tokenizer) -> tuple[dict[str, str], int]:
@@ -220,7 +226,20 @@ def ingest(
         if s.exec(select(ArticleRow.id).limit(1)).first() is None:
             set_meta(s, "figures_version", figures_version())  # empty: nothing to refresh
     try:
+        # Two batches in flight: while the pool tokenizes batch N, batch N-1 is written.
         batch: list[Article] = []
+        pending: _Batch | None = None
+        pending_n = 0
+
+        def step(articles: list[Article], defer: list[Article] | None) -> None:
+            nonlocal pending, pending_n, done
+            planned = _plan_batch(db, articles, report, seen_ids, seen_content, tok, defer)
+            _write_batch(db, pending, report)
+            done += pending_n
+            if progress and pending_n:
+                progress(done, max(expected, done))
+            pending, pending_n = planned, len(articles)
+
         for item in read_corpus(paths):
             if isinstance(item, ReadError):
                 report.failed += 1
@@ -229,18 +248,14 @@ def ingest(
                 continue
             batch.append(item)
             if len(batch) >= BATCH_ARTICLES:
-                _ingest_batch(db, batch, report, seen_ids, seen_content, tok, deferred)
-                done += len(batch)
+                step(batch, deferred)
                 batch = []
-                if progress:
-                    progress(done, max(expected, done))
-        if batch:
-            _ingest_batch(db, batch, report, seen_ids, seen_content, tok, deferred)
-            done += len(batch)
+        step(batch, deferred)
+        step([], None)  # flush the last batch
         if remove_missing:
-            report.removed = _remove_unseen(db, seen_ids | {a.id for a in deferred or ()})
+            report.removed = _remove_unseen(db, seen_ids)
             for i in range(0, len(deferred or ()), BATCH_ARTICLES):
-                _ingest_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok)
+                _write_batch(db, _plan_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok), report)
         refresh_figures(db, tok)
         if progress:
             progress(done, done)
@@ -252,7 +267,7 @@ def ingest(
     return report
 
 
-def _ingest_batch(
+def _plan_batch(
     db: SAEngine,
     batch: list[Article],
     report: IngestReport,
@@ -260,7 +275,7 @@ def _ingest_batch(
     seen_content: dict[str, str],
     tok: Tokenizer,
     deferred: list[Article] | None = None,
-) -> None:
+) -> "_Batch | None":
     # Within one run, an id read twice keeps the first text; a different text is an error.
     unique: list[Article] = []
     first_hash: dict[str, str] = {}
@@ -312,14 +327,46 @@ def _ingest_batch(
         seen_content[ch] = a.id
         planned.append(_Planned(a, ch, rh, a.id in existing, split_passages(a.id, a.text)))
     if not planned:
-        return
+        return None
 
+    # Start the slow work on the pool now; the caller writes the previous batch meanwhile.
     texts = [p.text for pl in planned for p in pl.passages] + [pl.article.title for pl in planned if pl.article.title]
-    _, n_tok = cached_tokens(db, texts, tok)
-    report.tokenized_chars += n_tok
-    figures = tok.figures([(pl.article.title, pl.article.text) for pl in planned])
+    keys = {token_key_hash(t): t for t in texts}
+    cached = _cached(db, list(keys))
+    missing = [k for k in keys if k not in cached]
+    report.tokenized_chars += sum(len(keys[k]) for k in missing)
+    tokens = tok.submit(_tokenize_chunk, [keys[k] for k in missing], sum(len(keys[k]) for k in missing))
+    figures = tok.submit(_figures_chunk, [(pl.article.title, pl.article.text) for pl in planned], sum(len(pl.article.text) for pl in planned))
+    return _Batch(planned, missing, tokens, figures)
 
+
+@dataclass
+class _Batch:
+    """A planned batch whose tokens and figures are being computed."""
+
+    planned: list[_Planned]
+    missing: list[str]  # token cache keys to fill
+    tokens: Callable[[], list[str]]
+    figures: Callable[[], list[list[Figure]]]
+
+
+def _cached(db: SAEngine, keys: list[str]) -> set[str]:
+    found: set[str] = set()
     with session(db) as s:
+        for i in range(0, len(keys), 500):
+            found.update(s.scalars(select(TokenCacheRow.hash).where(TokenCacheRow.hash.in_(keys[i : i + 500]))))
+    return found
+
+
+def _write_batch(db: SAEngine, batch: _Batch | None, report: IngestReport) -> None:
+    """Wait for a batch's tokens and figures, then store it in one transaction."""
+    if batch is None:
+        return
+    planned = batch.planned
+    tokens = batch.tokens()
+    figures = batch.figures()
+    with session(db) as s:
+        insert_ignore(s, TokenCacheRow, [{"hash": k, "tokens": t} for k, t in zip(batch.missing, tokens)])
         updated_ids = [pl.article.id for pl in planned if pl.is_update]
         if updated_ids:
             s.exec(delete(FigureRow).where(FigureRow.article_id.in_(updated_ids)))
