@@ -245,6 +245,16 @@ class Engine:
         with self.db.connect() as conn:
             return [FigureHit(*row) for row in conn.execute(stmt)]
 
+    def source_of(self, p: PassageHit) -> str:
+        """The whole paragraph(s) of the article that hold passage ``p`` (its source)."""
+        with session(self.db) as s:
+            row = s.get(ArticleRow, p.article_id)
+        if row is None or row.text[p.start : p.end] != p.text:
+            return p.text
+        start = row.text.rfind("\n", 0, p.start) + 1
+        end = row.text.find("\n", p.end)
+        return row.text[start : end if end >= 0 else len(row.text)]
+
     def passage(self, passage_id: int) -> PassageHit | None:
         hits = self._passages([passage_id], {passage_id: 0.0})
         return hits[0] if hits else None

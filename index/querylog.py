@@ -58,9 +58,16 @@ def get_question(db: SAEngine, log_id: int) -> QuestionLogRow | None:
         return s.get(QuestionLogRow, log_id)
 
 
-def question_stats(db: SAEngine, *, now: datetime | None = None, top: int = 5) -> QuestionStats:
+VIETNAM_UTC_OFFSET_HOURS = 7
+
+
+def question_stats(
+    db: SAEngine, *, now: datetime | None = None, top: int = 5, utc_offset_hours: int = VIETNAM_UTC_OFFSET_HOURS
+) -> QuestionStats:
+    """Counts for "today" in the given time zone (Vietnam's by default); times are stored in UTC."""
     now = now or utcnow()
-    since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    offset = timedelta(hours=utc_offset_hours)
+    since = (now + offset).replace(hour=0, minute=0, second=0, microsecond=0) - offset
     with session(db) as s:
         today = s.exec(select(func.count()).select_from(QuestionLogRow).where(QuestionLogRow.asked_at >= since)).one()
         answered = s.exec(

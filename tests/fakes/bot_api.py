@@ -610,6 +610,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two sends: without TCP_NODELAY each response waits
+    # for the peer's delayed ACK (~40 ms on loopback)
+    disable_nagle_algorithm = True
     server: _Server
     server_version = "FakeBotAPI/1.0"
 

@@ -1,0 +1,513 @@
+"""Pure rendering: answers, sources, stats and reload reports -> Telegram HTML.
+
+Nothing here talks to Telegram or the engine. Every piece of article text goes
+through ``html.escape``; markup is only ever added around already-escaped text,
+so a message is valid HTML by construction. Long texts are split into messages
+of at most 4096 visible characters (Telegram counts UTF-16 code units after
+parsing the HTML) on paragraph boundaries, then sentences, then words; a text is
+cut *before* it is rendered, so a cut can never fall inside a tag.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from index.models import Answer, FigureHit, PassageHit
+from index.text import fold
+
+MAX_MESSAGE = 4096  # Telegram's limit for a message text, in UTF-16 code units
+PAGE_PASSAGE_CHARS = 2800  # a passage shown on an answer page is cut beyond this
+MAX_SOURCE_MESSAGES = 4  # "Nguồn" sends at most this many messages
+MAX_TITLE_CHARS = 300
+VN_TZ = timezone(timedelta(hours=7), "ICT")  # Vietnam has no daylight saving time
+
+EXAMPLES = (
+    "Có bao nhiêu chi bộ đảng được thành lập?",
+    "Quận Long Biên tổng kết Nghị quyết 09-NQ/TU khi nào?",
+    "co bao nhieu to chuc cong doan duoc thanh lap",
+)
+
+esc = html.escape
+
+
+# --- lengths and plain pieces ----------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def utf16_len(text: str) -> int:
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def visible(html_text: str) -> str:
+    """The text Telegram shows for our HTML (we never put a raw ``<`` in text)."""
+    return html.unescape(_TAG.sub("", html_text))
+
+
+def visible_len(html_text: str) -> int:
+    return utf16_len(visible(html_text))
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", limit // 2, limit - 1)
+    return text[: cut if cut > 0 else limit - 1].rstrip() + "…"
+
+
+# --- highlighting ----------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def query_syllables(tokens: Iterable[str]) -> frozenset[str]:
+    """Folded syllables of the question's index tokens (``chi_bo`` -> chi, bo)."""
+    return frozenset(s for t in tokens for s in t.lower().split("_") if s)
+
+
+def highlight(text: str, syllables: frozenset[str]) -> str:
+    """``text`` escaped, with each word whose folded form is a query syllable in bold.
+
+    Neighbouring highlighted words on one line share one ``<b>`` ("chi bộ đảng").
+    """
+    if not syllables:
+        return esc(text)
+    out: list[str] = []
+    pos = 0
+    run_start: int | None = None  # start of the current bold run in ``text``
+    run_end = 0
+    for m in _WORD.finditer(text):
+        hit = fold(m.group(0)).lower() in syllables
+        gap = text[run_end : m.start()] if run_start is not None else ""
+        if run_start is not None and (not hit or gap.strip() or "\n" in gap):
+            out.append(f"<b>{esc(text[run_start:run_end])}</b>")
+            pos = run_end
+            run_start = None
+        if hit:
+            if run_start is None:
+                out.append(esc(text[pos : m.start()]))
+                run_start = m.start()
+            run_end = m.end()
+    if run_start is not None:
+        out.append(f"<b>{esc(text[run_start:run_end])}</b>")
+        pos = run_end
+    out.append(esc(text[pos:]))
+    return "".join(out)
+
+
+# --- splitting into messages -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph of a message: plain ``text`` and how to render a piece of it.
+
+    ``style`` must only add markup (tags, escaping), never visible characters,
+    so the visible length of a rendered piece is the length of its plain text.
+    """
+
+    text: str
+    style: Callable[[str], str] = esc
+
+
+def _cut_point(text: str, limit: int) -> int:
+    """Where to cut ``text`` so the first part has at most ``limit`` UTF-16 units."""
+    hard = limit
+    while utf16_len(text[:hard]) > limit:  # astral characters count twice
+        hard -= 1
+    window = text[: hard + 1]
+    for pattern in ("\n", ". ", "? ", "! ", "; ", ", ", " "):
+        at = window.rfind(pattern, hard // 3)
+        if at > 0:
+            return at + len(pattern) if pattern != "\n" else at + 1
+    return hard
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Plain ``text`` cut into pieces of at most ``limit`` UTF-16 units, at line,
+    sentence, clause, then word boundaries (a word longer than ``limit`` is cut)."""
+    pieces: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        at = _cut_point(rest, limit)
+        piece, rest = rest[:at].rstrip(), rest[at:].lstrip()
+        if piece:
+            pieces.append(piece)
+    if rest.strip():
+        pieces.append(rest)
+    return pieces
+
+
+def pack(blocks: Sequence[Block], limit: int = MAX_MESSAGE, sep: str = "\n\n") -> list[str]:
+    """Render ``blocks`` into as few messages as possible, each at most ``limit``
+    visible characters; messages break between blocks (paragraphs), and a block
+    too long for one message is first split at sentence/word boundaries."""
+    pieces: list[tuple[str, Callable[[str], str]]] = []
+    for block in blocks:
+        if not block.text.strip():
+            continue
+        for piece in split_text(block.text, limit):
+            pieces.append((piece, block.style))
+    messages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for text, style in pieces:
+        n = utf16_len(text)
+        if current and size + utf16_len(sep) + n > limit:
+            messages.append(sep.join(current))
+            current, size = [], 0
+        if current:
+            size += utf16_len(sep)
+        current.append(style(text))
+        size += n
+    if current:
+        messages.append(sep.join(current))
+    return messages
+
+
+# --- answers ---------------------------------------------------------------------------
+
+
+def figure_line(f: FigureHit) -> str:
+    """``<b>61 chi bộ đảng</b> — quận Long Biên, giai đoạn 2012-2020``."""
+    main = f.text.strip()
+    if f.unit and f.unit.lower() not in main.lower():
+        main = f"{main} {f.unit}"
+    if f.qualifier and f.qualifier.lower() not in main.lower():
+        main = f"{f.qualifier} {main}"
+    line = f"<b>{esc(main)}</b>"
+    if f.context:
+        line += f" — {esc(f.context)}"
+    return line
+
+
+def answer_lines(ans: Answer) -> list[str]:
+    """The first lines of every answer page: the figure, then the answer sentence."""
+    lines: list[str] = []
+    if ans.figures:
+        first = figure_line(ans.figures[0])
+        lines.append(first)
+        if ans.answer and not _same(ans.answer, visible(first)):
+            lines.append(esc(ans.answer))
+    elif ans.answer:
+        lines.append(f"<b>{esc(ans.answer)}</b>")
+    return lines
+
+
+def _same(a: str, b: str) -> bool:
+    """Equal up to case, spaces, dashes and final punctuation."""
+    key = lambda s: re.sub(r"[\s\-–—.,:;!]+", " ", s).strip().lower()  # noqa: E731
+    return key(a) == key(b)
+
+
+def ordered_passages(ans: Answer) -> list[PassageHit]:
+    """Passages to page through: the one holding the top figure first, then by score."""
+    passages = list(ans.passages)
+    if ans.figures:
+        pid = ans.figures[0].passage_id
+        for i, p in enumerate(passages):
+            if p.passage_id == pid:
+                passages.insert(0, passages.pop(i))
+                break
+    return passages
+
+
+def _safe_url(url: str | None) -> str | None:
+    if url and re.match(r"https?://[^\s<>\"]+$", url.strip()):
+        return url.strip()
+    return None
+
+
+def source_lines(p: PassageHit) -> list[str]:
+    """Title (bold), then date and link, when known."""
+    lines = [f"📰 <b>{esc(shorten(p.title or p.article_id, MAX_TITLE_CHARS))}</b>"]
+    meta = []
+    if p.date:
+        meta.append(f"🗓 {esc(p.date)}")
+    url = _safe_url(p.url)
+    if url:
+        meta.append(f'<a href="{esc(url, quote=True)}">Xem bài gốc</a>')
+    if meta:
+        lines.append(" · ".join(meta))
+    return lines
+
+
+def answer_page(ans: Answer, log_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One message: answer lines, passage ``page`` highlighted, its source; buttons.
+
+    Always a single message within 4096 characters (it may replace another by an edit).
+    """
+    passages = ordered_passages(ans)
+    if not passages:
+        return no_match(ans.question), None
+    page = max(0, min(page, len(passages) - 1))
+    p = passages[page]
+    syl = query_syllables(ans.query_tokens)
+    first = answer_lines(ans)
+    parts = ["\n".join(first)] if first else []
+    intro = "Đoạn liên quan nhất:" if page == 0 else f"Đoạn liên quan thứ {page + 1}:"
+    if not parts:
+        parts.append(f"🔎 {intro}")
+    text = shorten(p.text, PAGE_PASSAGE_CHARS)
+    parts.append(highlight(text, syl))
+    parts.append("\n".join(source_lines(p)))
+    footer = f"Đoạn {page + 1}/{len(passages)}"
+    if len(text) < len(p.text):
+        footer += " · bấm «Nguồn» để đọc trọn đoạn"
+    parts.append(f"<i>{footer}</i>")
+    body = "\n\n".join(parts)
+    if visible_len(body) > MAX_MESSAGE:  # only with absurd titles/answers: keep it one message
+        body = pack([Block(visible(body))])[0]
+    return body, answer_keyboard(log_id, page, len(passages))
+
+
+def answer_keyboard(log_id: int, page: int, pages: int) -> InlineKeyboardMarkup:
+    """«Xem thêm» -> ``m:<log_id>:<page>``, «Nguồn» -> ``s:<log_id>:<page>`` (< 64 bytes)."""
+    row = []
+    if page + 1 < pages:
+        row.append(InlineKeyboardButton(f"Xem thêm ({page + 2}/{pages})", callback_data=f"m:{log_id}:{page + 1}"))
+    elif pages > 1:
+        row.append(InlineKeyboardButton("↩ Về đoạn đầu", callback_data=f"m:{log_id}:0"))
+    row.append(InlineKeyboardButton("Nguồn", callback_data=f"s:{log_id}:{page}"))
+    return InlineKeyboardMarkup([row])
+
+
+_CALLBACK = re.compile(r"([ms]):(\d{1,15}):(\d{1,3})")
+
+
+def parse_callback(data: str | None) -> tuple[str, int, int] | None:
+    """``"m:12:1"`` -> ``("m", 12, 1)``; anything else -> None."""
+    m = _CALLBACK.fullmatch(data or "")
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def source_messages(p: PassageHit, paragraph: str, syllables: frozenset[str], *, limit: int = MAX_MESSAGE) -> list[str]:
+    """«Nguồn»: the title, date and link, then the whole source paragraph(s).
+
+    Split into messages on paragraph boundaries; at most ``MAX_SOURCE_MESSAGES``
+    (the last then says the text goes on in the article).
+    """
+    header = "\n".join(source_lines(p))  # short: the title is bounded
+    blocks = [Block(visible(header), lambda _t: header)]
+    blocks += [Block(para, lambda t: highlight(t, syllables)) for para in paragraph.split("\n") if para.strip()]
+    tail = "\n\n<i>… (đoạn văn còn dài; xem tiếp trong bài gốc)</i>"
+    messages = pack(blocks, limit - visible_len(tail))
+    if len(messages) > MAX_SOURCE_MESSAGES:
+        messages = messages[:MAX_SOURCE_MESSAGES]
+        messages[-1] += tail
+    return messages
+
+
+def no_match(question: str) -> str:
+    return "\n".join(
+        [
+            "😔 Mình chưa tìm thấy thông tin phù hợp với câu hỏi này.",
+            "",
+            "Bạn có thể thử:",
+            "• diễn đạt lại câu hỏi, dùng từ ngữ có trong bài viết;",
+            "• viết đầy đủ thay vì viết tắt (ví dụ «Ủy ban nhân dân» thay cho «UBND»);",
+            "• nêu rõ địa phương, đơn vị hoặc thời gian.",
+            "",
+            "Ví dụ:",
+            *[f"• {esc(q)}" for q in EXAMPLES],
+        ]
+    )
+
+
+# --- fixed texts -------------------------------------------------------------------------
+
+
+def welcome(first_name: str | None, *, admin: bool) -> str:
+    hello = f"Xin chào {esc(first_name)}!" if first_name else "Xin chào!"
+    lines = [
+        f"👋 {hello} Mình là trợ lý <b>hỏi đáp</b> về tin tức công tác Đảng.",
+        "",
+        "Hãy gửi câu hỏi bằng tiếng Việt (có dấu hoặc không dấu), mình sẽ tìm câu trả lời "
+        "và đoạn văn gốc trong các bài viết đã được nạp.",
+        "",
+        "Ví dụ:",
+        *[f"• {esc(q)}" for q in EXAMPLES],
+        "",
+        "Trong nhóm: gõ <code>/hoi câu hỏi</code> hoặc nhắc tên bot kèm câu hỏi.",
+        "Bấm «Xem thêm» để xem các đoạn khác, «Nguồn» để đọc trọn đoạn văn gốc.",
+    ]
+    if admin:
+        lines += [
+            "",
+            "<b>Quản trị viên:</b>",
+            "/reload — nạp lại kho bài viết (chỉ bài mới hoặc đã sửa)",
+            "/stats — thống kê dữ liệu và câu hỏi",
+            "Gửi tệp .txt, .md hoặc .jsonl để bổ sung bài viết.",
+        ]
+    return "\n".join(lines)
+
+
+def ask_usage() -> str:
+    return "Hãy viết câu hỏi sau lệnh, ví dụ:\n<code>/hoi " + esc(EXAMPLES[0]) + "</code>"
+
+
+def non_text_hint() -> str:
+    return (
+        "Mình chỉ hiểu câu hỏi bằng chữ. Hãy gõ câu hỏi của bạn, ví dụ:\n• "
+        + esc(EXAMPLES[0])
+    )
+
+
+def too_long(n: int, limit: int) -> str:
+    return f"Câu hỏi dài quá ({n} ký tự). Vui lòng hỏi ngắn gọn, tối đa {limit} ký tự."
+
+
+def rate_limited(wait_s: float) -> str:
+    return f"Bạn hỏi nhanh quá 🙂 Vui lòng đợi khoảng {max(1, round(wait_s))} giây rồi hỏi tiếp nhé."
+
+
+NOT_ALLOWED_CHAT = "Xin lỗi, bot này chỉ phục vụ các nhóm và người dùng được cho phép."
+NOT_ADMIN = "⛔ Chỉ quản trị viên mới dùng được lệnh này."
+NOT_ADMIN_UPLOAD = "⛔ Chỉ quản trị viên mới được gửi tệp để bổ sung bài viết."
+ERROR = "Xin lỗi, đã có lỗi xảy ra khi xử lý yêu cầu. Vui lòng thử lại sau ít phút."
+RELOAD_BUSY = "⏳ Đang có một lượt nạp dữ liệu chạy. Vui lòng đợi lượt này xong rồi thử lại."
+CALLBACK_INVALID = "Nút này không hợp lệ."
+CALLBACK_GONE = "Câu hỏi này không còn trong nhật ký. Vui lòng gửi lại câu hỏi."
+CALLBACK_FORBIDDEN = "Nút này thuộc câu hỏi của người khác. Bạn hãy tự đặt câu hỏi nhé."
+NO_MORE = "Không còn đoạn nào khác."
+
+
+# --- numbers and times -------------------------------------------------------------------
+
+
+def num(n: float, decimals: int = 0) -> str:
+    """Vietnamese number formatting: ``1.234.567`` and ``3,5``."""
+    s = f"{n:,.{decimals}f}"
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def size_text(n_bytes: int) -> str:
+    if n_bytes >= 1e6:
+        return f"{num(n_bytes / 1e6, 1)} MB"
+    return f"{num(n_bytes / 1e3, 1)} kB"
+
+
+def when(dt: datetime | float | None) -> str:
+    """A UTC time (naive datetime, aware datetime or epoch seconds) in Vietnam time."""
+    if dt is None:
+        return "—"
+    if isinstance(dt, (int, float)):
+        dt = datetime.fromtimestamp(dt, UTC)
+    elif dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def seconds(s: float) -> str:
+    if s < 60:
+        return f"{num(s, 1)} giây"
+    m, s = divmod(int(round(s)), 60)
+    return f"{m} phút {s} giây"
+
+
+# --- reload, upload, stats ------------------------------------------------------------------
+
+MAX_ERRORS_SHOWN = 10
+
+
+def reload_started() -> str:
+    return "⏳ Đang nạp lại dữ liệu…"
+
+
+def reload_progress(done: int, total: int, elapsed_s: float) -> str:
+    pct = f" ({100 * done // total}%)" if total else ""
+    return f"⏳ Đang nạp lại dữ liệu… {num(done)}/{num(total)} bài{pct}, {seconds(elapsed_s)}"
+
+
+def report_lines(report) -> list[str]:
+    """Counts of an ``IngestReport`` and its failed files (escaped, bounded)."""
+    lines = [
+        f"Thêm mới: <b>{num(report.added)}</b> · Cập nhật: <b>{num(report.updated)}</b> · "
+        f"Xoá: <b>{num(report.removed)}</b> · Lỗi: <b>{num(report.failed)}</b>",
+        f"Không đổi: {num(report.unchanged)} · Trùng lặp: {num(report.duplicate)} · "
+        f"Thời gian: {seconds(report.elapsed_s)}",
+    ]
+    if report.errors:
+        lines.append("")
+        lines.append("Tệp lỗi:")
+        for e in report.errors[:MAX_ERRORS_SHOWN]:
+            lines.append(f"• <code>{esc(_tail(str(e.where), 120))}</code>: {esc(shorten(str(e.reason), 160))}")
+        if len(report.errors) > MAX_ERRORS_SHOWN:
+            lines.append(f"… và {num(len(report.errors) - MAX_ERRORS_SHOWN)} lỗi khác (xem nhật ký của bot).")
+    return lines
+
+
+def _tail(text: str, limit: int) -> str:
+    """The end of a long path (its file name matters most)."""
+    return text if len(text) <= limit else "…" + text[-(limit - 1) :]
+
+
+def reload_summary(report) -> str:
+    head = "✅ Đã nạp lại dữ liệu xong." if not report.failed else "⚠️ Đã nạp lại dữ liệu, có tệp bị lỗi."
+    return "\n".join([head, *report_lines(report)])
+
+
+def reload_failed() -> str:
+    return "❌ Nạp lại dữ liệu thất bại; chỉ mục cũ vẫn được dùng. Xem nhật ký của bot để biết chi tiết."
+
+
+def upload_summary(name: str, report) -> str:
+    head = f"✅ Đã nạp tệp <code>{esc(name)}</code>." if not report.failed else f"⚠️ Đã nạp tệp <code>{esc(name)}</code>, có lỗi."
+    return "\n".join([head, *report_lines(report)])
+
+
+def upload_bad_type(name: str, allowed: Iterable[str]) -> str:
+    return (
+        f"Không nhận tệp <code>{esc(name)}</code>: chỉ nhận tệp "
+        + ", ".join(sorted(allowed))
+        + " (UTF-8)."
+    )
+
+
+def upload_too_big(size: int, limit: int) -> str:
+    return f"Tệp quá lớn ({size_text(size)}); giới hạn là {size_text(limit)}."
+
+
+def upload_busy_saved(name: str) -> str:
+    return (
+        f"⏳ Đang có một lượt nạp dữ liệu chạy. Tệp <code>{esc(name)}</code> đã được lưu "
+        "và sẽ được nạp ở lần /reload tiếp theo."
+    )
+
+
+def stats_text(st, qs, last_reload: str | None = None) -> str:
+    """``/stats``: engine ``Stats`` and ``QuestionStats`` (index.querylog)."""
+    lines = [
+        "📊 <b>Thống kê</b>",
+        f"Bài viết: <b>{num(st.articles)}</b>",
+        f"Đoạn văn: <b>{num(st.passages)}</b>",
+        f"Số liệu trích xuất: <b>{num(st.figures)}</b>",
+    ]
+    build = f", dựng trong {seconds(st.index_build_seconds)}" if st.index_build_seconds is not None else ""
+    lines.append(f"Chỉ mục: {size_text(st.index_bytes)}{build}, lúc {when(st.index_built_at)}")
+    if st.last_ingest:
+        li = st.last_ingest
+        finished = datetime.fromisoformat(li["finished_at"].removesuffix("Z"))
+        lines.append(
+            f"Lần nạp gần nhất: {when(finished)} — thêm {num(li['added'])}, cập nhật {num(li['updated'])}, "
+            f"xoá {num(li['removed'])}, lỗi {num(li['failed'])}"
+        )
+    else:
+        lines.append("Lần nạp gần nhất: —")
+    if last_reload:
+        lines.append(f"/reload gần nhất (từ khi bot chạy): {esc(last_reload)}")
+    lines.append("")
+    share = f", trả lời được {num(100 * qs.answered_share, 0)}%" if qs.today else ""
+    lines.append(f"Câu hỏi hôm nay (giờ Việt Nam): <b>{num(qs.today)}</b>{share}")
+    if qs.top_unanswered:
+        lines.append("Câu hỏi chưa tìm được câu trả lời (30 ngày):")
+        for q, n in qs.top_unanswered:
+            lines.append(f"• {esc(shorten(q, 150))} — {num(n)} lần")
+    return "\n".join(lines)
