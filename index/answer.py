@@ -87,13 +87,15 @@ GENERIC_PEOPLE = frozenset({"nguoi", "dong chi", "nguoi lao dong"})
 PEOPLE_MATCH = 0.6
 
 
-def _unit_match(target: set[str], unit: str | None) -> float:
+def _unit_match(target: set[str], unit: str | None, asked: set[str] = frozenset()) -> float:
+    """Mean of recall (the target's syllables in the unit) and precision (the unit's
+    syllables the question uses: "người tự ứng cử" fits "mấy người tự ứng cử")."""
     if not target or not unit:
         return 0.0
     u = syllables(unit)
     if not u:
         return 0.0
-    score = (len(target & u) / len(target) + len(target & u) / len(u)) / 2
+    score = (len(target & u) / len(target) + len(u & (target | asked)) / len(u)) / 2
     if score < PEOPLE_MATCH and fold(unit).lower() in GENERIC_PEOPLE and _is_people(target):
         return PEOPLE_MATCH
     return score
@@ -162,7 +164,7 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
         verb_here = bool(q.verb) and q.verb <= (w.left | syllables(f.unit) | w.right)
         score = (
             W_PASSAGE * rel.get(f.passage_id, 0.0)
-            + W_UNIT * _unit_match(q.target, unit)
+            + W_UNIT * _unit_match(q.target, unit, q.content)
             + W_SENTENCE * _overlap(q.content, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))

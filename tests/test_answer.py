@@ -80,3 +80,19 @@ def test_question_of_no_known_type_states_no_answer(seed_engine):
     ans = seed_engine.ask("công tác tuyên truyền giáo dục lý luận chính trị")
     assert ans.type == "other" and ans.answer is None
     assert ans.passages
+
+
+def test_unit_match_counts_the_question_words_in_the_unit():
+    from index.answer import _unit_match, syllables
+
+    asked = syllables("có mấy người tự ứng cử")
+    assert _unit_match({"nguoi"}, "người tự ứng cử", asked) == 1.0
+    assert _unit_match({"nguoi"}, "người tự ứng cử") < 1.0
+    assert _unit_match(syllables("chi bộ đảng"), "tổ chức công đoàn", asked) == 0.0
+
+
+def test_generic_people_unit_stands_for_a_people_target():
+    from index.answer import PEOPLE_MATCH, _unit_match, syllables
+
+    assert _unit_match(syllables("đảng viên"), "người") == PEOPLE_MATCH
+    assert _unit_match(syllables("chi bộ"), "người") == 0.0
