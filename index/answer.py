@@ -16,7 +16,7 @@ the answer is moved first, as its evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -40,8 +40,8 @@ KINDS = {
     # no answer type: any figure may be what is asked; listed, not stated as the answer
     "other": ("count", "quantity", "percent", "money", "date", "year"),
 }
-W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 1.5, 0.5, 0.5
-W_NEAR, W_VERB_NEAR = 0.3, 0.5  # question words right around the figure; its verb there
+W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 2.5, 0.5, 0.5
+W_NEAR, W_VERB_NEAR = 0.3, 1.0  # question words right around the figure; its verb there
 NEAR_CAP = 3
 WINDOW = 40  # characters each side of a figure that count as "right around" it
 
@@ -59,13 +59,28 @@ class _Question:
     content: set[str]  # syllables of the question's content words
     target: set[str]
     verb: set[str]
+    weighted: list[tuple[frozenset[str], float]]  # content tokens as syllable sets, with idf
+    verbs: list[set[str]]  # every known verb of the question ("tự ứng cử", "bị loại")
 
 
-def _question(question: str, tokens: list[str]) -> _Question:
+def _question(question: str, tokens: list[str], idf: Callable[[str], float] | None = None) -> _Question:
     qa = analyze_question(question)
     stop = stopwords()
-    content = {s for t in tokens if t not in stop for s in t.split("_")}
-    return _Question(qa, content, syllables(qa.target), syllables(qa.verb))
+    content_tokens = [t for t in dict.fromkeys(tokens) if t not in stop]
+    content = {s for t in content_tokens for s in t.split("_")}
+    weighted = [(frozenset(t.split("_")), idf(t) if idf else 1.0) for t in content_tokens]
+    folded_q = fold(question).lower()
+    verbs = [set(m.split()) for m in dict.fromkeys(_VERB_RE.findall(folded_q))]
+    return _Question(qa, content, syllables(qa.target), syllables(qa.verb), weighted, verbs)
+
+
+def _weighted_overlap(q: "_Question", have: set[str]) -> float:
+    """Share of the question's words found in ``have``, each weighted by its idf: a
+    place name or a rare verb counts for more than "đơn vị" or "bầu cử"."""
+    total = sum(w for _, w in q.weighted)
+    if not total:
+        return _overlap(q.content, have)
+    return sum(w for sylls, w in q.weighted if sylls <= have) / total
 
 
 def _overlap(want: set[str], have: set[str]) -> float:
@@ -109,7 +124,7 @@ def _is_people(target: set[str]) -> bool:
 
 
 def answer(engine: "Engine", question: str, tokens: list[str], passages: list[PassageHit], k: int) -> Answer:
-    q = _question(question, tokens)
+    q = _question(question, tokens, engine.index.idf)
     qtype = q.analysis.type
     result = Answer(question=question, type=qtype, query_tokens=tokens)
     if not passages:
@@ -147,12 +162,12 @@ def _ties(figures: list[FigureHit]) -> list[FigureHit]:
 
 def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, float]) -> list[FigureHit]:
     kinds = KINDS[q.analysis.type]
-    figures = list(figures)
+    # only figures of the asked kinds delimit each other's surroundings: a year or a
+    # date inside "... cả năm 2004 (527 người)" is context, not a rival answer
+    figures = [f for f in figures if f.kind in kinds and rel.get(f.passage_id, 0.0) >= REL_MIN]
     windows = _windows(figures)
     base: list[tuple[FigureHit, float, float]] = []  # figure, sentence-level score, local evidence
     for i, f in enumerate(figures):
-        if f.kind not in kinds or rel.get(f.passage_id, 0.0) < REL_MIN:
-            continue
         sent = syllables(f.sentence)
         w = windows[i]
         unit = f.unit
@@ -161,11 +176,12 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
             # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng"
             unit = " ".join(sorted(w.left))
         near = (q.content - q.target - q.verb) & (w.left | w.right)
-        verb_here = bool(q.verb) and q.verb <= (w.left | syllables(f.unit) | w.right)
+        around = w.left | syllables(f.unit) | w.right
+        verb_here = any(v <= around for v in q.verbs)
         score = (
             W_PASSAGE * rel.get(f.passage_id, 0.0)
             + W_UNIT * _unit_match(q.target, unit, q.content)
-            + W_SENTENCE * _overlap(q.content, sent)
+            + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))
         )
@@ -285,8 +301,9 @@ def _evidence_first(passages: list[PassageHit], passage_id: int | None) -> list[
 
 # --- person and place spans ------------------------------------------------------------
 
-_UP = "A-ZĐÀ-Ỹ"
-_NAME = rf"[{_UP}][\wà-ỹ]*"
+# Vietnamese capital letters (a range like À-Ỹ would also take "ố", "á" ...)
+_UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
+_NAME = rf"[{_UP}]\w*"
 _PERSON = re.compile(
     rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})"
 )
@@ -331,9 +348,11 @@ def _score_spans(passages: list[PassageHit], q: _Question, rel: dict[int, float]
     find = _person_candidates if kind == "person" else _place_candidates
     out = []
     for p in passages[:CANDIDATES]:
+        if rel.get(p.passage_id, 0.0) < REL_MIN:
+            continue
         for sent in _sentences(p.text):
             ssyl = syllables(sent)
-            base = W_PASSAGE * rel.get(p.passage_id, 0.0) + W_SENTENCE * _overlap(q.content, ssyl)
+            base = W_PASSAGE * rel.get(p.passage_id, 0.0) + W_SENTENCE * _weighted_overlap(q, ssyl)
             base += W_VERB * (1.0 if q.verb and q.verb <= ssyl else 0.0)
             for span, bonus in find(sent):
                 span_syl = syllables(span)

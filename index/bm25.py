@@ -128,6 +128,11 @@ class SearchIndex:
         i = self.vocab.get(term)
         return int(self._df[i]) if i is not None else 0
 
+    def idf(self, term: str) -> float:
+        """BM25+ idf, ln((N+1)/df); 0 for a term the index lacks."""
+        df = self.df(term)
+        return math.log((self.manifest.n_passages + 1) / df) if df else 0.0
+
     def segment(self, sylls: list[str], max_len: int = 4) -> list[str]:
         """Join folded syllables into the index's words by a unigram model over df.
 

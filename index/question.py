@@ -96,6 +96,7 @@ VERBS: tuple[str, ...] = (
     "ký kết", "phê duyệt", "phê chuẩn", "nghỉ hưu", "tử vong", "chết", "bị thương", "thiệt hại",
     "đóng góp", "quyên góp", "ủng hộ", "xử phạt", "phạt", "cưỡng chế", "tiếp xúc",
     "đọc", "sinh hoạt", "lãnh đạo", "quản lý", "họp", "làm việc", "thực hiện",
+    "bị loại", "loại", "rút", "bãi nhiệm", "tái cử",
 )  # fmt: skip
 
 #: Guards against collisions of folded syllables: phrase -> words (folded) that must
