@@ -83,7 +83,7 @@ Design rules (the ambiguity decisions):
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -365,6 +365,8 @@ class _Doc:
     times: list[_Expr] = field(default_factory=list)
     title_places: list[_Expr] = field(default_factory=list)
     title_times: list[_Expr] = field(default_factory=list)
+    place_exprs: "_Exprs | None" = None
+    time_exprs: "_Exprs | None" = None
 
     def free(self, start: int, end: int) -> bool:
         return self.mask.find(1, start, end) == -1
@@ -436,6 +438,8 @@ def _build_doc(text: str, title: str) -> _Doc:
     doc.places, doc.times = _find_places(text), _find_times(text)
     if title:
         doc.title_places, doc.title_times = _find_places(title), _find_times(title)
+    doc.place_exprs = _Exprs.of(doc.places, doc.title_places)
+    doc.time_exprs = _Exprs.of(doc.times, doc.title_times)
     return doc
 
 
@@ -1288,45 +1292,75 @@ def _paragraph_of(doc: _Doc, pos: int) -> tuple[int, int]:
 _DAY_ONLY = re.compile(r"ngày \d{1,2}(?:[/.-]\d{1,2})?")
 
 
-def _pick(
-    exprs: list[_Expr], title_exprs: list[_Expr], raw: _Raw,
-    sentence: tuple[int, int], paragraph: tuple[int, int],
-) -> list[str]:  # fmt: skip
+@dataclass
+class _Exprs:
+    """Place or time expressions of a document, in text order, with what ``_pick``
+    needs precomputed so that context costs O(log n) per figure, not O(n)."""
+
+    items: list[_Expr]
+    title: list[_Expr]
+    starts: list[int] = field(default_factory=list)
+    most_frequent: list[_Expr] = field(default_factory=list)  # ties in text order
+
+    @classmethod
+    def of(cls, items: list[_Expr], title: list[_Expr]) -> "_Exprs":
+        items = sorted(items, key=lambda x: x.start)
+        usable = [x for x in items if not _DAY_ONLY.fullmatch(x.text)]  # a bare day: too local
+        counts = Counter(x.key for x in usable)
+        best = max(counts.values(), default=0)
+        return cls(items, title, [x.start for x in items], [x for x in usable if counts[x.key] == best])
+
+
+_WALK = 50
+
+
+def _pick(exprs: _Exprs, raw: _Raw, sentence: tuple[int, int], paragraph: tuple[int, int]) -> list[str]:
     """Up to two expressions of the sentence (nearest first, those before the figure
     preferred), else the nearest one before it in the paragraph, else the title's
     first, else the article's most frequent one (bare days like ``ngày 5`` excluded)."""
     def outside(x: _Expr) -> bool:
         return x.end <= raw.start or x.start >= raw.end
 
-    def nearness(x: _Expr) -> tuple[int, int]:
-        return (0, raw.start - x.end) if x.end <= raw.start else (1, x.start - raw.end)
-
-    in_sentence = [x for x in exprs if sentence[0] <= x.start and x.end <= sentence[1] and outside(x)]
+    items, starts = exprs.items, exprs.starts
+    # nearest first, those before the figure first: walk out from it within the sentence
+    # (at most _WALK steps each way, so a sentence listing hundreds of dates stays cheap)
+    at = bisect_left(starts, raw.start)
+    before = [items[i] for i in range(at - 1, max(at - 1 - _WALK, -1), -1) if items[i].start >= sentence[0]]
+    after = [items[i] for i in range(at, min(at + _WALK, len(items))) if items[i].end <= sentence[1]]
     out: list[_Expr] = []
-    for x in sorted(in_sentence, key=nearness):
-        if x.key not in {o.key for o in out}:
+    seen: set[str] = set()
+    for x in [*(x for x in before if x.end <= raw.start), *(x for x in after if x.start >= raw.end)]:
+        if x.key not in seen:
+            seen.add(x.key)
             out.append(x)
+            if len(out) == 2:
+                break
     if out:
-        return [x.text for x in sorted(out[:2], key=lambda x: x.start)]
-    before = [x for x in exprs if paragraph[0] <= x.start and x.end <= raw.start]
-    if before:
-        return [before[-1].text]
-    if title_exprs:
-        return [title_exprs[0].text]
-    exprs = [x for x in exprs if outside(x) and not _DAY_ONLY.fullmatch(x.text)]  # day: too local
-    if exprs:
-        counts = Counter(x.key for x in exprs)
-        best = max(counts.values())
-        return [next(x.text for x in exprs if counts[x.key] == best)]
-    return []
+        return [x.text for x in sorted(out, key=lambda x: x.start)]
+    j = bisect_left(starts, raw.start) - 1
+    while j >= 0 and items[j].start >= paragraph[0]:
+        if items[j].end <= raw.start:
+            return [items[j].text]
+        j -= 1
+    if exprs.title:
+        return [exprs.title[0].text]
+    if all(outside(x) for x in items[max(0, at - 2) : at + 2]):
+        return [exprs.most_frequent[0].text] if exprs.most_frequent else []
+    # the figure overlaps an expression (a date that is also a time): count without it
+    usable = [x for x in items if outside(x) and not _DAY_ONLY.fullmatch(x.text)]
+    if not usable:
+        return []
+    counts = Counter(x.key for x in usable)
+    top = max(counts.values())
+    return [next(x.text for x in usable if counts[x.key] == top)]
 
 
 def _finish(doc: _Doc, raw: _Raw) -> Figure:
     """The public :class:`Figure` of a raw figure: sentence and context attached."""
     sentence = _sentence_of(doc, raw.start)
     paragraph = _paragraph_of(doc, raw.start)
-    places = _pick(doc.places, doc.title_places, raw, sentence, paragraph)
-    times = _pick(doc.times, doc.title_times, raw, sentence, paragraph)
+    places = _pick(doc.place_exprs, raw, sentence, paragraph)
+    times = _pick(doc.time_exprs, raw, sentence, paragraph)
     context = ", ".join([*places, *times]) or None
     return Figure(
         value=float(raw.value),
