@@ -43,7 +43,7 @@ from index.text import TOKENIZER_VERSION, fold, index_tokens
 
 log = logging.getLogger(__name__)
 
-BATCH_ARTICLES = 256
+BATCH_ARTICLES = int(os.environ.get("HOIDAP_INGEST_BATCH", "256"))  # articles per transaction
 IN_PROCESS_CHARS = 200_000  # below this many characters to tokenize, skip the process pool
 
 

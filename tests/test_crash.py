@@ -1,0 +1,99 @@
+"""Crash safety: `hoidap ingest` killed with SIGKILL at several points leaves a
+consistent database, and a re-run ends with what an uninterrupted ingest stores."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import ROOT
+from index.passages import split_passages
+from index.text import normalize
+
+N_ARTICLES = 300
+
+
+def _article(i: int) -> dict:
+    body = " ".join(
+        f"Năm {2000 + j % 20}, chi bộ thôn {i}-{j} đã kết nạp {i + j} đảng viên mới và thành lập {j + 2} tổ công tác."
+        for j in range(25)
+    )
+    return {"id": f"crash-{i}", "title": f"Báo cáo công tác xây dựng Đảng số {i}", "text": body}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("crash") / "articles.jsonl"
+    path.write_text("".join(json.dumps(_article(i), ensure_ascii=False) + "\n" for i in range(N_ARTICLES)), "utf-8")
+    return path
+
+
+def _ingest(data_dir, corpus, kill_after: float | None = None) -> int | None:
+    # small transactions, so that a kill lands between many of them
+    env = dict(os.environ, HOIDAP_DATA_DIR=str(data_dir), HOIDAP_INGEST_BATCH="20")
+    env.pop("DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "index.cli", "ingest", str(corpus), "--json"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    if kill_after is None:
+        return proc.wait(timeout=300)
+    time.sleep(kill_after)
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker processes too
+    proc.wait(timeout=30)
+    return None
+
+
+def _content(db_path) -> dict:
+    db = sqlite3.connect(db_path)
+    arts = {aid: text for aid, text in db.execute("SELECT id, text FROM article")}
+    passages = {}
+    for aid, text in db.execute("SELECT article_id, text FROM passage ORDER BY article_id, position"):
+        passages.setdefault(aid, []).append(text)
+    figures = {}
+    for aid, value, unit in db.execute("SELECT article_id, value, unit FROM figure ORDER BY article_id, start"):
+        figures.setdefault(aid, []).append((value, unit))
+    db.close()
+    return {"articles": arts, "passages": passages, "figures": figures}
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory, corpus):
+    d = tmp_path_factory.mktemp("whole")
+    assert _ingest(d, corpus) == 0
+    return _content(d / "hoidap.db")
+
+
+kills: list[int] = []
+
+
+@pytest.mark.parametrize("kill_after", [2.0, 3.0, 4.0, 5.0])
+def test_sigkill_leaves_whole_articles_and_a_rerun_finishes(tmp_path, corpus, whole, kill_after):
+    _ingest(tmp_path, corpus, kill_after=kill_after)
+    db_path = tmp_path / "hoidap.db"
+    if db_path.exists():
+        db = sqlite3.connect(db_path)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        db.close()
+        partial = _content(db_path)
+        kills.append(len(partial["articles"]))
+        for aid, text in partial["articles"].items():
+            # all of an article's passages and figures, or (then) none of the article
+            assert partial["passages"].get(aid) == [p.text for p in split_passages(aid, normalize(text))]
+            assert partial["figures"].get(aid) == whole["figures"].get(aid)
+    assert _ingest(tmp_path, corpus) == 0
+    assert _content(db_path) == whole
+
+
+def test_the_kills_landed_mid_ingest():
+    """The kills above must have hit between batches, or they proved nothing."""
+    if len(kills) < 4:
+        pytest.skip("run with the kill tests")
+    assert any(0 < n < N_ARTICLES for n in kills), kills
