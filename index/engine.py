@@ -108,12 +108,28 @@ class Engine:
                 log.warning("index unusable (%s); rebuilding from the database", exc)
             return self.rebuild_index()
         m = idx.manifest
+        if m.tokenizer == TOKENIZER_VERSION and m.params == self.params.__dict__ and m.generation != gen:
+            if self._last_ingest_unfinished():
+                # an ingest or /reload was interrupted (or still runs elsewhere): keep
+                # serving the last complete index until an ingest finishes
+                log.warning(
+                    "the last ingest did not finish; serving the index of the last complete one "
+                    "(generation %s, database at %s); run the ingest again to finish it",
+                    m.generation,
+                    gen,
+                )
+                return idx
         if m.generation != gen or m.tokenizer != TOKENIZER_VERSION or m.params != self.params.__dict__:
             log.warning(
                 "index is stale (built for generation %s, database at %s); rebuilding", m.generation, gen
             )
             return self.rebuild_index()
         return idx
+
+    def _last_ingest_unfinished(self) -> bool:
+        with session(self.db) as s:
+            last = s.exec(select(IngestRunRow).order_by(IngestRunRow.id.desc()).limit(1)).first()
+        return last is not None and last.finished_at is None
 
     def rebuild_index(self, tokenizer: Tokenizer | None = None) -> SearchIndex:
         """Build the index from the database's cached tokens, save it, make it live."""

@@ -168,3 +168,32 @@ def delete_figures():
     from index.store import FigureRow
 
     return delete(FigureRow)
+
+
+def test_an_interrupted_ingest_keeps_the_last_complete_index_served(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(ingest_mod, "BATCH_ARTICLES", 3)
+    first = tmp_path / "first.jsonl"
+    _write_jsonl(first, ROWS[:3])
+    eng = Engine(tmp_path / "d")
+    eng.ingest([first], workers=1)
+    built = eng.index.manifest.built_at
+
+    more = tmp_path / "more.jsonl"
+    _write_jsonl(more, ROWS)
+
+    def die(done, total):
+        if done >= 6:
+            raise Killed
+
+    with pytest.raises(Killed):
+        eng.ingest([more], progress=die, workers=1)
+    # "restart": a new engine on the same folder serves the previous complete index
+    with caplog.at_level("WARNING"):
+        restarted = Engine(tmp_path / "d")
+        assert restarted.index.manifest.built_at == built
+    assert "did not finish" in caplog.text
+    assert {p.article_id for p in restarted.ask("Chi bộ số 9 kết nạp đảng viên mới", k=10).passages} <= {"a1", "a2", "a3"}
+    # finishing the ingest makes the new articles searchable
+    r = restarted.ingest([more], workers=1)
+    assert r.added > 0
+    assert restarted.ask("Chi bộ số 9 họp bàn", k=1).passages[0].article_id == "a9"
