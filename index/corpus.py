@@ -103,6 +103,9 @@ def read_file(path: Path) -> Iterator[Article | ReadError]:
         yield ReadError(where, str(exc))
         return
     if path.suffix.lower() in JSONL_SUFFIXES:
+        if not raw.strip():
+            yield ReadError(where, "tệp rỗng (empty file)")
+            return
         yield from parse_jsonl(raw, where)
         return
     try:

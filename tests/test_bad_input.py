@@ -68,3 +68,18 @@ def test_a_50_mb_single_line_is_refused_and_the_rest_ingested(tmp_path):
     r = eng.ingest([f], workers=1)
     assert (r.added, r.failed) == (1, 1)
     assert "huge.jsonl:2" in r.errors[0].where and "quá dài" in r.errors[0].reason
+
+
+def test_unreadable_entries_in_a_folder_are_reported_and_the_rest_ingested(tmp_path):
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "good.txt").write_text("Tiêu đề\nChi bộ họp bàn công tác.", "utf-8")
+    (d / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")  # cannot be read
+    (d / "folder.md").mkdir()  # a folder named like an article: read recursively, empty
+    (d / "empty.jsonl").write_bytes(b"")
+    eng = Engine(tmp_path / "data")
+    r = eng.ingest([d], workers=1)
+    assert r.added == 1
+    assert any("dangling.txt" in e.where for e in r.errors)
+    assert any("empty.jsonl" in e.where and "rỗng" in e.reason for e in r.errors)
+    assert eng.ask("chi bộ họp bàn").passages[0].article_id == "good"
