@@ -75,7 +75,7 @@ class Engine:
         self.db = make_engine(self.url)
         self.params = params
         self.index_dir = self.data_dir / "index"
-        self._index: SearchIndex | None = None
+        self._index: SearchIndex | None = None  # the Retriever in use (index/retrieval.py)
         self._index_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
 
