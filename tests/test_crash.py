@@ -97,3 +97,19 @@ def test_the_kills_landed_mid_ingest():
     if len(kills) < 4:
         pytest.skip("run with the kill tests")
     assert any(0 < n < N_ARTICLES for n in kills), kills
+
+
+def test_after_a_killed_second_ingest_the_previous_complete_index_is_served(tmp_path, corpus):
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(corpus.read_text("utf-8").splitlines(keepends=True)[:40]), "utf-8")
+    assert _ingest(tmp_path, first) == 0
+    from index.engine import Engine
+
+    before = Engine(tmp_path).index.manifest
+    _ingest(tmp_path, corpus, kill_after=3.0)
+    restarted = Engine(tmp_path)
+    assert restarted.index.manifest.generation == before.generation
+    hits = restarted.ask("chi bộ thôn 250-3 kết nạp đảng viên", k=5).passages
+    assert all(int(p.article_id.split("-")[1]) < 40 for p in hits)
+    assert _ingest(tmp_path, corpus) == 0
+    assert Engine(tmp_path).ask("chi bộ thôn 250-3 kết nạp đảng viên", k=1).passages[0].article_id == "crash-250"
