@@ -188,12 +188,14 @@ class Engine:
         if not self._ingest_lock.acquire(blocking=False):
             raise BusyError("an ingest is already running")
         try:
+            t0 = time.perf_counter()
             with Tokenizer(workers) as tok:
                 report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
                 if report.changed or self._index is None and not (self.index_dir / "CURRENT").exists():
                     self.rebuild_index(tok)
                 else:
                     _ = self.index  # loads it, or rebuilds it if stale
+            report.elapsed_s = time.perf_counter() - t0  # the index build included
             return report
         finally:
             self._ingest_lock.release()
