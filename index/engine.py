@@ -8,10 +8,12 @@ being answered from the old one meanwhile. ``bot`` and the CLI use only this.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import func, text
@@ -68,12 +70,14 @@ class Engine:
         database_url_: str | None = None,
         *,
         params: BM25Params = BM25Params(),
+        build_in_subprocess: bool | None = None,
     ):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.url = database_url(self.data_dir, database_url_)
         self.db = make_engine(self.url)
         self.params = params
+        self.build_in_subprocess = build_in_subprocess  # None: when it pays (see rebuild_index)
         self.index_dir = self.data_dir / "index"
         self._index: SearchIndex | None = None  # the Retriever in use (index/retrieval.py)
         self._index_lock = threading.Lock()
@@ -132,42 +136,22 @@ class Engine:
         return last is not None and last.finished_at is None
 
     def rebuild_index(self, tokenizer: Tokenizer | None = None) -> SearchIndex:
-        """Build the index from the database's cached tokens, save it, make it live."""
-        gen = self.generation()
-        sql = text(
-            "SELECT p.id, pc.tokens, tc.tokens, p.text, a.title FROM passage p "
-            "JOIN article a ON a.id = p.article_id "
-            "LEFT JOIN token_cache pc ON pc.hash = p.text_hash "
-            "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
-            "ORDER BY p.id"
-        )
-        ids: list[int] = []
-        docs: list[list[str]] = []
-        missing: list[str] = []
-        rows = []
-        with self.db.connect() as conn:
-            for pid, ptoks, ttoks, ptext, title in conn.execute(sql):
-                rows.append((pid, ptoks, ttoks, ptext, title))
-                if ptoks is None:
-                    missing.append(ptext)
-                if ttoks is None and title:
-                    missing.append(title)
-        cache: dict[str, str] = {}
-        if missing:  # tokenizer changed or cache cleared: fill it once
-            from index.ingest import token_key_hash
+        """Build the index from the database's cached tokens, save it, make it live.
 
-            with tokenizer or Tokenizer() as tok:
-                cache, _ = cached_tokens(self.db, missing, tok)
-            lookup = lambda t: cache.get(token_key_hash(t), "")  # noqa: E731
-        for pid, ptoks, ttoks, ptext, title in rows:
-            if ptoks is None:
-                ptoks = lookup(ptext)
-            if ttoks is None:
-                ttoks = lookup(title) if title else ""
-            ids.append(pid)
-            docs.append((ptoks + " " + ttoks).split())
-        idx = SearchIndex.build(ids, docs, params=self.params, generation=gen, tokenizer=TOKENIZER_VERSION)
-        idx.save(self.index_dir)
+        In a process with other threads (the bot) and a large database, the build runs
+        in a separate process so that questions answered meanwhile do not wait on it.
+        """
+        _fill_missing_tokens(self.db, tokenizer)
+        gen = self.generation()
+        n = _count_passages(self.db)
+        auto = threading.active_count() > 1 and n >= SUBPROCESS_BUILD_MIN
+        if self.build_in_subprocess if self.build_in_subprocess is not None else auto:
+            ctx = mp.get_context("spawn")
+            with ProcessPoolExecutor(1, mp_context=ctx) as pool:
+                pool.submit(build_and_save, self.url, str(self.index_dir), asdict(self.params), gen).result()
+            idx = SearchIndex.load(self.index_dir)
+        else:
+            idx = build_and_save(self.url, str(self.index_dir), asdict(self.params), gen, db=self.db)
         self._index = idx
         return idx
 
@@ -311,6 +295,53 @@ class Engine:
             last_ingest=last,
             database=_redact(self.url),
         )
+
+
+SUBPROCESS_BUILD_MIN = 20_000  # passages; below this an in-process build is quicker
+
+
+def _count_passages(db) -> int:
+    with db.connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM passage")).scalar_one())
+
+
+def _fill_missing_tokens(db, tokenizer: Tokenizer | None) -> None:
+    """Tokenize texts whose tokens are not cached (the tokenizer changed, or the cache was
+    cleared), on the tokenizer's pool, before the index is built from the cache."""
+    sql = text(
+        "SELECT p.text FROM passage p LEFT JOIN token_cache pc ON pc.hash = p.text_hash WHERE pc.hash IS NULL "
+        "UNION SELECT a.title FROM article a LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
+        "WHERE tc.hash IS NULL AND a.title != ''"
+    )
+    with db.connect() as conn:
+        missing = [t for (t,) in conn.execute(sql)]
+    if missing:
+        if tokenizer is not None:
+            cached_tokens(db, missing, tokenizer)
+        else:
+            with Tokenizer() as tok:
+                cached_tokens(db, missing, tok)
+
+
+def build_and_save(url: str, index_dir: str, params: dict, generation: str, db=None) -> SearchIndex:
+    """Build the BM25 index from cached tokens and save it (runs in a worker process too)."""
+    db = db if db is not None else make_engine(url)
+    sql = text(
+        "SELECT p.id, pc.tokens, tc.tokens FROM passage p "
+        "JOIN article a ON a.id = p.article_id "
+        "JOIN token_cache pc ON pc.hash = p.text_hash "
+        "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
+        "ORDER BY p.id"
+    )
+    ids: list[int] = []
+    docs: list[list[str]] = []
+    with db.connect() as conn:
+        for pid, ptoks, ttoks in conn.execute(sql):
+            ids.append(pid)
+            docs.append((ptoks + " " + (ttoks or "")).split())
+    idx = SearchIndex.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
+    idx.save(Path(index_dir))
+    return idx
 
 
 def _redact(url: str) -> str:

@@ -67,3 +67,30 @@ def test_index_is_loaded_not_rebuilt_and_stale_index_is_rebuilt(tmp_path, caplog
         assert third.index.manifest.built_at != built
     assert "stale" in caplog.text
     assert third.ask(SEED_QUESTION).passages[0].article_id == SEED_ID
+
+
+def test_index_built_in_a_separate_process_answers_the_same(tmp_path):
+    from conftest import CORPUS
+
+    here = Engine(tmp_path / "a", build_in_subprocess=False)
+    here.ingest([CORPUS], workers=1)
+    there = Engine(tmp_path / "b", build_in_subprocess=True)
+    there.ingest([CORPUS], workers=1)
+    assert there.index.manifest.generation == there.generation()
+    a, b = here.ask(SEED_QUESTION), there.ask(SEED_QUESTION)
+    assert [p.text for p in a.passages] == [p.text for p in b.passages]
+    assert [p.score for p in a.passages] == pytest.approx([p.score for p in b.passages])
+
+
+def test_missing_cached_tokens_are_filled_before_a_rebuild(tmp_path):
+    from sqlalchemy import delete
+
+    from conftest import CORPUS
+    from index.store import TokenCacheRow, session
+
+    eng = Engine(tmp_path)
+    eng.ingest([CORPUS], workers=1)
+    with session(eng.db) as s:
+        s.exec(delete(TokenCacheRow))
+    eng.rebuild_index()
+    assert eng.ask(SEED_QUESTION).figures[0].value == 61
