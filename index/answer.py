@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from index.models import Answer, FigureHit, PassageHit
 from index.query import stopwords
+from index.figures import place_names
 from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import fold
 
@@ -41,6 +42,7 @@ KINDS = {
     "other": ("count", "quantity", "percent", "money", "date", "year"),
 }
 W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 2.5, 0.5, 0.5
+W_PLACE = 1.0  # the figure is about the place the question names
 W_NEAR, W_VERB_NEAR = 0.3, 1.0  # question words right around the figure; its verb there
 NEAR_CAP = 3
 WINDOW = 40  # characters each side of a figure that count as "right around" it
@@ -61,6 +63,7 @@ class _Question:
     verb: set[str]
     weighted: list[tuple[frozenset[str], float]]  # content tokens as syllable sets, with idf
     verbs: list[set[str]]  # every known verb of the question ("tự ứng cử", "bị loại")
+    words: str  # the question's syllables, folded, then its tokens' (abbreviations expanded)
 
 
 def _question(question: str, tokens: list[str], idf: Callable[[str], float] | None = None) -> _Question:
@@ -71,7 +74,8 @@ def _question(question: str, tokens: list[str], idf: Callable[[str], float] | No
     weighted = [(frozenset(t.split("_")), idf(t) if idf else 1.0) for t in content_tokens]
     folded_q = fold(question).lower()
     verbs = [set(m.split()) for m in dict.fromkeys(_VERB_RE.findall(folded_q))]
-    return _Question(qa, content, syllables(qa.target), syllables(qa.verb), weighted, verbs)
+    words = " ".join(_SYL.findall(folded_q) + [s for t in tokens for s in t.split("_")])
+    return _Question(qa, content, syllables(qa.target), syllables(qa.verb), weighted, verbs, words)
 
 
 def _weighted_overlap(q: "_Question", have: set[str]) -> float:
@@ -166,6 +170,7 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
     # date inside "... cả năm 2004 (527 người)" is context, not a rival answer
     figures = [f for f in figures if f.kind in kinds and rel.get(f.passage_id, 0.0) >= REL_MIN]
     windows = _windows(figures)
+    places = _asked_places(q, figures)
     base: list[tuple[FigureHit, float, float]] = []  # figure, sentence-level score, local evidence
     for i, f in enumerate(figures):
         sent = syllables(f.sentence)
@@ -184,6 +189,7 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
             + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))
+            + W_PLACE * _names_place(f, places)
         )
         if f.kind == "date":
             score += _date_adjustment(f)
@@ -200,6 +206,22 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
         scored.append(replace(f, score=round(score, 9)))
     scored.sort(key=lambda f: -f.score)
     return scored
+
+
+def _asked_places(q: _Question, figures: list[FigureHit]) -> list[str]:
+    """Places the question names, found among the places of the candidates' contexts
+    (folded): "Năm 2004 Thanh Hóa phải bầu lại ..." → ["thanh hoa"]."""
+    asked = f" {q.words} "
+    names = {fold(n).lower() for f in figures if f.context for n in place_names(f.context)}
+    return [n for n in names if f" {n} " in asked]
+
+
+def _names_place(f: FigureHit, places: list[str]) -> float:
+    """1 if the figure's sentence or context names a place the question asks about."""
+    if not places:
+        return 0.0
+    where = " " + " ".join(_SYL.findall(fold(f"{f.sentence} {f.context or ''}").lower())) + " "
+    return 1.0 if any(f" {p} " in where for p in places) else 0.0
 
 
 def _windows(figures: list[FigureHit]) -> list["_Window"]:
@@ -233,14 +255,19 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
             if sp:
                 gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
         gap_text = "".join(gaps)
-        prev_end = 0
+        prev_end, head = 0, ""
         for n, i in enumerate(members):
             if spans[n] is None:
                 continue
             at, end = spans[n]
             own = sentence[prev_end:at]
-            if not _LIST_GAP.fullmatch(own):
-                inherited = own[-WINDOW:]
+            if prev_end and not f.unit and _ELLIPSIS.fullmatch(own) and not _VERB_RE.search(fold(own).lower()):
+                # an elliptical item (no unit, no verb of its own) shares the list's head:
+                # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%" — 22,4% is of
+                # "ứng cử viên trẻ tuổi"
+                inherited = head + " " + own
+            elif not _LIST_GAP.fullmatch(own):
+                inherited = head = own[-WINDOW:]
             nxt = next((spans[m][0] for m in range(n + 1, len(members)) if spans[m]), len(sentence))
             right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
             out[i] = _Window(syllables(inherited), syllables(right), _last_verb(gap_text[:at]))
@@ -250,6 +277,7 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
 
 _CLAUSE_END = re.compile(r"[,;:.()!?]")
 _LIST_GAP = re.compile(r"[\s,;và-]*")
+_ELLIPSIS = re.compile(r"\s*[,;]\s*(?:\w+\s+){1,3}")  # ", trẻ tuổi " between two figures
 _VERB_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(v).lower()) for v in sorted(VERBS, key=len, reverse=True)) + r")\b")
 
 

@@ -1275,6 +1275,19 @@ def _find_places(text: str) -> list[_Expr]:
     return out
 
 
+def place_names(text: str) -> list[str]:
+    """The places ``text`` names, without their administrative word where a name
+    follows it: "Tỉnh Thanh Hóa" → "Thanh Hóa", "Thành ủy Hà Nội" → "Hà Nội";
+    "quận 5" stays whole (a number is no name by itself)."""
+    names = []
+    for x in _find_places(text):
+        t = x.text
+        keyword = None if _PROVINCE_START.match(t) else _PLACE_KEYWORD.match(t)
+        rest = t[keyword.end() :] if keyword else t
+        names.append(rest if rest and not rest[:1].isdigit() else t)
+    return names
+
+
 def _find_times(text: str) -> list[_Expr]:
     return _find_exprs(text, _TIME_PATTERNS, lower_first=True)
 

@@ -96,3 +96,60 @@ def test_generic_people_unit_stands_for_a_people_target():
 
     assert _unit_match(syllables("đảng viên"), "người") == PEOPLE_MATCH
     assert _unit_match(syllables("chi bộ"), "người") == 0.0
+
+
+def _engine_with(tmp_path, articles: list[dict]):
+    import json
+
+    from index.engine import Engine
+
+    src = tmp_path / "articles.jsonl"
+    src.write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles), encoding="utf-8")
+    eng = Engine(tmp_path / "data")
+    assert eng.ingest([src], workers=1).failed == 0
+    return eng
+
+
+def test_elliptical_list_item_takes_the_lists_head(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "hn-ucv",
+                "title": "Danh sách ứng cử viên HĐND thành phố",
+                "text": "Hà Nội có 143 ứng cử viên. Tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%, "
+                "người ngoài Đảng 27%.",
+            }
+        ],
+    )
+    young = eng.ask("Tỷ lệ ứng cử viên trẻ tuổi là bao nhiêu?")
+    assert (young.type, young.figures[0].value) == ("percent", pytest.approx(22.4))
+    outside = eng.ask("ty le ung cu vien ngoai dang la bao nhieu")
+    assert outside.figures[0].value == pytest.approx(27)
+    women = eng.ask("Tỷ lệ ứng cử viên nữ là bao nhiêu?")
+    assert women.figures[0].value == pytest.approx(39)
+
+
+def test_a_figure_about_the_place_the_question_names_wins(tmp_path, monkeypatch):
+    import index.answer
+
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "th",
+                "title": "Bầu cử lại ở một số nơi",
+                "text": "Tỉnh Thanh Hóa có tới 7 đơn vị bị hủy kết quả.",
+            },
+            {
+                "id": "hcm",
+                "title": "TP HCM: bầu cử HĐND nghiêm túc",
+                "text": "Tại TP HCM, không có đơn vị bầu cử nào phải hủy kết quả bầu cử; cả thành phố "
+                "có 31 đơn vị bầu cử HĐND phải bầu lại.",
+            },
+        ],
+    )
+    question = "Thanh Hóa phải bầu lại HĐND ở bao nhiêu đơn vị bầu cử vì bị hủy kết quả?"
+    assert eng.ask(question).figures[0].value == 7
+    monkeypatch.setattr(index.answer, "W_PLACE", 0.0)  # without place agreement the other city's wins
+    assert eng.ask(question).figures[0].value == 31

@@ -322,3 +322,21 @@ def test_vntc_invariants_and_speed() -> None:
             assert f.text.strip() and f.text in f.sentence
     assert sum(len(f) for _, f in all_figs) > len(texts)  # several figures per article
     assert ms_per_1000 < 20, f"{ms_per_1000:.2f} ms per 1,000 chars"  # target < 2 (loose for CI)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Tỉnh Thanh Hóa, 29/04/2004", ["Thanh Hóa"]),
+        ("Hà Nội, quận Long Biên, năm nay", ["Hà Nội", "Long Biên"]),
+        ("Thành ủy Hà Nội, ngày 27/02/2012", ["Hà Nội"]),
+        ("xã Quảng Thạch, xã Triệu Dương", ["Quảng Thạch", "Triệu Dương"]),
+        ("Thành phố Hồ Chí Minh", ["Hồ Chí Minh"]),
+        ("TP HCM, nhiệm kỳ 2004-2009", ["TP HCM"]),
+        ("giai đoạn 2012-2020", []),
+    ],
+)
+def test_place_names_drop_the_administrative_word(text, names):
+    from index.figures import place_names
+
+    assert place_names(text) == names
