@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -17,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from index.engine import DEFAULT_K, Engine
+from index.engine import DEFAULT_K, Engine, _redact
 from index.ingest import IngestReport
 
 app = typer.Typer(
@@ -45,7 +47,41 @@ def shipped_corpus() -> Path:
 
 
 def open_engine(data_dir: Path, database_url: str | None) -> Engine:
-    return Engine(data_dir, database_url)
+    from index.store import database_url as resolve
+
+    with _database_errors(resolve(data_dir, database_url)):
+        return Engine(data_dir, database_url)
+
+
+@contextmanager
+def _database_errors(url: str) -> Iterator[None]:
+    """An unreachable or unusable database: one line on stderr, exit code 2, no traceback."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    from index.migrations import MigrationError
+
+    try:
+        yield
+    except (DBAPIError, ArgumentError, MigrationError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        reason_line = reason[0] if reason else type(exc).__name__
+        password = _password(url)
+        if password:
+            reason_line = reason_line.replace(password, "***")
+        print(
+            f"Không dùng được cơ sở dữ liệu {_redact(url)} (cannot use the database): {reason_line}",
+            file=sys.stderr,
+        )
+        raise typer.Exit(2) from None
+
+
+def _password(url: str) -> str | None:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).password or None
+    except Exception:
+        return None
 
 
 def _ingest_with_progress(engine: Engine, paths: list[Path], *, quiet: bool = False, remove_missing: bool = False) -> IngestReport:
@@ -236,6 +272,11 @@ def _print_dev(rep, show_failures: int) -> None:
         t.add_row(f"  type {name}", f"{acc:.3f} (n={n})")
     for name, (acc, n) in rep.by_variant.items():
         t.add_row(f"  variant {name}", f"{acc:.3f} (n={n})")
+    if pair := rep.extra.get("diacritics_removed"):
+        t.add_row(
+            f"  same {pair['n']} questions, diacritics removed",
+            f"{pair['accuracy_without_diacritics']:.3f} (as written {pair['accuracy_as_written']:.3f})",
+        )
     out.print(t)
     if rep.failures and show_failures:
         out.print(f"[bold]Failures[/bold] (wrong answer or gold article not first), {len(rep.failures)}:")
@@ -253,6 +294,52 @@ def _print_xquad(res: dict) -> None:
         t.add_row(key, "-" if a is None else f"{a:.3f}", "-" if b is None else f"{b:.3f}")
     out.print(t)
     out.print("baseline: whitespace tokens, no normalization, rank_bm25.BM25Okapi over the same passages")
+
+
+db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _db_url(data_dir: Path, database_url: str | None) -> str:
+    from index.store import database_url as resolve
+
+    if not database_url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    return resolve(data_dir, database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade_cmd(data_dir: DataDir = Path("data"), database_url: DbUrl = None) -> None:
+    """Apply the schema migrations (new tables, columns); prints the revision before and after."""
+    from index import migrations
+    from index.store import make_engine
+
+    url = _db_url(data_dir, database_url)
+    with _database_errors(url):
+        db = make_engine(url, migrate=False)
+        before, after = migrations.upgrade(db)
+    db.dispose()
+    if before == after:
+        print(f"{_redact(url)}: already at revision {after} (head)")
+    else:
+        print(f"{_redact(url)}: upgraded from revision {before or '(none)'} to {after}")
+
+
+@db_app.command("current")
+def db_current_cmd(data_dir: DataDir = Path("data"), database_url: DbUrl = None) -> None:
+    """The database's schema revision and this program's newest (head); exit code 1 if behind."""
+    from index import migrations
+    from index.store import make_engine
+
+    url = _db_url(data_dir, database_url)
+    with _database_errors(url):
+        db = make_engine(url, migrate=False)
+        rev = migrations.current(db)
+        head = migrations.head()
+    db.dispose()
+    state = "head" if rev == head else f"behind head {head}: run hoidap db upgrade"
+    print(f"{_redact(url)}: revision {rev or '(none)'} ({state})")
+    raise typer.Exit(0 if rev == head else 1)
 
 
 def main() -> None:

@@ -121,11 +121,25 @@ def summarize(outcomes: list[Outcome], *, numeric_only_figures: bool = True) -> 
     )
 
 
+def strip_diacritics(question: str) -> str:
+    """What a cadre types on a phone without a Vietnamese keyboard."""
+    return fold(normalize(question)).lower()
+
+
 def evaluate_dev(engine, questions: Iterable[dict], k: int = 5) -> Report:
+    """Every question as written, and the questions written with diacritics once more
+    with them removed: the pair shows what typing without diacritics costs on the very
+    same questions (the ``no_diacritics`` variant alone compares different questions)."""
     outcomes = []
+    paired = [0, 0, 0]  # questions, right as written, right without diacritics
     for q in questions:
         ans = engine.ask(q["question"], k=k)
         ok, got = judge(q, ans)
+        bare = strip_diacritics(q["question"])
+        if bare != q["question"].lower():
+            paired[0] += 1
+            paired[1] += ok
+            paired[2] += judge(q, engine.ask(bare, k=k))[0]
         outcomes.append(
             Outcome(
                 id=q.get("id", ""),
@@ -138,7 +152,14 @@ def evaluate_dev(engine, questions: Iterable[dict], k: int = 5) -> Report:
                 gold=str(q.get("answer")),
             )
         )
-    return summarize(outcomes)
+    report = summarize(outcomes)
+    if paired[0]:
+        report.extra["diacritics_removed"] = {
+            "n": paired[0],
+            "accuracy_as_written": round(paired[1] / paired[0], 4),
+            "accuracy_without_diacritics": round(paired[2] / paired[0], 4),
+        }
+    return report
 
 
 # --- XQuAD ----------------------------------------------------------------------

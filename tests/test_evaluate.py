@@ -43,7 +43,16 @@ def test_evaluate_dev_on_seed(seed_engine):
     assert rep.by_variant["plain"] == (1.0, 2)
     assert rep.by_variant["abbrev"] == (0.0, 1)
     assert [f.id for f in rep.failures] == ["3"]
-    assert json.dumps(rep.to_json(), ensure_ascii=False)
+    # the three questions carry diacritics: each is asked once more without them
+    assert rep.extra["diacritics_removed"] == {"n": 3, "accuracy_as_written": pytest.approx(2 / 3, abs=1e-3), "accuracy_without_diacritics": pytest.approx(2 / 3, abs=1e-3)}
+    assert json.loads(json.dumps(rep.to_json(), ensure_ascii=False))["diacritics_removed"]["n"] == 3
+
+
+def test_questions_typed_without_diacritics_are_not_asked_twice(seed_engine):
+    qs = [{"id": "1", "question": "co bao nhieu chi bo dang duoc thanh lap", "type": "count", "article_id": "longbien-nq09-2020", "answer": "61", "value": 61, "variant": "no_diacritics"}]
+    rep = evaluate_dev(seed_engine, qs)
+    assert rep.accuracy == 1.0
+    assert "diacritics_removed" not in rep.extra
 
 
 def test_xquad_beats_or_matches_naive_baseline(tmp_path):
