@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.models import Answer, FigureHit, PassageHit
+from index.figures import extract_figures, place_names
+from index.models import Answer, Figure, FigureHit, PassageHit
 from index.query import stopwords
-from index.figures import place_names
 from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import fold
 
@@ -140,7 +141,8 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
     evidence: int | None = None
     if qtype in KINDS:
         eligible = [p.passage_id for p in passages if rel[p.passage_id] >= REL_MIN]
-        figures = _score_figures(engine.figures_for(eligible), q, rel)
+        stored = engine.figures_for(eligible)
+        figures = _score_figures(stored + _title_figures(passages, set(eligible)), q, rel)
         top = _ties(figures)
         if top:
             result.figures = [f for f in figures[: max(len(top), 5)]]
@@ -155,6 +157,26 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
             evidence = pid
     result.passages = _evidence_first(passages, evidence)[:k]
     return result
+
+
+def _title_figures(passages: list[PassageHit], eligible: set[int]) -> list[FigureHit]:
+    """A headline often states the key figure ("Cà Mau: kỷ luật 111 đảng viên vì không
+    trồng rừng") and is indexed with every passage of its article, so its figures
+    stand with the article's best retrieved passage (its sentence is the headline)."""
+    seen: set[str] = set()
+    out = []
+    for p in passages:  # best first
+        if p.passage_id not in eligible or p.article_id in seen or not p.title:
+            continue
+        seen.add(p.article_id)
+        for f in _headline_figures(p.title):
+            out.append(FigureHit(f.value, f.text, f.unit, f.kind, f.qualifier, f.context, p.article_id, p.passage_id, f.sentence))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _headline_figures(title: str) -> tuple[Figure, ...]:
+    return tuple(extract_figures(title))
 
 
 def _ties(figures: list[FigureHit]) -> list[FigureHit]:

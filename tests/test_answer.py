@@ -153,3 +153,22 @@ def test_a_figure_about_the_place_the_question_names_wins(tmp_path, monkeypatch)
     assert eng.ask(question).figures[0].value == 7
     monkeypatch.setattr(index.answer, "W_PLACE", 0.0)  # without place agreement the other city's wins
     assert eng.ask(question).figures[0].value == 31
+
+
+def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "cm",
+                "title": "Cà Mau: kỷ luật 111 đảng viên vì không trồng rừng",
+                "text": "Lý do các đảng viên này nhận đất rừng làm kinh tế nhưng lại không trồng rừng "
+                "đúng như đã cam kết. Huyện đã nhắc nhở nhiều lần trong 3 năm.",
+            }
+        ],
+    )
+    ans = eng.ask("Cà Mau kỷ luật bao nhiêu đảng viên không trồng rừng?")
+    first = ans.figures[0]
+    assert (first.value, first.unit, first.article_id) == (111, "đảng viên", "cm")
+    assert ans.answer.startswith("111 đảng viên")
+    assert first.passage_id == ans.passages[0].passage_id  # the headline's passage is the evidence
