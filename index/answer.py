@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.figures import extract_figures, place_names
+from index.figures import PROVINCES, SURNAMES, extract_figures, place_names
 from index.models import Answer, Figure, FigureHit, PassageHit
 from index.query import stopwords
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -355,17 +355,20 @@ def _evidence_first(passages: list[PassageHit], passage_id: int | None) -> list[
 _UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
 _NAME = rf"[{_UP}]\w*"
 _PERSON = re.compile(
-    rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,3}})"
+    rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,5}})"
 )
-_NOT_NAME = {
-    fold(w).lower()
-    for w in (
-        "Quận Huyện Tỉnh Thành Phường Xã Ủy Ban Hội Đảng Nhà Nước Phòng Sở Bộ Trung Ương Chính Phủ Quốc "
+# Capitalised words that start or end a run of capitals without being part of a name
+# ("Quận", "Bí Thư", "Chủ Tịch" ...). Compared as written: folded, "Thành" would also
+# strike "Thanh", "Chỉ Thị" every "Thị", "Quốc Hội" every "Quốc".
+_NOT_NAME = frozenset(
+    (
+        "Quận Huyện Tỉnh Thành Phường Xã Ủy Uỷ Ban Hội Đảng Nhà Nước Phòng Sở Bộ Trung Ương Chính Phủ "
         "Đoàn Công Ty Tổng Liên Đại Nghị Quyết Chỉ Thị Mặt Trận Thường Vụ Trưởng Phó Bí Thư Chủ Tịch Giám Đốc "
         "Việt Nội TP HCM Sáng Chiều Tối Ngày Tháng Theo Trong Tại Với Sau Khi Đây Đồng Chí Ông Bà "
-        "Viện Trường Cục Vụ Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân"
+        "Viện Trường Cục Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân Quốc"
     ).split()
-}
+)
+_PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(rf"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{{3,80}})")
 
 
@@ -373,17 +376,27 @@ def _sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip()]
 
 
+def _not_name(word: str) -> bool:
+    return word in _NOT_NAME or (len(word) > 1 and word.isupper())  # or an acronym: LĐLĐ, HĐND
+
+
 def _person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
     for m in _PERSON.finditer(sentence):
         words = m.group("name").split()
-        # drop leading/trailing words that are ranks or organizations, keep 2-4 name syllables
-        while words and fold(words[0]).lower() in _NOT_NAME:
+        # drop ranks, organizations and acronyms around the name ("Chủ tịch LĐLĐ TPHCM
+        # Nguyễn Huy Cận"); a name that starts with a surname may hold any syllable
+        # ("Trần Quốc Huê"), other runs of capitals none of those words
+        while words and words[0] not in SURNAMES and _not_name(words[0]):
             words.pop(0)
-        while words and fold(words[-1]).lower() in _NOT_NAME:
+        while words and _not_name(words[-1]):
             words.pop()
-        if not 2 <= len(words) <= 4 or any(fold(w).lower() in _NOT_NAME for w in words):
+        surname = bool(words) and words[0] in SURNAMES
+        words = words[:4]
+        if not 2 <= len(words) <= 4 or " ".join(words) in _PROVINCE_NAMES:
             continue
-        bonus = 0.6 if m.group("title") else 0.0
+        if not surname and any(_not_name(w) for w in words):
+            continue
+        bonus = (0.6 if m.group("title") else 0.0) + (0.3 if surname else 0.0)
         yield " ".join(words), bonus
 
 

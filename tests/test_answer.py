@@ -172,3 +172,29 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
     assert (first.value, first.unit, first.article_id) == (111, "đảng viên", "cm")
     assert ans.answer.startswith("111 đảng viên")
     assert first.passage_id == ans.passages[0].passage_id  # the headline's passage is the evidence
+
+
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        # syllables that are also words of titles or places ("Thị", "Thanh", "Quốc")
+        ("Hai ứng cử viên trẻ nhất là Trần Thị Ngọc Tuyết và Phan Thị Hồng Châu.", ["Trần Thị Ngọc Tuyết", "Phan Thị Hồng Châu"]),
+        ("Người cao tuổi nhất là ông Trần Thanh Pôn, sinh năm 1940.", ["Trần Thanh Pôn"]),
+        ("Nhà báo Trần Quốc Huê là Tổng thư ký tòa soạn.", ["Trần Quốc Huê"]),
+        # ranks and acronyms before the name are not part of it
+        ("Đoàn LĐLĐ TPHCM do Chủ tịch Nguyễn Huy Cận dẫn đầu.", ["Nguyễn Huy Cận"]),
+        # a province is not a person
+        ("Đoàn công tác đến Bình Dương và Lai Châu.", []),
+    ],
+)
+def test_person_candidates(sentence, names):
+    from index.answer import _person_candidates
+
+    assert [n for n, _ in _person_candidates(sentence)] == names
+
+
+def test_person_with_title_and_surname_ranks_above_a_bare_run_of_capitals():
+    from index.answer import _person_candidates
+
+    bonus = dict(_person_candidates("Ông Trần Thanh Pôn gặp Hồng Hà tại hội nghị."))
+    assert bonus["Trần Thanh Pôn"] > bonus.get("Hồng Hà", 0.0)
