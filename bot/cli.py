@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from index.cli import DataDir, DbUrl, app
+from index.cli import DataDir, DbUrl, _database_errors, app
 from index.cli import main as _engine_main
 
 MISSING_TOKEN = (
@@ -83,8 +83,9 @@ def querylog_clear(
         typer.confirm(f"Xoá {what}? (delete the logged questions?)", abort=True)
     if not database_url:
         data_dir.mkdir(parents=True, exist_ok=True)
-    db = make_engine(make_url(data_dir, database_url))
-    n = querylog.clear(db, before=before)
+    url = make_url(data_dir, database_url)
+    with _database_errors(url):
+        n = querylog.clear(make_engine(url), before=before)
     print(f"Đã xoá {n} câu hỏi (deleted {n} logged questions).", file=sys.stderr)
 
 

@@ -1,8 +1,12 @@
 """Database tables (SQLModel) and the session factory.
 
 SQLite file ``<data_dir>/hoidap.db`` by default; ``DATABASE_URL`` (any SQLAlchemy
-URL) overrides it. Every write goes through ``session()`` so a batch is one
-transaction: it lands whole or not at all.
+URL; PostgreSQL through psycopg 3) overrides it. Every write goes through
+``session()`` so a batch is one transaction: it lands whole or not at all.
+
+The schema is made and changed by the Alembic migrations in ``index/migrations``:
+``make_engine`` brings the database to head. A table or column change here needs a
+migration (how: ``index/migrations/__init__.py``).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import Index, event, insert, select
+from sqlalchemy import BigInteger, Index, event, insert, select
 from sqlalchemy.engine import Engine as SAEngine
 from pydantic import NaiveDatetime
 from sqlmodel import Field, Session, SQLModel, create_engine
@@ -107,8 +111,8 @@ class QuestionLogRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     asked_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
-    chat_id: int | None = None
-    user_id: int | None = None
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)  # Telegram ids exceed 32 bits
+    user_id: int | None = Field(default=None, sa_type=BigInteger)
     question: str
     question_key: str = Field(index=True)  # folded, for grouping repeats
     answer_type: str = "other"
@@ -127,8 +131,16 @@ class MetaRow(SQLModel, table=True):
 
 def database_url(data_dir: Path, url: str | None = None) -> str:
     if url:
-        return url
+        return _with_driver(url)
     return f"sqlite:///{(Path(data_dir) / DB_FILENAME).resolve()}"
+
+
+def _with_driver(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` mean psycopg 3 (SQLAlchemy would pick psycopg2)."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgres", "postgresql"):
+        return "postgresql+psycopg://" + rest
+    return url
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver glue
@@ -140,13 +152,21 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver g
     cur.close()
 
 
-def make_engine(url: str) -> SAEngine:
+def make_engine(url: str, *, migrate: bool = True) -> SAEngine:
+    """An engine on ``url``; with ``migrate``, the schema is brought to head first
+    (one query when it is there already; see ``index.migrations``)."""
+    url = _with_driver(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif url.startswith("postgresql"):
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    SQLModel.metadata.create_all(engine)
+    if migrate:
+        from index.migrations import ensure_head
+
+        ensure_head(engine)
     return engine
 
 

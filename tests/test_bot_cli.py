@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 pytest_plugins = ["conftest_bot"]
 pytest.register_assert_rewrite("conftest_bot")
 
+from conftest import db_env, pg_mode  # noqa: E402
 from conftest_bot import ADMIN, ROOT, SEED_QUESTION, USER, free_port  # noqa: E402
 
 SETTINGS = (
@@ -72,6 +73,7 @@ def test_bot_process_polling_stops_on_sigterm_and_never_logs_the_token(fake, bot
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_BASE_URL=fake.url,
         HOIDAP_DATA_DIR=str(bot_engine.data_dir),
+        **db_env(bot_engine.data_dir),
         ADMIN_IDS=str(ADMIN),
         LOG_LEVEL="DEBUG",
         INGEST_WORKERS="1",
@@ -102,6 +104,7 @@ def test_bot_process_webhook_mode(fake, bot_engine, tmp_path):
         TELEGRAM_BOT_TOKEN=fake.token,
         TELEGRAM_BASE_URL=fake.url,
         HOIDAP_DATA_DIR=str(bot_engine.data_dir),
+        **db_env(bot_engine.data_dir),
         WEBHOOK_URL=hook,
         WEBHOOK_PORT=str(port),
         WEBHOOK_SECRET="hook-secret_42",
@@ -146,4 +149,5 @@ def test_querylog_clear(tmp_path):
     result = CliRunner().invoke(app, ["querylog", "clear", "--data-dir", str(tmp_path / "d"), "--yes"])
     assert result.exit_code == 0, result.output
     assert question_stats(engine.db).today == 0
-    assert Path(tmp_path / "d" / "hoidap.db").exists()
+    if not pg_mode():
+        assert Path(tmp_path / "d" / "hoidap.db").exists()

@@ -2,7 +2,7 @@ import json
 import subprocess
 import sys
 
-from conftest import FIXTURES, ROOT, SEED_QUESTION
+from conftest import FIXTURES, ROOT, SEED_QUESTION, db_env
 
 
 def hoidap(*args, data_dir, stdin=None, env_extra=None):
@@ -10,6 +10,7 @@ def hoidap(*args, data_dir, stdin=None, env_extra=None):
 
     env = dict(os.environ, HOIDAP_DATA_DIR=str(data_dir), COLUMNS="200")
     env.pop("DATABASE_URL", None)
+    env.update(db_env(data_dir))  # PostgreSQL mode: the data dir's own database
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "index.cli", *args],

@@ -4,14 +4,15 @@ consistent database, and a re-run ends with what an uninterrupted ingest stores.
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 
 import pytest
+from sqlalchemy import create_engine, inspect
+from sqlalchemy.pool import NullPool
 
-from conftest import ROOT
+from conftest import ROOT, check_consistency, db_env, db_url_of
 from index.passages import split_passages
 from index.text import normalize
 
@@ -37,6 +38,7 @@ def _ingest(data_dir, corpus, kill_after: float | None = None) -> int | None:
     # small transactions, so that a kill lands between many of them
     env = dict(os.environ, HOIDAP_DATA_DIR=str(data_dir), HOIDAP_INGEST_BATCH="20")
     env.pop("DATABASE_URL", None)
+    env.update(db_env(data_dir))  # PostgreSQL mode: the data dir's own database
     proc = subprocess.Popen(
         [sys.executable, "-m", "index.cli", "ingest", str(corpus), "--json"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
@@ -50,24 +52,37 @@ def _ingest(data_dir, corpus, kill_after: float | None = None) -> int | None:
     return None
 
 
-def _content(db_path) -> dict:
-    db = sqlite3.connect(db_path)
-    arts = {aid: text for aid, text in db.execute("SELECT id, text FROM article")}
-    passages = {}
-    for aid, text in db.execute("SELECT article_id, text FROM passage ORDER BY article_id, position"):
-        passages.setdefault(aid, []).append(text)
-    figures = {}
-    for aid, value, unit in db.execute("SELECT article_id, value, unit FROM figure ORDER BY article_id, start"):
-        figures.setdefault(aid, []).append((value, unit))
-    db.close()
+def _content(url: str) -> dict:
+    db = create_engine(url, poolclass=NullPool)
+    with db.connect() as conn:
+        arts = {aid: text for aid, text in conn.exec_driver_sql("SELECT id, text FROM article")}
+        passages = {}
+        for aid, text in conn.exec_driver_sql("SELECT article_id, text FROM passage ORDER BY article_id, position"):
+            passages.setdefault(aid, []).append(text)
+        figures = {}
+        for aid, value, unit in conn.exec_driver_sql("SELECT article_id, value, unit FROM figure ORDER BY article_id, start"):
+            figures.setdefault(aid, []).append((value, unit))
+    db.dispose()
     return {"articles": arts, "passages": passages, "figures": figures}
+
+
+def _has_tables(data_dir) -> bool:
+    """The killed ingest got as far as making the schema (a SQLite file, or tables in
+    the data dir's PostgreSQL database)."""
+    if db_url_of(data_dir).startswith("sqlite") and not (data_dir / "hoidap.db").exists():
+        return False
+    db = create_engine(db_url_of(data_dir), poolclass=NullPool)
+    try:
+        return inspect(db).has_table("article")
+    finally:
+        db.dispose()
 
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory, corpus):
     d = tmp_path_factory.mktemp("whole")
     assert _ingest(d, corpus) == 0
-    return _content(d / "hoidap.db")
+    return _content(db_url_of(d))
 
 
 kills: list[int] = []
@@ -76,20 +91,18 @@ kills: list[int] = []
 @pytest.mark.parametrize("kill_after", [2.0, 3.0, 4.0, 5.0])
 def test_sigkill_leaves_whole_articles_and_a_rerun_finishes(tmp_path, corpus, whole, kill_after):
     _ingest(tmp_path, corpus, kill_after=kill_after)
-    db_path = tmp_path / "hoidap.db"
-    if db_path.exists():
-        db = sqlite3.connect(db_path)
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        db.close()
-        partial = _content(db_path)
+    url = db_url_of(tmp_path)
+    if _has_tables(tmp_path):
+        # SQLite: integrity_check and foreign_key_check; both: no orphan rows
+        check_consistency(url)
+        partial = _content(url)
         kills.append(len(partial["articles"]))
         for aid, text in partial["articles"].items():
             # all of an article's passages and figures, or (then) none of the article
             assert partial["passages"].get(aid) == [p.text for p in split_passages(aid, normalize(text))]
             assert partial["figures"].get(aid) == whole["figures"].get(aid)
     assert _ingest(tmp_path, corpus) == 0
-    assert _content(db_path) == whole
+    assert _content(url) == whole
 
 
 def test_the_kills_landed_mid_ingest():

@@ -1,11 +1,10 @@
 import json
-import sqlite3
 
 import pytest
 from sqlmodel import select
 
 import index.ingest as ingest_mod
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, check_consistency
 from index.engine import Engine
 from index.store import ArticleRow, PassageRow, session
 
@@ -97,9 +96,7 @@ def test_killed_ingest_leaves_whole_articles_and_a_rerun_finishes(tmp_path, monk
     assert 0 < len(partial) < len(ROWS)
     assert all(passages for _, passages in partial.values())  # no article without its passages
 
-    db = sqlite3.connect(tmp_path / "killed" / "hoidap.db")
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("SELECT count(*) FROM passage WHERE article_id NOT IN (SELECT id FROM article)").fetchone()[0] == 0
+    check_consistency(eng.url)  # SQLite: integrity_check; both: no passage without its article
 
     r = eng.ingest([f], workers=1)
     assert r.added == len(ROWS) - len(partial) and r.unchanged == len(partial)

@@ -25,3 +25,14 @@ def test_clear(engine):
     assert querylog.clear(db, before=utcnow() - timedelta(days=1)) == 0
     assert querylog.clear(db) == 1
     assert querylog.question_stats(db).today == 0
+
+
+def test_telegram_ids_beyond_32_bits(engine):
+    """Group ids (-100…) and newer user ids exceed PostgreSQL's INTEGER (migration 0002)."""
+    db = engine.db
+    log_id = querylog.log_question(
+        db, question="Ai chủ trì?", answer_type="person", answered=True, latency_ms=1.0,
+        chat_id=-1001234567890, user_id=5_000_000_000,
+    )
+    row = querylog.get_question(db, log_id)
+    assert (row.chat_id, row.user_id) == (-1001234567890, 5_000_000_000)
