@@ -1,12 +1,20 @@
 """Build and run the Telegram ``Application``: long polling, or a webhook when
 ``WEBHOOK_URL`` is set. PTB's ``run_polling``/``run_webhook`` stop cleanly on
 SIGINT/SIGTERM.
+
+Several workers (webhook mode behind one address, one database): every
+``HOIDAP_INDEX_POLL_SECONDS`` a task started at ``post_init`` runs
+``Engine.sync_index`` in a thread, so a ``/reload`` finished by any worker is
+served by all of them within seconds.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
+import time
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
@@ -15,7 +23,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot import handlers, redact
 from bot.settings import Settings
-from index.engine import Engine
+from index.engine import BusyError, Engine
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +51,7 @@ def build_application(settings: Settings, engine: Engine) -> Application:
         .concurrent_updates(True)  # a slow /reload must not hold up questions
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
+        .post_stop(stop_index_poller)
     )
     urls = settings.api_urls()
     if urls:
@@ -64,7 +73,56 @@ async def _post_init(app: Application) -> None:
             await app.bot.set_my_commands(ADMIN_COMMANDS, scope=BotCommandScopeChat(admin))
         except TelegramError as exc:
             log.info("admin command menu not set for %s: %s", admin, exc)
+    start_index_poller(app)
     log.info("bot @%s ready", app.bot.username)
+
+
+INDEX_POLLER = "hoidap.index_poller"
+
+
+def start_index_poller(app: Application) -> asyncio.Task | None:
+    """Start ``poll_index`` on the running loop (none if ``HOIDAP_INDEX_POLL_SECONDS`` is 0)."""
+    st: handlers.BotState = app.bot_data[handlers.STATE]
+    interval = st.settings.index_poll_seconds
+    if interval <= 0 or app.bot_data.get(INDEX_POLLER) is not None:
+        return app.bot_data.get(INDEX_POLLER)
+    task = asyncio.get_running_loop().create_task(poll_index(st.engine, interval), name="hoidap-index-poller")
+    app.bot_data[INDEX_POLLER] = task
+    return task
+
+
+async def stop_index_poller(app: Application) -> None:
+    task = app.bot_data.pop(INDEX_POLLER, None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def poll_index(engine: Engine, interval: float) -> None:
+    """Every ``interval`` seconds, serve the index version published in the database.
+
+    ``sync_index`` runs in a thread (a build of a large corpus goes on in a
+    subprocess), so questions are answered meanwhile, from the old index. A failure
+    is logged (once while it repeats) and retried at the next tick; it never stops
+    the bot.
+    """
+    failing: str | None = None
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await asyncio.to_thread(engine.sync_index)
+        except Exception as exc:  # noqa: BLE001 - keep polling whatever happened
+            reason = f"{type(exc).__name__}: {exc}"
+            if reason != failing:
+                log.error("could not bring the index to the published version (retrying every %g s): %s", interval, reason, exc_info=exc)
+            else:
+                log.debug("index sync still failing: %s", reason)
+            failing = reason
+        else:
+            if failing is not None:
+                log.info("index sync works again")
+                failing = None
 
 
 def polling_kwargs() -> dict[str, Any]:
@@ -94,12 +152,19 @@ def configure_logging(level: str) -> None:
 
 
 def open_engine(settings: Settings) -> Engine:
-    """The engine, with its index loaded; an empty database gets CORPUS_PATHS first."""
+    """The engine, with its index loaded; an empty database gets CORPUS_PATHS first
+    (if another worker is already filling it, after that worker is done)."""
     engine = Engine(settings.data_dir, settings.database_url)
     if engine.is_empty():
         paths = settings.reload_paths()
         log.info("empty database: ingesting %s", ", ".join(map(str, paths)))
-        report = engine.ingest(paths, workers=settings.ingest_workers)
+        while True:
+            try:
+                report = engine.ingest(paths, workers=settings.ingest_workers)
+                break
+            except BusyError:  # another worker started at the same moment: let it finish
+                log.info("another process is ingesting into this database; waiting for it")
+                time.sleep(1.0)
         log.info("ingested %d articles (%d failed)", report.added, report.failed)
     else:
         _ = engine.index  # load now rather than on the first question

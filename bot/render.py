@@ -492,6 +492,11 @@ def stats_text(st, qs, last_reload: str | None = None) -> str:
     ]
     build = f", dựng trong {seconds(st.index_build_seconds)}" if st.index_build_seconds is not None else ""
     lines.append(f"Chỉ mục: {size_text(st.index_bytes)}{build}, lúc {when(st.index_built_at)}")
+    version = getattr(st, "index_version", "")
+    if version:
+        published = getattr(st, "published_version", None)
+        pending = f" (CSDL đã có phiên bản {esc(published)}, đang cập nhật)" if published and published != version else ""
+        lines.append(f"Phiên bản chỉ mục đang dùng: <b>{esc(version)}</b>{pending}")
     if st.last_ingest:
         li = st.last_ingest
         finished = datetime.fromisoformat(li["finished_at"].removesuffix("Z"))

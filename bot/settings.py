@@ -51,6 +51,12 @@ class Settings(BaseSettings):
     ingest_workers: int | None = None  # processes for tokenizing; empty = every core
     upload_max_bytes: int = 5_000_000
     answer_passages: int = Field(5, ge=1, le=20)
+    # seconds between checks of the index version in the database (several workers); 0 = off
+    index_poll_seconds: float = Field(
+        5.0,
+        ge=0,
+        validation_alias=AliasChoices("HOIDAP_INDEX_POLL_SECONDS", "INDEX_POLL_SECONDS", "index_poll_seconds"),
+    )
 
     # --- webhook (off unless WEBHOOK_URL is set) --------------------------------
     webhook_url: str | None = None

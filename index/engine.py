@@ -3,12 +3,22 @@
 ``Engine.ask`` answers from the live index; ``Engine.ingest`` updates the
 database and swaps in a freshly built index when complete, so questions keep
 being answered from the old one meanwhile. ``bot`` and the CLI use only this.
+
+Several processes (bot workers, possibly on different machines) may share one
+database, each with its own data dir. The database is the source of truth: an
+ingest that finished publishes the generation it produced as the *index version*
+(meta key ``index_version``), and ``Engine.sync_index`` brings a process's index to
+that version (loading or rebuilding it from the database's cached tokens) without
+ever making a half-built index live. Only one ingest runs at a time across every
+process sharing the database (``_DatabaseIngestLock``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
+import os
 import threading
 import time
 from collections.abc import Iterable
@@ -28,11 +38,13 @@ from index.store import (
     ArticleRow,
     FigureRow,
     IngestRunRow,
+    MetaRow,
     PassageRow,
     database_url,
     get_meta,
     make_engine,
     session,
+    set_meta,
 )
 from index.text import TOKENIZER_VERSION
 
@@ -42,8 +54,15 @@ DEFAULT_K = 5
 MAX_K = 50
 
 
+INDEX_VERSION_KEY = "index_version"  # meta: the generation of the last finished ingest
+
+
 class BusyError(RuntimeError):
-    """An ingest is already running in this engine."""
+    """An ingest is already running, in this engine or in another process on the same database."""
+
+
+class DatabaseMovedError(RuntimeError):
+    """The database changed while an index was being built for one version of it."""
 
 
 @dataclass
@@ -58,6 +77,8 @@ class Stats:
     index_build_seconds: float | None
     last_ingest: dict | None
     database: str
+    index_version: str = ""  # the database generation the served index was built from
+    published_version: str | None = None  # the version the last finished ingest published
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -80,8 +101,10 @@ class Engine:
         self.build_in_subprocess = build_in_subprocess  # None: when it pays (see rebuild_index)
         self.index_dir = self.data_dir / "index"
         self._index: SearchIndex | None = None  # the Retriever in use (index/retrieval.py)
-        self._index_lock = threading.Lock()
-        self._ingest_lock = threading.Lock()
+        self._index_lock = threading.Lock()  # the first load
+        self._ingest_lock = threading.Lock()  # one ingest at a time in this engine
+        self._build_lock = threading.Lock()  # one index build at a time in this engine
+        self._db_ingest_lock = _DatabaseIngestLock(self.db, self.url)  # ... and across processes
 
     # -- index lifecycle ---------------------------------------------------------
 
@@ -141,19 +164,107 @@ class Engine:
         In a process with other threads (the bot) and a large database, the build runs
         in a separate process so that questions answered meanwhile do not wait on it.
         """
+        with self._build_lock:
+            idx = self._build(tokenizer)
+            self._index = idx
+            return idx
+
+    def _build(self, tokenizer: Tokenizer | None = None, *, expect: str | None = None) -> SearchIndex:
+        """Build and save an index of the database as it is now. With ``expect``, only of
+        generation ``expect``: ``DatabaseMovedError`` (and nothing saved) if the database is,
+        or gets during the build, at another generation."""
         _fill_missing_tokens(self.db, tokenizer)
         gen = self.generation()
+        if expect is not None and gen != expect:
+            raise DatabaseMovedError(f"the database is at generation {gen}, not {expect}")
         n = _count_passages(self.db)
         auto = threading.active_count() > 1 and n >= SUBPROCESS_BUILD_MIN
+        verify = expect is not None
         if self.build_in_subprocess if self.build_in_subprocess is not None else auto:
             ctx = mp.get_context("spawn")
             with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-                pool.submit(build_and_save, self.url, str(self.index_dir), asdict(self.params), gen).result()
+                pool.submit(_build_and_save_in_worker, self.url, str(self.index_dir), asdict(self.params), gen, verify).result()
+            return SearchIndex.load(self.index_dir)
+        return build_and_save(self.url, str(self.index_dir), asdict(self.params), gen, db=self.db, verify=verify)
+
+    # -- index versions across processes ------------------------------------------
+
+    def published_version(self) -> str | None:
+        """The index version the last finished ingest published (one small SELECT);
+        None before any ingest published one."""
+        with self.db.connect() as conn:
+            return conn.execute(select(MetaRow.value).where(MetaRow.key == INDEX_VERSION_KEY)).scalar_one_or_none()
+
+    @property
+    def serving_version(self) -> str | None:
+        """The database generation the live index was built from (None: not loaded yet)."""
+        idx = self._index
+        return idx.manifest.generation if idx is not None else None
+
+    def sync_index(self) -> bool:
+        """Serve the published index version: load it from disk if it is there, else
+        build it from the database. True if the live index changed.
+
+        Cheap when nothing changed (one SELECT). Safe beside ``ask`` (the new index is
+        swapped in by one assignment once complete) and beside itself (a sync or build
+        already running makes this a no-op). An unfinished ingest is never picked up:
+        while the database is at another generation than the published one, nothing
+        happens. Errors of a build propagate; the old index keeps being served.
+        """
+        published = self.published_version()
+        current = self._index
+        if published is None or current is None or self._compatible(current, published):
+            return False
+        if self.ingesting or not self._build_lock.acquire(blocking=False):
+            return False  # this engine's own ingest or build will swap in an index
+        try:
+            current = self._index
+            if current is None or self._compatible(current, published):
+                return False
+            if self.generation() != published:
+                log.debug("index version %s published but the database is elsewhere (an ingest runs)", published)
+                return False
+            t0 = time.perf_counter()
+            idx = self._saved_index(published)
+            how = "loaded from disk"
+            if idx is None:
+                try:
+                    idx = self._build(expect=published)
+                except DatabaseMovedError as exc:
+                    log.debug("index version %s not built: %s", published, exc)
+                    return False
+                how = "built from the database"
+            self._index = idx
+            log.info(
+                "index version %s → %s (%s in %.1f s)",
+                current.manifest.generation,
+                published,
+                how,
+                time.perf_counter() - t0,
+            )
+            return True
+        finally:
+            self._build_lock.release()
+
+    def _compatible(self, idx: SearchIndex, version: str) -> bool:
+        m = idx.manifest
+        return m.generation == version and m.tokenizer == TOKENIZER_VERSION and m.params == self.params.__dict__
+
+    def _saved_index(self, version: str) -> SearchIndex | None:
+        """The index on disk if it is of ``version`` (another process on this data dir built it)."""
+        try:
             idx = SearchIndex.load(self.index_dir)
-        else:
-            idx = build_and_save(self.url, str(self.index_dir), asdict(self.params), gen, db=self.db)
-        self._index = idx
-        return idx
+        except IndexError_:
+            return None
+        return idx if self._compatible(idx, version) else None
+
+    def _publish(self) -> None:
+        """Publish the database's generation as the index version (after a finished ingest,
+        under the database-wide ingest lock: no other ingest writes meanwhile)."""
+        with session(self.db) as s:
+            gen = get_meta(s, "generation", "0") or "0"
+            if get_meta(s, INDEX_VERSION_KEY) != gen:
+                set_meta(s, INDEX_VERSION_KEY, gen)
 
     # -- ingest -------------------------------------------------------------------
 
@@ -167,20 +278,28 @@ class Engine:
     ) -> IngestReport:
         """Bring the database up to date with ``paths``; swap in a new index if anything changed.
 
-        Raises ``BusyError`` if another ingest runs in this engine.
+        Raises ``BusyError`` if another ingest runs in this engine or in another process
+        on the same database. A finished ingest publishes its generation as the index
+        version (``sync_index`` in other processes picks it up); an interrupted one does not.
         """
         if not self._ingest_lock.acquire(blocking=False):
             raise BusyError("an ingest is already running")
         try:
-            t0 = time.perf_counter()
-            with Tokenizer(workers) as tok:
-                report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
-                if report.changed or self._index is None and not (self.index_dir / "CURRENT").exists():
-                    self.rebuild_index(tok)
-                else:
-                    _ = self.index  # loads it, or rebuilds it if stale
-            report.elapsed_s = time.perf_counter() - t0  # the index build included
-            return report
+            if not self._db_ingest_lock.acquire():
+                raise BusyError("an ingest is already running in another process on this database")
+            try:
+                t0 = time.perf_counter()
+                with Tokenizer(workers) as tok:
+                    report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
+                    self._publish()
+                    if report.changed or self._index is None and not (self.index_dir / "CURRENT").exists():
+                        self.rebuild_index(tok)
+                    else:
+                        _ = self.index  # loads it, or rebuilds it if stale
+                report.elapsed_s = time.perf_counter() - t0  # the index build included
+                return report
+            finally:
+                self._db_ingest_lock.release()
         finally:
             self._ingest_lock.release()
 
@@ -294,6 +413,8 @@ class Engine:
             index_build_seconds=idx.manifest.build_seconds,
             last_ingest=last,
             database=_redact(self.url),
+            index_version=idx.manifest.generation,
+            published_version=self.published_version(),
         )
 
 
@@ -323,9 +444,15 @@ def _fill_missing_tokens(db, tokenizer: Tokenizer | None) -> None:
                 cached_tokens(db, missing, tok)
 
 
-def build_and_save(url: str, index_dir: str, params: dict, generation: str, db=None) -> SearchIndex:
-    """Build the BM25 index from cached tokens and save it (runs in a worker process too)."""
-    db = db if db is not None else make_engine(url)
+def build_and_save(
+    url: str, index_dir: str, params: dict, generation: str, db=None, *, verify: bool = False
+) -> SearchIndex:
+    """Build the BM25 index from cached tokens and save it (runs in a worker process too).
+
+    With ``verify``, the database must still be at ``generation`` once the passages are
+    read (no batch committed meanwhile), else ``DatabaseMovedError`` and nothing is saved.
+    """
+    db = db if db is not None else make_engine(url, migrate=False)
     sql = text(
         "SELECT p.id, pc.tokens, tc.tokens FROM passage p "
         "JOIN article a ON a.id = p.article_id "
@@ -339,9 +466,95 @@ def build_and_save(url: str, index_dir: str, params: dict, generation: str, db=N
         for pid, ptoks, ttoks in conn.execute(sql):
             ids.append(pid)
             docs.append((ptoks + " " + (ttoks or "")).split())
+    if verify:
+        with session(db) as s:
+            now = get_meta(s, "generation", "0") or "0"
+        if now != generation:
+            raise DatabaseMovedError(f"the database moved from generation {generation} to {now} during the build")
     idx = SearchIndex.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     idx.save(Path(index_dir))
     return idx
+
+
+def _build_and_save_in_worker(url: str, index_dir: str, params: dict, generation: str, verify: bool) -> None:
+    """``build_and_save`` in a worker process; the caller loads the saved index (sending
+    the index back through a pipe would copy all of it)."""
+    db = make_engine(url, migrate=False)
+    try:
+        build_and_save(url, index_dir, params, generation, db=db, verify=verify)
+    finally:
+        db.dispose()
+
+
+class _DatabaseIngestLock:
+    """Held while an ingest runs, across every process using the database.
+
+    PostgreSQL: a session-level advisory lock on a connection kept for the ingest.
+    SQLite: ``flock`` on ``<database file>.ingest-lock`` (every process on a SQLite
+    file is on one machine). The operating system or the server drops either when the
+    process dies, so a killed ingest never leaves the lock behind. Other databases, and
+    systems without ``fcntl``: no lock across processes.
+    """
+
+    PG_KEY = 0x686F6964_6170  # "hoidap"; advisory locks are per database
+
+    def __init__(self, db, url: str):
+        self.db = db
+        self.dialect = db.dialect.name
+        self._conn = None
+        self._fd: int | None = None
+        self._path: Path | None = None
+        if self.dialect == "sqlite":
+            from sqlalchemy.engine import make_url
+
+            name = make_url(url).database
+            if name and name != ":memory:" and not name.startswith("file:"):
+                self._path = Path(name).with_name(Path(name).name + ".ingest-lock")
+
+    def acquire(self) -> bool:
+        if self.dialect == "postgresql":
+            conn = self.db.connect()
+            try:
+                got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.PG_KEY}).scalar())
+                conn.commit()  # the lock belongs to the session, not the transaction
+            except BaseException:
+                conn.close()
+                raise
+            if not got:
+                conn.close()
+                return False
+            self._conn = conn
+            return True
+        if self._path is None:
+            return True
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return True
+        fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.PG_KEY})
+                conn.commit()
+                conn.close()
+            except Exception:  # a connection we cannot unlock must not go back to the pool
+                log.warning("could not release the ingest lock; dropping its connection", exc_info=True)
+                with contextlib.suppress(Exception):
+                    conn.invalidate()
+                    conn.close()
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)  # closing the descriptor drops the flock
 
 
 def _redact(url: str) -> str:

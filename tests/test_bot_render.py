@@ -254,7 +254,13 @@ def test_every_setting_is_in_env_example():
 
     example = (Path(__file__).resolve().parent.parent / ".env.example").read_text(encoding="utf-8")
     names = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line and not line.startswith("#")}
-    expected = {("HOIDAP_DATA_DIR" if f == "data_dir" else f.upper()) for f in Settings.model_fields}
+
+    def env_name(field: str, info) -> str:  # a field with aliases is documented under its first
+        alias = info.validation_alias
+        return alias.choices[0] if alias is not None else field.upper()
+
+    expected = {env_name(f, info) for f, info in Settings.model_fields.items()}
+    assert {"HOIDAP_DATA_DIR", "TELEGRAM_BOT_TOKEN"} <= expected
     assert expected <= names, expected - names
 
 
