@@ -34,6 +34,7 @@ from index.bm25 import BM25Params, IndexError_, SearchIndex
 from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest, refresh_figures
 from index.models import Answer, FigureHit, PassageHit
 from index.query import query_tokens
+from index.retrieval import Backend, Retriever
 from index.store import (
     ArticleRow,
     FigureRow,
@@ -92,6 +93,7 @@ class Engine:
         *,
         params: BM25Params = BM25Params(),
         build_in_subprocess: bool | None = None,
+        backend: Backend = SearchIndex,
     ):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -100,7 +102,8 @@ class Engine:
         self.params = params
         self.build_in_subprocess = build_in_subprocess  # None: when it pays (see rebuild_index)
         self.index_dir = self.data_dir / "index"
-        self._index: SearchIndex | None = None  # the Retriever in use (index/retrieval.py)
+        self.backend = backend  # how indexes are built and loaded (index/retrieval.py)
+        self._index: Retriever | None = None  # the live index
         self._index_lock = threading.Lock()  # the first load
         self._ingest_lock = threading.Lock()  # one ingest at a time in this engine
         self._build_lock = threading.Lock()  # one index build at a time in this engine
@@ -113,7 +116,7 @@ class Engine:
             return get_meta(s, "generation", "0") or "0"
 
     @property
-    def index(self) -> SearchIndex:
+    def index(self) -> Retriever:
         """The live index: loaded from disk, or rebuilt if missing or stale."""
         idx = self._index
         if idx is None:
@@ -123,13 +126,13 @@ class Engine:
                 idx = self._index
         return idx
 
-    def _load_or_rebuild(self) -> SearchIndex:
+    def _load_or_rebuild(self) -> Retriever:
         if not self.is_empty():
             with Tokenizer() as tok:
                 refresh_figures(self.db, tok)  # no-op unless the extractor changed
         gen = self.generation()
         try:
-            idx = SearchIndex.load(self.index_dir)
+            idx = self.backend.load(self.index_dir)
         except IndexError_ as exc:
             if (self.index_dir / "CURRENT").exists():
                 log.warning("index unusable (%s); rebuilding from the database", exc)
@@ -158,7 +161,7 @@ class Engine:
             last = s.exec(select(IngestRunRow).order_by(IngestRunRow.id.desc()).limit(1)).first()
         return last is not None and last.finished_at is None
 
-    def rebuild_index(self, tokenizer: Tokenizer | None = None) -> SearchIndex:
+    def rebuild_index(self, tokenizer: Tokenizer | None = None) -> Retriever:
         """Build the index from the database's cached tokens, save it, make it live.
 
         In a process with other threads (the bot) and a large database, the build runs
@@ -169,7 +172,7 @@ class Engine:
             self._index = idx
             return idx
 
-    def _build(self, tokenizer: Tokenizer | None = None, *, expect: str | None = None) -> SearchIndex:
+    def _build(self, tokenizer: Tokenizer | None = None, *, expect: str | None = None) -> Retriever:
         """Build and save an index of the database as it is now. With ``expect``, only of
         generation ``expect``: ``DatabaseMovedError`` (and nothing saved) if the database is,
         or gets during the build, at another generation."""
@@ -183,9 +186,13 @@ class Engine:
         if self.build_in_subprocess if self.build_in_subprocess is not None else auto:
             ctx = mp.get_context("spawn")
             with ProcessPoolExecutor(1, mp_context=ctx) as pool:
-                pool.submit(_build_and_save_in_worker, self.url, str(self.index_dir), asdict(self.params), gen, verify).result()
-            return SearchIndex.load(self.index_dir)
-        return build_and_save(self.url, str(self.index_dir), asdict(self.params), gen, db=self.db, verify=verify)
+                pool.submit(
+                    _build_and_save_in_worker, self.url, str(self.index_dir), asdict(self.params), gen, verify, self.backend
+                ).result()
+            return self.backend.load(self.index_dir)
+        return build_and_save(
+            self.url, str(self.index_dir), asdict(self.params), gen, db=self.db, verify=verify, backend=self.backend
+        )
 
     # -- index versions across processes ------------------------------------------
 
@@ -246,14 +253,14 @@ class Engine:
         finally:
             self._build_lock.release()
 
-    def _compatible(self, idx: SearchIndex, version: str) -> bool:
+    def _compatible(self, idx: Retriever, version: str) -> bool:
         m = idx.manifest
         return m.generation == version and m.tokenizer == TOKENIZER_VERSION and m.params == self.params.__dict__
 
-    def _saved_index(self, version: str) -> SearchIndex | None:
+    def _saved_index(self, version: str) -> Retriever | None:
         """The index on disk if it is of ``version`` (another process on this data dir built it)."""
         try:
-            idx = SearchIndex.load(self.index_dir)
+            idx = self.backend.load(self.index_dir)
         except IndexError_:
             return None
         return idx if self._compatible(idx, version) else None
@@ -445,8 +452,15 @@ def _fill_missing_tokens(db, tokenizer: Tokenizer | None) -> None:
 
 
 def build_and_save(
-    url: str, index_dir: str, params: dict, generation: str, db=None, *, verify: bool = False
-) -> SearchIndex:
+    url: str,
+    index_dir: str,
+    params: dict,
+    generation: str,
+    db=None,
+    *,
+    verify: bool = False,
+    backend: Backend = SearchIndex,
+) -> Retriever:
     """Build the BM25 index from cached tokens and save it (runs in a worker process too).
 
     With ``verify``, the database must still be at ``generation`` once the passages are
@@ -471,17 +485,19 @@ def build_and_save(
             now = get_meta(s, "generation", "0") or "0"
         if now != generation:
             raise DatabaseMovedError(f"the database moved from generation {generation} to {now} during the build")
-    idx = SearchIndex.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
+    idx = backend.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     idx.save(Path(index_dir))
     return idx
 
 
-def _build_and_save_in_worker(url: str, index_dir: str, params: dict, generation: str, verify: bool) -> None:
+def _build_and_save_in_worker(
+    url: str, index_dir: str, params: dict, generation: str, verify: bool, backend: Backend
+) -> None:
     """``build_and_save`` in a worker process; the caller loads the saved index (sending
     the index back through a pipe would copy all of it)."""
     db = make_engine(url, migrate=False)
     try:
-        build_and_save(url, index_dir, params, generation, db=db, verify=verify)
+        build_and_save(url, index_dir, params, generation, db=db, verify=verify, backend=backend)
     finally:
         db.dispose()
 

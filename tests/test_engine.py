@@ -94,3 +94,22 @@ def test_missing_cached_tokens_are_filled_before_a_rebuild(tmp_path):
         s.exec(delete(TokenCacheRow))
     eng.rebuild_index()
     assert eng.ask(SEED_QUESTION).figures[0].value == 61
+
+
+def test_the_engine_runs_on_another_retrieval_backend(tmp_path, corpus_engine):
+    """A search backend is a new module, not a rewrite: the engine answers the same on
+    a rank_bm25 backend as on the default bm25s one (index/retrieval.py)."""
+    from conftest import CORPUS
+    from fakes.rank_bm25_index import RankBM25Index
+
+    eng = Engine(tmp_path / "data", backend=RankBM25Index)
+    assert eng.ingest([CORPUS], workers=1).failed == 0
+    assert isinstance(eng.index, RankBM25Index)
+    for question in (SEED_QUESTION, "bao nhieu to chuc cong doan", "Ai chủ trì hội nghị?"):
+        ours, default = eng.ask(question), corpus_engine.ask(question)
+        assert ours.answer == default.answer and ours.answer
+        assert [p.text for p in ours.passages] == [p.text for p in default.passages]
+        assert [p.score for p in ours.passages] == pytest.approx([p.score for p in default.passages], rel=1e-4)
+    again = Engine(tmp_path / "data", backend=RankBM25Index)  # loaded from what it saved
+    assert again.ask(SEED_QUESTION).answer == corpus_engine.ask(SEED_QUESTION).answer
+    assert again.stats().index_bytes > 0
