@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from index.engine import DEFAULT_K, Engine, _redact
+from index.engine import DEFAULT_K, BusyError, Engine, _redact
 from index.ingest import IngestReport
 
 app = typer.Typer(
@@ -100,7 +100,16 @@ def _ingest_with_progress(engine: Engine, paths: list[Path], *, quiet: bool = Fa
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return engine.ingest(paths, progress=progress, remove_missing=remove_missing)
+        try:
+            return engine.ingest(paths, progress=progress, remove_missing=remove_missing)
+        except BusyError:
+            bar.stop()
+            print(
+                "Đang có một lượt nạp dữ liệu khác chạy trên cơ sở dữ liệu này; thử lại sau khi nó xong "
+                "(another ingest is running on this database; nothing was changed).",
+                file=sys.stderr,
+            )
+            raise typer.Exit(3) from None
 
 
 def _print_report(r: IngestReport, console: Console) -> None:

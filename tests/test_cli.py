@@ -73,3 +73,21 @@ def test_database_url_overrides_data_dir(tmp_path):
     r = hoidap("ingest", str(FIXTURES / "articles.jsonl"), data_dir=tmp_path / "d", env_extra={"DATABASE_URL": url})
     assert r.returncode == 0
     assert (tmp_path / "other.db").exists() and not (tmp_path / "d" / "hoidap.db").exists()
+
+
+def test_ingest_while_another_ingest_runs_refuses_and_changes_nothing(tmp_path):
+    from index.engine import Engine
+
+    data = tmp_path / "d"
+    running = Engine(data)  # stands for a bot worker in the middle of a /reload
+    before = running.generation()
+    assert running._db_ingest_lock.acquire()
+    try:
+        r = hoidap("ingest", str(FIXTURES / "articles.jsonl"), data_dir=data)
+    finally:
+        running._db_ingest_lock.release()
+    assert r.returncode == 3, r.stderr
+    assert "Đang có một lượt nạp dữ liệu khác" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert running.generation() == before and running.is_empty()
+    assert hoidap("ingest", str(FIXTURES / "articles.jsonl"), data_dir=data).returncode == 0
