@@ -1,9 +1,12 @@
-"""The BM25+ passage index: built with bm25s, saved beside the database, memory-mapped.
+"""The BM25+ passage index: a bm25s index, saved beside the database, memory-mapped.
 
 Scores are BM25+ exactly as ``rank_bm25.BM25Plus`` defines them
 (idf = ln((N+1)/df); every query term adds ``idf * delta`` even to passages
 without it). bm25s' ``bm25+`` method precomputes the same quantities in a sparse
 matrix, so a query costs a few column reads instead of a pass over the corpus.
+The matrix is computed here with whole-array numpy operations (``_index_bm25plus``;
+bm25s' own ``index()`` loops over passages in Python, 3x slower at 1M passages) and
+saved, loaded and queried by bm25s.
 
 On disk, ``<data_dir>/index/`` holds one folder per build (``build-<n>/``) and a
 ``CURRENT`` file naming the live one; ``CURRENT`` is replaced atomically, so a
@@ -18,7 +21,8 @@ import math
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -75,28 +79,31 @@ class SearchIndex:
     def build(
         cls,
         passage_ids: Sequence[int],
-        docs: Sequence[list[str]],
+        docs: Iterable[list[str]],
         *,
         params: BM25Params = BM25Params(),
         generation: str = "",
         tokenizer: str = "",
     ) -> "SearchIndex":
+        """Index ``docs`` (token lists; any iterable, read once) as passages ``passage_ids``."""
         t0 = time.perf_counter()
         retriever = bm25s.BM25(method="bm25+", k1=params.k1, b=params.b, delta=params.delta)
-        # bm25s refuses an empty corpus; an empty database gets a one-term placeholder.
-        corpus = list(docs) if len(docs) else [[""]]
-        retriever.index(corpus, show_progress=False)
-        ids = np.asarray(passage_ids if len(docs) else [-1], dtype=np.int64)
+        n_tokens = _index_bm25plus(retriever, docs, params)
+        n_docs = int(retriever.scores["num_docs"])
+        empty = n_tokens == 0 and n_docs == 1 and "" in retriever.vocab_dict  # the placeholder
+        ids = np.asarray(passage_ids if not empty else [-1], dtype=np.int64)
+        if len(ids) != n_docs:
+            raise ValueError(f"{len(ids)} passage ids for {n_docs} documents")
         manifest = Manifest(
             format_version=FORMAT_VERSION,
             params=asdict(params),
             generation=generation,
             tokenizer=tokenizer,
-            n_passages=len(docs),
+            n_passages=0 if empty else n_docs,
             n_terms=len(retriever.vocab_dict),
             built_at=time.time(),
             build_seconds=time.perf_counter() - t0,
-            extra={"tokens": int(sum(len(d) for d in docs))},
+            extra={"tokens": n_tokens},
         )
         return cls(retriever, ids, manifest)
 
@@ -214,6 +221,73 @@ class SearchIndex:
         if not self.path or not self.path.exists():
             return 0
         return sum(p.stat().st_size for p in self.path.rglob("*") if p.is_file())
+
+
+def _index_bm25plus(retriever, docs: Iterable[list[str]], params: BM25Params) -> int:
+    """Fill ``retriever`` with the BM25+ score matrix of ``docs``; return the token count.
+
+    The same matrix, vocabulary and non-occurrence array as ``bm25s.BM25.index`` with
+    method ``bm25+`` (so ``save``/``load``/``get_scores_from_ids`` are bm25s' own), but
+    computed with whole-array numpy operations instead of bm25s' per-document Python
+    loops (a Counter and a set intersection per passage): at 1M passages this takes the
+    build from 44 s to 14.5 s and holds token ids in one int32 array rather than a
+    Python list per passage (bench/README.md, "A million passages").
+
+    Stored score of term t in passage d:
+    idf(t) * (k1 + 1) * tf / (k1 * (1 - b + b * |d| / avgdl) + tf), idf(t) = ln((N + 1) / df(t));
+    the non-occurrence array holds idf(t) * delta, added to every passage at query time.
+    """
+    vocab: dict[str, int] = {}
+    term_ids = array("i")  # flat token ids, passage after passage
+    lengths = array("q")
+    add = vocab.setdefault
+    for doc in docs:
+        lengths.append(len(doc))
+        term_ids.extend([add(t, len(vocab)) for t in doc])
+    if not lengths:  # bm25s refuses an empty corpus; an empty database gets a placeholder
+        vocab[""] = 0
+        term_ids.append(0)
+        lengths.append(1)
+        n_tokens = 0
+    else:
+        n_tokens = len(term_ids)
+    n_docs, n_terms = len(lengths), len(vocab)
+    doc_len = np.frombuffer(lengths, dtype=np.int64)
+    terms = np.frombuffer(term_ids, dtype=np.int32)
+
+    # (term, passage) pairs sorted term-major: the CSC order; runs of a pair are its tf
+    key = terms.astype(np.int64) * n_docs
+    key += np.repeat(np.arange(n_docs, dtype=np.int64), doc_len)
+    del term_ids, terms
+    key.sort()
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, np.int64)
+    tf = np.diff(np.append(starts, len(key))).astype(np.float64)
+    key = key[starts]
+    del starts
+    col = key // n_docs
+    rows = (key - col * n_docs).astype(np.int32)
+    del key
+    df = np.bincount(col, minlength=n_terms)
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+
+    k1, b = params.k1, params.b
+    idf = np.log((n_docs + 1) / np.maximum(df, 1))
+    avgdl = float(doc_len.mean()) if n_docs else 1.0
+    norm = k1 * (1 - b + b * doc_len / (avgdl or 1.0))
+    data = tf * (k1 + 1)
+    data /= norm[rows] + tf
+    data *= idf[col]
+    del tf, col
+    retriever.scores = {
+        "data": data.astype(np.float32),
+        "indices": rows,
+        "indptr": indptr,
+        "num_docs": n_docs,
+    }
+    retriever.vocab_dict = vocab
+    retriever.nonoccurrence_array = (idf * params.delta).astype(np.float32)
+    return n_tokens
 
 
 def _fsync_dir(path: Path) -> None:
