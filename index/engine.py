@@ -21,7 +21,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -475,17 +475,19 @@ def build_and_save(
         "ORDER BY p.id"
     )
     ids: list[int] = []
-    docs: list[list[str]] = []
-    with db.connect() as conn:
-        for pid, ptoks, ttoks in conn.execute(sql):
-            ids.append(pid)
-            docs.append((ptoks + " " + (ttoks or "")).split())
+
+    def docs() -> Iterator[list[str]]:  # streamed: one passage's tokens in memory at a time
+        with db.connect() as conn:
+            for pid, ptoks, ttoks in conn.execution_options(stream_results=True).execute(sql):
+                ids.append(pid)
+                yield (ptoks + " " + (ttoks or "")).split()
+
+    idx = backend.build(ids, docs(), params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     if verify:
         with session(db) as s:
             now = get_meta(s, "generation", "0") or "0"
         if now != generation:
             raise DatabaseMovedError(f"the database moved from generation {generation} to {now} during the build")
-    idx = backend.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     idx.save(Path(index_dir))
     return idx
 

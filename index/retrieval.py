@@ -52,7 +52,10 @@ class Backend(Protocol):
         generation: str,
         tokenizer: str,
     ) -> Retriever:
-        """Index ``docs`` (token lists, read once) as the passages ``passage_ids``."""
+        """Index ``docs`` (token lists, read once) as the passages ``passage_ids``.
+
+        The engine streams ``docs`` from the database and appends each passage's id to
+        ``passage_ids`` as its tokens are read: read the ids after the docs."""
         ...
 
     def load(self, root: Path) -> Retriever:
