@@ -141,8 +141,7 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
     evidence: int | None = None
     if qtype in KINDS:
         eligible = [p.passage_id for p in passages if rel[p.passage_id] >= REL_MIN]
-        stored = engine.figures_for(eligible)
-        figures = _score_figures(stored + _title_figures(passages, set(eligible)), q, rel)
+        figures = _score_figures(engine.figures_for(eligible) + _title_figures(passages, set(eligible)), q, rel)
         top = _ties(figures)
         if top:
             result.figures = [f for f in figures[: max(len(top), 5)]]

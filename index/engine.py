@@ -137,22 +137,19 @@ class Engine:
             if (self.index_dir / "CURRENT").exists():
                 log.warning("index unusable (%s); rebuilding from the database", exc)
             return self.rebuild_index()
-        m = idx.manifest
-        if m.tokenizer == TOKENIZER_VERSION and m.params == self.params.__dict__ and m.generation != gen:
-            if self._last_ingest_unfinished():
-                # an ingest or /reload was interrupted (or still runs elsewhere): keep
-                # serving the last complete index until an ingest finishes
-                log.warning(
-                    "the last ingest did not finish; serving the index of the last complete one "
-                    "(generation %s, database at %s); run the ingest again to finish it",
-                    m.generation,
-                    gen,
-                )
-                return idx
-        if m.generation != gen or m.tokenizer != TOKENIZER_VERSION or m.params != self.params.__dict__:
+        built_for = idx.manifest.generation
+        if self._same_build(idx) and built_for != gen and self._last_ingest_unfinished():
+            # an ingest or /reload was interrupted (or still runs elsewhere): keep
+            # serving the last complete index until an ingest finishes
             log.warning(
-                "index is stale (built for generation %s, database at %s); rebuilding", m.generation, gen
+                "the last ingest did not finish; serving the index of the last complete one "
+                "(generation %s, database at %s); run the ingest again to finish it",
+                built_for,
+                gen,
             )
+            return idx
+        if not self._compatible(idx, gen):
+            log.warning("index is stale (built for generation %s, database at %s); rebuilding", built_for, gen)
             return self.rebuild_index()
         return idx
 
@@ -253,9 +250,12 @@ class Engine:
         finally:
             self._build_lock.release()
 
+    def _same_build(self, idx: Retriever) -> bool:
+        """Built by this tokenizer with these BM25 parameters."""
+        return idx.manifest.tokenizer == TOKENIZER_VERSION and idx.manifest.params == self.params.__dict__
+
     def _compatible(self, idx: Retriever, version: str) -> bool:
-        m = idx.manifest
-        return m.generation == version and m.tokenizer == TOKENIZER_VERSION and m.params == self.params.__dict__
+        return idx.manifest.generation == version and self._same_build(idx)
 
     def _saved_index(self, version: str) -> Retriever | None:
         """The index on disk if it is of ``version`` (another process on this data dir built it)."""

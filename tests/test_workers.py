@@ -80,10 +80,17 @@ class Killed(Exception):
 # -- Engine.sync_index ------------------------------------------------------------------
 
 
-def test_unchanged_version_costs_one_select_and_no_rebuild(shared_url, corpus, tmp_path, monkeypatch):
+def two_workers(shared_url: str, corpus, tmp_path, **b_options) -> tuple[Engine, Engine]:
+    """Worker a has ingested the corpus; worker b, on the same database, serves an index."""
     a = Engine(tmp_path / "a", shared_url)
     a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url)
+    b = Engine(tmp_path / "b", shared_url, **b_options)
+    _ = b.index
+    return a, b
+
+
+def test_unchanged_version_costs_one_select_and_no_rebuild(shared_url, corpus, tmp_path, monkeypatch):
+    a, b = two_workers(shared_url, corpus, tmp_path)
     assert b.index.manifest.generation == a.published_version() == a.serving_version
 
     def no_build(*_a, **_k):
@@ -98,9 +105,7 @@ def test_unchanged_version_costs_one_select_and_no_rebuild(shared_url, corpus, t
 
 
 def test_newer_version_is_picked_up(shared_url, corpus, tmp_path, caplog):
-    a = Engine(tmp_path / "a", shared_url)
-    a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url)
+    a, b = two_workers(shared_url, corpus, tmp_path)
     old = b.index.manifest.generation
     write_articles(corpus, "tn", 3, "xã Thử Nghiệm")
     a.ingest([corpus], workers=1)
@@ -119,9 +124,7 @@ def test_newer_version_is_picked_up(shared_url, corpus, tmp_path, caplog):
 
 def test_unfinished_ingest_is_never_picked_up(shared_url, corpus, tmp_path, monkeypatch):
     monkeypatch.setattr(ingest_mod, "BATCH_ARTICLES", 2)
-    a = Engine(tmp_path / "a", shared_url)
-    a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url)
+    a, b = two_workers(shared_url, corpus, tmp_path)
     v0 = b.index.manifest.generation
     # a finished ingest (b does not sync yet), then one killed after its first batch
     write_articles(corpus, "tn", 3, "xã Thử Nghiệm")
@@ -147,9 +150,7 @@ def test_unfinished_ingest_is_never_picked_up(shared_url, corpus, tmp_path, monk
 
 
 def test_failed_rebuild_leaves_the_old_index_serving(shared_url, corpus, tmp_path, monkeypatch):
-    a = Engine(tmp_path / "a", shared_url)
-    a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url)
+    a, b = two_workers(shared_url, corpus, tmp_path)
     v0 = b.index.manifest.generation
     write_articles(corpus, "tn", 2, "xã Thử Nghiệm")
     a.ingest([corpus], workers=1)
@@ -170,9 +171,7 @@ def test_failed_rebuild_leaves_the_old_index_serving(shared_url, corpus, tmp_pat
 
 @pytest.mark.parametrize("in_subprocess", [False, True], ids=["in-process", "subprocess"])
 def test_database_moving_during_the_build_discards_it(shared_url, corpus, tmp_path, monkeypatch, in_subprocess):
-    a = Engine(tmp_path / "a", shared_url)
-    a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url, build_in_subprocess=in_subprocess)
+    a, b = two_workers(shared_url, corpus, tmp_path, build_in_subprocess=in_subprocess)
     v0 = b.index.manifest.generation
     write_articles(corpus, "tn", 2, "xã Thử Nghiệm")
     a.ingest([corpus], workers=1)
@@ -202,10 +201,7 @@ def test_an_index_saved_by_another_process_on_the_same_data_dir_is_loaded(shared
 
 
 def test_concurrent_syncs_build_once(shared_url, corpus, tmp_path, monkeypatch):
-    a = Engine(tmp_path / "a", shared_url)
-    a.ingest([corpus], workers=1)
-    b = Engine(tmp_path / "b", shared_url)
-    _ = b.index
+    a, b = two_workers(shared_url, corpus, tmp_path)
     write_articles(corpus, "tn", 2, "xã Thử Nghiệm")
     a.ingest([corpus], workers=1)
     builds, entered, release = [], threading.Event(), threading.Event()
