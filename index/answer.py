@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from index.figures import PROVINCES, SURNAMES, extract_figures, place_names
+from index.figures import extract_figures
+from index.places import PROVINCES, SURNAMES, place_names
 from index.models import Answer, Figure, FigureHit, PassageHit
 from index.query import stopwords
 from index.question import VERBS, QuestionAnalysis, analyze_question

@@ -89,12 +89,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from index.models import Figure
-
-# --- character classes -------------------------------------------------------------
-
-_LATIN = [chr(c) for c in (*range(0x41, 0x250), *range(0x1E00, 0x1F00))]
-_UPPER = "[" + re.escape("".join(c for c in _LATIN if c.isalpha() and c.isupper())) + "]"
-_WORD = r"[^\W\d_]"  # one letter (Vietnamese included)
+from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
+from index.places import find_places
 
 # --- tables (extend here) ------------------------------------------------------------
 
@@ -246,29 +242,6 @@ MOT_NOT_NUMBER: frozenset[str] = frozenset(
     "sớm hồi tí sự".split()
 )
 
-#: Provinces and big cities: places even without ``tỉnh``/``thành phố`` before them.
-PROVINCES: tuple[str, ...] = (
-    "An Giang", "Bà Rịa - Vũng Tàu", "Bà Rịa-Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn",
-    "Bắc Ninh", "Bến Tre", "Bình Dương", "Bình Định", "Bình Phước", "Bình Thuận", "Cà Mau",
-    "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắc Lắc", "Đắk Nông", "Điện Biên",
-    "Đồng Nai", "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tây",
-    "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình", "Hưng Yên", "Khánh Hòa",
-    "Kiên Giang", "Kon Tum", "Lai Châu", "Lâm Đồng", "Lạng Sơn", "Lào Cai", "Long An",
-    "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình",
-    "Quảng Nam", "Quảng Ngãi", "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La",
-    "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên - Huế",
-    "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc",
-    "Yên Bái", "TP.HCM", "TP HCM", "TPHCM", "TP. HCM", "Huế", "Tây Nguyên",
-)  # fmt: skip
-
-#: Common surnames: a capitalized run after a place keyword that starts with one is a
-#: person's name (``Bí thư Thành ủy Nguyễn Minh Triết``). Hồ, Hà, Mai, Lâm are left
-#: out: they start place names (Hồ Chí Minh, Hà Nội).
-SURNAMES: frozenset[str] = frozenset(
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Ngô Dương Lý Đào Trương Đinh "
-    "Trịnh Lương Đoàn Vương Tạ Cao Lưu Chu Tô Quách Kiều Thái Triệu".split()
-)
-
 _DIGIT_WORDS: dict[str, int] = {
     "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5,
     "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
@@ -282,16 +255,6 @@ _MULTIPLIER_WORDS = frozenset({"mươi", "trăm", "chục", "phẩy", "phảy", 
 # --- small regex helpers ---------------------------------------------------------------
 
 
-def _alts(words: tuple[str, ...] | list[str]) -> str:
-    """A regex alternation, longest first, spaces matching any run of spaces."""
-    return "|".join(re.escape(w).replace(r"\ ", " +") for w in sorted(words, key=len, reverse=True))
-
-
-def _ci(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Each word plus its capitalized form (sentence start)."""
-    return tuple(dict.fromkeys([*words, *(w[:1].upper() + w[1:] for w in words)]))
-
-
 _NUM = r"\d+(?:[.,]\d+)*"
 _YEAR = r"(?:19|20)\d\d"
 _NE = r"(?![\w]|[.,/:-]\d)"  # a number ends here
@@ -302,43 +265,21 @@ _D1 = r"\d(?<![\w.,/]\d)"  # the first digit of a number
 _Y1 = _D1 + r"\d{3}(?<=(?:19|20)\d\d)"  # a year 1900-2099 starting a number
 
 
-def _w(first: str) -> str:
-    """Start of a word-led pattern: one of ``first`` chars, no letter before.
-
-    The lookahead on ``first`` lets the engine reject most positions at once.
-    """
-    return "(?=[" + first + "])(?<!\\w)"
-
-
-def _firsts(words: tuple[str, ...] | list[str]) -> str:
-    """The first characters of ``words``, for :func:`_w`."""
-    return re.escape("".join(sorted({w[0] for w in words})))
-
-_SCALE_AT = re.compile(r" +(" + _alts(list(SCALE_WORDS)) + r")(?!\w)")
+_SCALE_AT = re.compile(r" +(" + alts(list(SCALE_WORDS)) + r")(?!\w)")
 _RUOI_AT = re.compile(r" +rưỡi(?!\w)")
 _PERCENT_AT = re.compile(r" *%| +phần trăm(?!\w)")
 _PER_AT = re.compile(r"/ ?(năm|tháng|quý|ngày|tuần)(?!\w)")
-_CURRENCY_AT = re.compile(r" *(" + _alts(list(CURRENCIES)) + r")(?![^\W\d_])")
-_QUANTITY_AT = re.compile(r" *(" + _alts(QUANTITY_UNITS) + r")(?![^\W\d_²³])")
-_SYLLABLE_AT = re.compile(r" +(" + _WORD + r"+)")
-_ADMIN_AT = re.compile(r" *, +(" + _alts(_ci(ADMIN_UNITS)) + r")(?!\w)", re.IGNORECASE)
+_CURRENCY_AT = re.compile(r" *(" + alts(list(CURRENCIES)) + r")(?![^\W\d_])")
+_QUANTITY_AT = re.compile(r" *(" + alts(QUANTITY_UNITS) + r")(?![^\W\d_²³])")
+_SYLLABLE_AT = re.compile(r" +(" + LETTER + r"+)")
+_ADMIN_AT = re.compile(r" *, +(" + alts(with_capitals(ADMIN_UNITS)) + r")(?!\w)", re.IGNORECASE)
 _RANGE_AT = re.compile(r" *[-–] *(" + _NUM + r")" + _NE)
-_QUALIFIER_END = re.compile(r"(?:^|(?<=[^\w]))(" + _alts(QUALIFIERS) + r") +$", re.IGNORECASE)
+_QUALIFIER_END = re.compile(r"(?:^|(?<=[^\w]))(" + alts(QUALIFIERS) + r") +$", re.IGNORECASE)
 _TY_LE = re.compile(r"[Tt][ỷỉ] lệ(?!\w)")
 _CAP_OK_BEFORE = re.compile(r"(?:^|[.!?:;\"“'(\-–—…]) *$")
 
 
 # --- the document ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Expr:
-    """A place or time expression found in the text (for ``context``)."""
-
-    start: int
-    end: int
-    text: str
-    key: str
 
 
 @dataclass
@@ -361,10 +302,10 @@ class _Doc:
     sentences: list[tuple[int, int]]
     paragraphs: list[tuple[int, int]]
     style: str | None  # "vi" ("." thousands / "," decimal), "en", or None
-    places: list[_Expr] = field(default_factory=list)
-    times: list[_Expr] = field(default_factory=list)
-    title_places: list[_Expr] = field(default_factory=list)
-    title_times: list[_Expr] = field(default_factory=list)
+    places: list[Expr] = field(default_factory=list)
+    times: list[Expr] = field(default_factory=list)
+    title_places: list[Expr] = field(default_factory=list)
+    title_times: list[Expr] = field(default_factory=list)
     place_exprs: "_Exprs | None" = None
     time_exprs: "_Exprs | None" = None
 
@@ -395,10 +336,10 @@ def extract_figures(text: str, *, title: str = "") -> list[Figure]:
 
 # --- document structure ----------------------------------------------------------------
 
-_SENT_BREAK = re.compile(r"[.!?…]+[\"”’')\]]*( +)(?=[\"“‘(\[]?(?:" + _UPPER + r"|\d))")
+_SENT_BREAK = re.compile(r"[.!?…]+[\"”’')\]]*( +)(?=[\"“‘(\[]?(?:" + UPPER + r"|\d))")
 _ABBREV_BEFORE = re.compile(
     r"(?:(?<![\w])(?:TP|Tp|TS|ThS|Ths|GS|PGS|BS|KS|Th|St|Mr|Dr|NXB|TX|Đ/c|TT|ĐH|CĐ|Q|P)|(?<![\w])"
-    + _UPPER
+    + UPPER
     + r")\.$"
 )
 _SEPARATED_NUMBER = re.compile(r"\d(?<![\d.,]\d)\d*(?:[.,]\d+)+")
@@ -435,9 +376,9 @@ def _build_doc(text: str, title: str) -> _Doc:
             s = m.end()
         sentences.append((s, p_end))
     doc = _Doc(text, title, bytearray(len(text)), sentences, paragraphs, _number_style(text))
-    doc.places, doc.times = _find_places(text), _find_times(text)
+    doc.places, doc.times = find_places(text), _find_times(text)
     if title:
-        doc.title_places, doc.title_times = _find_places(title), _find_times(title)
+        doc.title_places, doc.title_times = find_places(title), _find_times(title)
     doc.place_exprs = _Exprs.of(doc.places, doc.title_places)
     doc.time_exprs = _Exprs.of(doc.times, doc.title_times)
     return doc
@@ -451,42 +392,42 @@ _NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"),
     # phone and fax numbers
     re.compile(
-        _w("ĐđDTtFfHh") + r"(?:ĐT|Đt|đt|ĐTDĐ|DĐ|[Đđ]iện thoại|[Tt]el|TEL|[Ff]ax|FAX|[Hh]otline|"
+        word_start("ĐđDTtFfHh") + r"(?:ĐT|Đt|đt|ĐTDĐ|DĐ|[Đđ]iện thoại|[Tt]el|TEL|[Ff]ax|FAX|[Hh]otline|"
         r"[Đđ]ường dây nóng)\.? *:? *(?:số *)?\(?\+?\d[\d ()./-]{4,}\d"
     ),
     re.compile(r"\(0\d{1,3}\) *\d[\d .]{4,}\d"),
     # document codes and numbers: 09-NQ/TU, 64/2002/NĐ-CP, Nghị quyết số 09, Chỉ thị 15
-    re.compile(_D1 + r"\d*(?:[/.-]\d+)*[/-]" + _UPPER + r"[\w-]*(?:/[\w-]+)*"),
-    re.compile(_w(_firsts(DOC_WORDS)) + r"(?:" + _alts(DOC_WORDS) + r") +(?:số +)?\d+(?:[/.-][\w-]+)*"),
+    re.compile(_D1 + r"\d*(?:[/.-]\d+)*[/-]" + UPPER + r"[\w-]*(?:/[\w-]+)*"),
+    re.compile(word_start(first_chars(DOC_WORDS)) + r"(?:" + alts(DOC_WORDS) + r") +(?:số +)?\d+(?:[/.-][\w-]+)*"),
     re.compile(
-        _w(_firsts(_ci(DOC_WORDS_WITH_SO))) + r"(?:" + _alts(_ci(DOC_WORDS_WITH_SO)) + r") +số +\d+(?:[/.-][\w-]+)*"
+        word_start(first_chars(with_capitals(DOC_WORDS_WITH_SO))) + r"(?:" + alts(with_capitals(DOC_WORDS_WITH_SO)) + r") +số +\d+(?:[/.-][\w-]+)*"
     ),
     # times of day: 17:54, 15h30', 8 giờ 30, 12h, 7 giờ sáng, lúc 9 giờ
     re.compile(_D1 + r"\d? *(?:h|g|giờ|:) *\d{1,2}(?: *(?:'|phút|p(?!\w)))?(?!\d)"),
     re.compile(_D1 + r"\d? *h(?![^\W\d_])"),
     re.compile(_D1 + r"\d? +giờ +(?:sáng|chiều|tối|trưa|đêm|khuya)(?!\w)"),
-    re.compile(_w("LlVv") + r"(?:[Ll]úc|[Vv]ào lúc) +\d{1,2} +giờ(?!\w)"),
+    re.compile(word_start("LlVv") + r"(?:[Ll]úc|[Vv]ào lúc) +\d{1,2} +giờ(?!\w)"),
     # year ranges (context, not figures): 2012-2020, nhiệm kỳ 2005 - 2010
     re.compile(_Y1 + r" *[-–—/] *" + _YEAR + r"(?!\d)"),
     # list markers at the start of a paragraph: "1.", "2)"
     re.compile(r"(?m)^[(]?\d{1,2} ?[.)-](?!\d)"),
     # weekdays: thứ Hai, Thứ 4 ngày 08/03/2006, sáng thứ bảy, chủ nhật
-    re.compile(_w("Tt") + r"[Tt]hứ +(?:Hai|Ba|Tư|Năm|Sáu|Bảy)(?!\w)"),
+    re.compile(word_start("Tt") + r"[Tt]hứ +(?:Hai|Ba|Tư|Năm|Sáu|Bảy)(?!\w)"),
     re.compile(
-        r"(?<![Ll]ần )" + _w("Tt") + r"[Tt]hứ +" + _WEEKDAY + r"(?=,? *\(?(?:ngày|\d{1,2}[/.-]\d))"
+        r"(?<![Ll]ần )" + word_start("Tt") + r"[Tt]hứ +" + _WEEKDAY + r"(?=,? *\(?(?:ngày|\d{1,2}[/.-]\d))"
     ),
-    re.compile(_w("SsCcTtĐđVv") + r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Vv]ào) +thứ +" + _WEEKDAY + r"(?!\w)"),
+    re.compile(word_start("SsCcTtĐđVv") + r"(?:[Ss]áng|[Cc]hiều|[Tt]ối|[Tt]rưa|[Đđ]êm|[Vv]ào) +thứ +" + _WEEKDAY + r"(?!\w)"),
     # named periods (context): 6 tháng đầu năm, quý I, quý 2
     re.compile(_D1 + r"\d? +tháng +(?:đầu|cuối) +năm(?!\w)"),
-    re.compile(_w("Qq") + r"[Qq]uý +(?:I{1,3}|IV|[1-4])(?!\w)"),
+    re.compile(word_start("Qq") + r"[Qq]uý +(?:I{1,3}|IV|[1-4])(?!\w)"),
     # identifiers: phường 14, Q.10, quốc lộ 1A, Điều 5 ("số 2" is handled below)
     re.compile(
-        _w(_firsts(_ci(ID_NOUNS)))
-        + r"(?:" + _alts(_ci(ID_NOUNS)) + r") *\d+[A-Za-z]?(?:/\d+)*(?: *[-–] *\d+(?![\d]|[.,]\d))?(?![\d]|[.,]\d)"
+        word_start(first_chars(with_capitals(ID_NOUNS)))
+        + r"(?:" + alts(with_capitals(ID_NOUNS)) + r") *\d+[A-Za-z]?(?:/\d+)*(?: *[-–] *\d+(?![\d]|[.,]\d))?(?![\d]|[.,]\d)"
     ),
 )
 
-_SO_NUMBER = re.compile(_w("Ss") + r"[Ss]ố +\d+(?:[/.,-]\d+)*")
+_SO_NUMBER = re.compile(word_start("Ss") + r"[Ss]ố +\d+(?:[/.,-]\d+)*")
 _SO_COUNT_BEFORE = re.compile(r"(?:tổng|trong|với|chiếm|đạt|gồm|có|là) +$", re.IGNORECASE)
 
 
@@ -512,16 +453,16 @@ def _scan_not_figures(doc: _Doc) -> Iterable[_Raw]:
 _DATE_DMY = re.compile(r"(" + _D1 + r"\d?)([/.-])(\d{1,2})\2(" + _YEAR + r")" + _NE)
 _DATE_RANGE = re.compile(r"(" + _D1 + r"\d?) *[-–] *(\d{1,2})/(\d{1,2})(?:/(" + _YEAR + r"))?" + _NE)
 _DATE_DAY_MONTH_WORDS = re.compile(
-    _w("Nn") + r"[Nn]gày +(\d{1,2}) +tháng +(\d{1,2})(?: +năm +(" + _YEAR + r"))?(?!\w)"
+    word_start("Nn") + r"[Nn]gày +(\d{1,2}) +tháng +(\d{1,2})(?: +năm +(" + _YEAR + r"))?(?!\w)"
 )
 _DATE_MONTH = re.compile(
-    _w("Tt") + r"[Tt]háng +(\d{1,2})(?: *[/.-] *(" + _YEAR + r")| +năm +(" + _YEAR + r"))?" + _NE
+    word_start("Tt") + r"[Tt]háng +(\d{1,2})(?: *[/.-] *(" + _YEAR + r")| +năm +(" + _YEAR + r"))?" + _NE
 )
 _DATE_DM_RANGE = re.compile(r"(" + _D1 + r"\d?)/(\d{1,2}) *[-–] *(\d{1,2})/(\d{1,2})" + _NE)
 _DATE_DM = re.compile(r"(" + _D1 + r"\d{0,2})([/.-])(\d{1,3})" + _NE)
-_DATE_DAY = re.compile(_w("NnMm") + r"(?:[Nn]gày|[Mm]ùng|[Mm]ồng) +(\d{1,2})(?!\w|[/.,:-]\d| +tháng)")
-_DATE_WORD_STRONG_END = re.compile(r"(?<!\w)(?:" + _alts(_ci(DATE_WORDS_STRONG)) + r") +$")
-_DATE_WORD_END = re.compile(r"(?<!\w)(?:" + _alts(_ci((*DATE_WORDS_STRONG, *DATE_WORDS_WEAK))) + r") +\(?$")
+_DATE_DAY = re.compile(word_start("NnMm") + r"(?:[Nn]gày|[Mm]ùng|[Mm]ồng) +(\d{1,2})(?!\w|[/.,:-]\d| +tháng)")
+_DATE_WORD_STRONG_END = re.compile(r"(?<!\w)(?:" + alts(with_capitals(DATE_WORDS_STRONG)) + r") +$")
+_DATE_WORD_END = re.compile(r"(?<!\w)(?:" + alts(with_capitals((*DATE_WORDS_STRONG, *DATE_WORDS_WEAK))) + r") +\(?$")
 
 
 def _valid_dm(day: int, month: int) -> bool:
@@ -616,11 +557,11 @@ _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ORD_KEYWORDS = ("lần thứ", "kỳ họp thứ", "lần", "khóa", "khoá", "Đại hội", "Trung ương",
                  "T.Ư", "TƯ", "TW")  # fmt: skip
 _ORDINAL = re.compile(
-    _w(_firsts(_ci(_ORD_KEYWORDS))) + r"(" + _alts(_ci(_ORD_KEYWORDS)) + r") +([IVXLC]+|\d{1,3})(?![\w]|[.,/-]\d)"
+    word_start(first_chars(with_capitals(_ORD_KEYWORDS))) + r"(" + alts(with_capitals(_ORD_KEYWORDS)) + r") +([IVXLC]+|\d{1,3})(?![\w]|[.,/-]\d)"
 )
 _ORDINAL_WORDS = re.compile(
-    _w("LlKkTt") + r"((?:[Ll]ần|[Kk]ỳ họp) +thứ|[Tt]hứ) +(nhất|nhì|tư|năm|\d{1,3}|(?:(?:"
-    + _alts(_NUMBER_WORDS)
+    word_start("LlKkTt") + r"((?:[Ll]ần|[Kk]ỳ họp) +thứ|[Tt]hứ) +(nhất|nhì|tư|năm|\d{1,3}|(?:(?:"
+    + alts(_NUMBER_WORDS)
     + r")(?: +|(?!\w)))+)"
 )
 _ORDINAL_FIRST = {"nhất": 1, "nhì": 2, "tư": 4, "năm": 5}
@@ -685,7 +626,7 @@ def _ordinal_unit(doc: _Doc, m: re.Match[str]) -> str | None:
 
 
 _NEXT_WORD = re.compile(r" *\w+")
-_WORD_BEFORE = re.compile(r"(" + _WORD + r"+) +$")
+_WORD_BEFORE = re.compile(r"(" + LETTER + r"+) +$")
 
 
 def _span_end_of_words(text: str, start: int, count: int) -> int:
@@ -970,7 +911,7 @@ _DIGIT_PERCENT = re.compile(
     r"(" + _D1 + r"\d*(?:[.,]\d+)*)(?: *[-–] *(" + _NUM + r"))? *(?:%|phần trăm(?!\w))"
 )
 _DIGIT_NUMBER = re.compile(_D1 + r"\d*(?:[.,]\d+)*")
-_GLUED_UNIT = re.compile(r"(?:" + _alts([*QUANTITY_UNITS, "đ", "USD", "VNĐ", "VND"]) + r")(?![^\W\d_²³])")
+_GLUED_UNIT = re.compile(r"(?:" + alts([*QUANTITY_UNITS, "đ", "USD", "VNĐ", "VND"]) + r")(?![^\W\d_²³])")
 
 
 def _qualifier_before(doc: _Doc, start: int, *, words: bool = False) -> tuple[str | None, int]:
@@ -1095,9 +1036,9 @@ def _is_year(doc: _Doc, m: re.Match[str], tail: _Tail) -> bool:
 
 # --- pass 6: numbers written as words ----------------------------------------------------------
 
-_NUMBER_WORD = "(?:" + _alts(_NUMBER_WORDS) + ")"
+_NUMBER_WORD = "(?:" + alts(_NUMBER_WORDS) + ")"
 _WORD_RUN = re.compile(
-    "(?=[" + _firsts(_ci(_NUMBER_WORDS)) + r"])(?<![\w-])" + _NUMBER_WORD + r"(?: +" + _NUMBER_WORD + r")*(?![\w-])",
+    "(?=[" + first_chars(with_capitals(_NUMBER_WORDS)) + r"])(?<![\w-])" + _NUMBER_WORD + r"(?: +" + _NUMBER_WORD + r")*(?![\w-])",
     re.IGNORECASE,
 )
 _NAM_YEAR_BEFORE = re.compile(
@@ -1195,101 +1136,31 @@ _PASSES: tuple[Callable[[_Doc], Iterable[_Raw]], ...] = (
     _scan_word_numbers,
 )
 
-_NAME = _UPPER + _WORD + r"*(?: " + _UPPER + _WORD + r"*){0,3}"
-_PLACE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(
-        _w("TtQqHhXxPp") + r"(?:[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Tt]hị xã|[Tt]hị trấn|[Xx]ã|[Pp]hường"
-        r"|TP\.?|TX\.?|Q\.|P\.) ?(?:" + _NAME + r"|\d{1,2}(?![\d.,/]))"
-    ),
-    re.compile(_w("TQH") + r"(?:Thành|Tỉnh|Quận|Huyện|Thị) ủy (?:" + _NAME + r")"),
-    re.compile(_w(_firsts(PROVINCES)) + r"(?:" + _alts(PROVINCES) + r")(?!\w)"),
-)
 _TIME_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(_w("Tt") + r"[Tt]ừ năm +" + _YEAR + r" +(?:đến|tới) +(?:năm +)?" + _YEAR + r"(?!\d)"),
+    re.compile(word_start("Tt") + r"[Tt]ừ năm +" + _YEAR + r" +(?:đến|tới) +(?:năm +)?" + _YEAR + r"(?!\d)"),
     re.compile(
-        _w("GgNnTtKk") + r"(?:[Gg]iai đoạn|[Nn]hiệm kỳ|[Nn]ăm học|[Nn]iên khóa|[Tt]hời kỳ|[Kk]hóa) +"
+        word_start("GgNnTtKk") + r"(?:[Gg]iai đoạn|[Nn]hiệm kỳ|[Nn]ăm học|[Nn]iên khóa|[Tt]hời kỳ|[Kk]hóa) +"
         + _YEAR + r" *[-–] *" + _YEAR + r"(?!\d)"
     ),
     re.compile(
         r"(?:(?<!\w)[Tt]rong +|" + _D1 + r")\d{0,2} +(?:tháng|năm|tuần|ngày) +(?:đầu|cuối|qua|gần đây)"
         r"(?: +năm(?: +(?:nay|" + _YEAR + r"))?)?(?!\w)"
     ),
-    re.compile(_w("Qq") + r"[Qq]uý +(?:I{1,3}|IV|[1-4])(?: *(?:năm +|/)" + _YEAR + r")?(?!\w)"),
+    re.compile(word_start("Qq") + r"[Qq]uý +(?:I{1,3}|IV|[1-4])(?: *(?:năm +|/)" + _YEAR + r")?(?!\w)"),
     re.compile(r"(?:(?<!\w)[Nn]gày +\d|" + _D1 + r")\d?[/.-]\d{1,2}[/.-]" + _YEAR + r"(?!\d)"),
-    re.compile(_w("Nn") + r"[Nn]gày +\d{1,2}(?:[/.-]\d{1,2})?(?![\d/.-])"),
-    re.compile(_w("Tt") + r"[Tt]háng +\d{1,2}(?: *[/.-] *" + _YEAR + r"| +năm +" + _YEAR + r")?(?!\d)"),
+    re.compile(word_start("Nn") + r"[Nn]gày +\d{1,2}(?:[/.-]\d{1,2})?(?![\d/.-])"),
+    re.compile(word_start("Tt") + r"[Tt]háng +\d{1,2}(?: *[/.-] *" + _YEAR + r"| +năm +" + _YEAR + r")?(?!\d)"),
     re.compile(
-        _w("CcĐđGgTtNn") + r"(?<!sinh )(?:(?:[Cc]ả|[Đđ]ầu|[Cc]uối|[Gg]iữa|[Tt]rong) +)?[Nn]ăm +" + _YEAR
+        word_start("CcĐđGgTtNn") + r"(?<!sinh )(?:(?:[Cc]ả|[Đđ]ầu|[Cc]uối|[Gg]iữa|[Tt]rong) +)?[Nn]ăm +" + _YEAR
         + r"(?: *[-–] *" + _YEAR + r")?(?!\d)"
     ),
-    re.compile(_w("Nn") + r"[Nn]ăm (?:nay|ngoái|qua|trước|tới)(?!\w)"),
+    re.compile(word_start("Nn") + r"[Nn]ăm (?:nay|ngoái|qua|trước|tới)(?!\w)"),
     re.compile(_Y1 + r" *[-–] *" + _YEAR + r"(?!\d)"),
 )
 
 
-def _find_exprs(text: str, patterns: tuple[re.Pattern[str], ...], lower_first: bool) -> list[_Expr]:
-    """Non-overlapping matches of ``patterns`` (earlier patterns win), by position."""
-    taken = bytearray(len(text))
-    found: list[_Expr] = []
-    for pattern in patterns:
-        for m in pattern.finditer(text):
-            s, e = m.start(), m.end()
-            if taken.find(1, s, e) != -1:
-                continue
-            taken[s:e] = b"\x01" * (e - s)
-            t = " ".join(m.group(0).split())
-            if lower_first:
-                t = t[:1].lower() + t[1:]
-            found.append(_Expr(s, e, t, t.lower()))
-    found.sort(key=lambda x: x.start)
-    return found
-
-
-_PROVINCE_PREFIX = re.compile(r"(?<= )(?:" + _alts(PROVINCES) + r")(?= )")
-_PROVINCE_START = re.compile(r"(?:" + _alts(PROVINCES) + r")(?!\w)")
-_PLACE_KEYWORD = re.compile(r"^(?:\S+ ủy|TP\.|TX\.|Q\.|P\.|[Tt]hành phố|[Tt]hị xã|[Tt]hị trấn|\S+) ?")
-
-
-def _find_places(text: str) -> list[_Expr]:
-    """Places. A title runs into a person's name in news (``Bí thư Thành ủy Hà Nội
-    Phạm Quang Nghị``, ``Thanh tra TP Hoàng Đức Long``): the name is cut before a
-    common surname, or after a known province, and dropped if it starts with one."""
-    out = []
-    for x in _find_exprs(text, _PLACE_PATTERNS, lower_first=False):
-        t = x.text
-        if m := _PROVINCE_PREFIX.search(t):
-            t = t[: m.end()]
-        keyword = _PLACE_KEYWORD.match(t)
-        head = keyword.group(0) if keyword and keyword.end() < len(t) else ""
-        words = t[len(head) :].split(" ")
-        province = _PROVINCE_START.match(t[len(head) :])
-        skip = province.group(0).count(" ") + 1 if province else 0
-        cut = next(
-            (i for i, w in enumerate(words) if i >= skip and w in SURNAMES and len(words) - i >= 2), None
-        )
-        if cut == 0 and head and len(words) >= 3:
-            continue
-        if cut:
-            t = head + " ".join(words[:cut])
-        out.append(_Expr(x.start, x.start + len(t), t, t.lower()))
-    return out
-
-
-def place_names(text: str) -> list[str]:
-    """The places ``text`` names, without their administrative word where a name
-    follows it: "Tỉnh Thanh Hóa" → "Thanh Hóa", "Thành ủy Hà Nội" → "Hà Nội";
-    "quận 5" stays whole (a number is no name by itself)."""
-    names = []
-    for x in _find_places(text):
-        t = x.text
-        keyword = None if _PROVINCE_START.match(t) else _PLACE_KEYWORD.match(t)
-        rest = t[keyword.end() :] if keyword else t
-        names.append(rest if rest and not rest[:1].isdigit() else t)
-    return names
-
-
-def _find_times(text: str) -> list[_Expr]:
-    return _find_exprs(text, _TIME_PATTERNS, lower_first=True)
+def _find_times(text: str) -> list[Expr]:
+    return find_exprs(text, _TIME_PATTERNS, lower_first=True)
 
 
 def _sentence_of(doc: _Doc, pos: int) -> tuple[int, int]:
@@ -1310,13 +1181,13 @@ class _Exprs:
     """Place or time expressions of a document, in text order, with what ``_pick``
     needs precomputed so that context costs O(log n) per figure, not O(n)."""
 
-    items: list[_Expr]
-    title: list[_Expr]
+    items: list[Expr]
+    title: list[Expr]
     starts: list[int] = field(default_factory=list)
-    most_frequent: list[_Expr] = field(default_factory=list)  # ties in text order
+    most_frequent: list[Expr] = field(default_factory=list)  # ties in text order
 
     @classmethod
-    def of(cls, items: list[_Expr], title: list[_Expr]) -> "_Exprs":
+    def of(cls, items: list[Expr], title: list[Expr]) -> "_Exprs":
         items = sorted(items, key=lambda x: x.start)
         usable = [x for x in items if not _DAY_ONLY.fullmatch(x.text)]  # a bare day: too local
         counts = Counter(x.key for x in usable)
@@ -1331,7 +1202,7 @@ def _pick(exprs: _Exprs, raw: _Raw, sentence: tuple[int, int], paragraph: tuple[
     """Up to two expressions of the sentence (nearest first, those before the figure
     preferred), else the nearest one before it in the paragraph, else the title's
     first, else the article's most frequent one (bare days like ``ngày 5`` excluded)."""
-    def outside(x: _Expr) -> bool:
+    def outside(x: Expr) -> bool:
         return x.end <= raw.start or x.start >= raw.end
 
     items, starts = exprs.items, exprs.starts
@@ -1340,7 +1211,7 @@ def _pick(exprs: _Exprs, raw: _Raw, sentence: tuple[int, int], paragraph: tuple[
     at = bisect_left(starts, raw.start)
     before = [items[i] for i in range(at - 1, max(at - 1 - _WALK, -1), -1) if items[i].start >= sentence[0]]
     after = [items[i] for i in range(at, min(at + _WALK, len(items))) if items[i].end <= sentence[1]]
-    out: list[_Expr] = []
+    out: list[Expr] = []
     seen: set[str] = set()
     for x in [*(x for x in before if x.end <= raw.start), *(x for x in after if x.start >= raw.end)]:
         if x.key not in seen:

@@ -337,6 +337,6 @@ def test_vntc_invariants_and_speed() -> None:
     ],
 )
 def test_place_names_drop_the_administrative_word(text, names):
-    from index.figures import place_names
+    from index.places import place_names
 
     assert place_names(text) == names
