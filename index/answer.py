@@ -22,11 +22,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.figures import extract_figures
-from index.places import PROVINCES, SURNAMES, place_names
+from index.places import PROVINCES, SURNAMES, place_names, referred_places
 from index.models import Answer, Figure, FigureHit, PassageHit
 from index.query import stopwords
 from index.question import VERBS, QuestionAnalysis, analyze_question
-from index.text import fold
+from index.text import fold, normalize
 
 if TYPE_CHECKING:
     from index.engine import Engine
@@ -45,8 +45,13 @@ KINDS = {
 }
 W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 2.5, 0.5, 0.5
 W_PLACE = 1.0  # the figure is about the place the question names
-W_NEAR, W_VERB_NEAR = 0.3, 1.0  # question words right around the figure; its verb there
-NEAR_CAP = 3
+W_STATED = 3.0  # the question states this figure itself: it is not what is asked
+# Figures of one unit scoring within this of the best may differ by no more than their
+# passages' BM25 share (which spans W_PASSAGE * (1 - REL_MIN) among eligible passages):
+# the newest dated article's goes first ("có mấy phường": the current number).
+NEAR = W_PASSAGE * (1 - REL_MIN)
+W_NEAR, W_VERB_NEAR = 0.3, 1.0  # question words right around the figure (idf-weighted share); its verb there
+W_YEAR_NEAR = 1.0  # the year the question names is the figure's own (the last one before it)
 WINDOW = 40  # characters each side of a figure that count as "right around" it
 
 _SYL = re.compile(r"\w+")
@@ -66,6 +71,8 @@ class _Question:
     weighted: list[tuple[frozenset[str], float]]  # content tokens as syllable sets, with idf
     verbs: list[set[str]]  # every known verb of the question ("tự ứng cử", "bị loại")
     words: str  # the question's syllables, folded, then its tokens' (abbreviations expanded)
+    stated: frozenset[tuple[float, str]]  # figures the question states: (value, first unit syllable)
+    years: frozenset[str]  # years the question names ("Cả năm 2004 ...")
 
 
 def _question(question: str, tokens: list[str], idf: Callable[[str], float] | None = None) -> _Question:
@@ -77,7 +84,17 @@ def _question(question: str, tokens: list[str], idf: Callable[[str], float] | No
     folded_q = fold(question).lower()
     verbs = [set(m.split()) for m in dict.fromkeys(_VERB_RE.findall(folded_q))]
     words = " ".join(_SYL.findall(folded_q) + [s for t in tokens for s in t.split("_")])
-    return _Question(qa, content, syllables(qa.target), syllables(qa.verb), weighted, verbs, words)
+    return _Question(qa, content, syllables(qa.target), syllables(qa.verb), weighted, verbs, words, _stated(question), frozenset(_YEAR.findall(question)))
+
+
+def _stated(question: str) -> frozenset[tuple[float, str]]:
+    """Figures with a unit that the question itself states ("Dịp kỷ niệm 75 năm ...",
+    "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"): context, not the answer."""
+    return frozenset((f.value, _first_unit_syllable(f.unit)) for f in _headline_figures(normalize(question)) if f.unit)
+
+
+def _first_unit_syllable(unit: str | None) -> str:
+    return fold(unit or "").lower().split(" ", 1)[0]
 
 
 def _weighted_overlap(q: "_Question", have: set[str]) -> float:
@@ -87,6 +104,16 @@ def _weighted_overlap(q: "_Question", have: set[str]) -> float:
     if not total:
         return _overlap(q.content, have)
     return sum(w for sylls, w in q.weighted if sylls <= have) / total
+
+
+def _near_share(q: "_Question", around: set[str]) -> float:
+    """Share of the question's words other than its target and verb found right around a
+    figure, each weighted by its idf: "Tổ đảng Công ty TOYOTA có 9 đảng viên" holds the
+    rare "toyota" of the question, "Công ty HONDA ... có 3 đảng viên" does not."""
+    own = q.target | q.verb
+    words = [(sylls, w) for sylls, w in q.weighted if not sylls <= own]
+    total = sum(w for _, w in words)
+    return sum(w for sylls, w in words if sylls <= around) / total if total else 0.0
 
 
 def _overlap(want: set[str], have: set[str]) -> float:
@@ -142,7 +169,8 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
     evidence: int | None = None
     if qtype in KINDS:
         eligible = [p.passage_id for p in passages if rel[p.passage_id] >= REL_MIN]
-        figures = _score_figures(engine.figures_for(eligible) + _title_figures(passages, set(eligible)), q, rel)
+        by_id = {p.passage_id: p for p in passages}
+        figures = _score_figures(engine.figures_for(eligible) + _title_figures(passages, set(eligible)), q, rel, by_id)
         top = _ties(figures)
         if top:
             result.figures = [f for f in figures[: max(len(top), 5)]]
@@ -183,10 +211,12 @@ def _ties(figures: list[FigureHit]) -> list[FigureHit]:
     if not figures:
         return []
     best = figures[0].score
-    return [f for f in figures if best - f.score <= TIE]
+    return [f for f in figures if abs(best - f.score) <= TIE]
 
 
-def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, float]) -> list[FigureHit]:
+def _score_figures(
+    figures: Iterable[FigureHit], q: _Question, rel: dict[int, float], passages: dict[int, PassageHit]
+) -> list[FigureHit]:
     kinds = KINDS[q.analysis.type]
     # only figures of the asked kinds delimit each other's surroundings: a year or a
     # date inside "... cả năm 2004 (527 người)" is context, not a rival answer
@@ -195,14 +225,14 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
     places = _asked_places(q, figures)
     base: list[tuple[FigureHit, float, float]] = []  # figure, sentence-level score, local evidence
     for i, f in enumerate(figures):
-        sent = syllables(f.sentence)
+        sent = _sentence_words(f.sentence, passages.get(f.passage_id))
         w = windows[i]
         unit = f.unit
         if f.kind in ("percent", "money") and not (f.unit and q.target & syllables(f.unit)):
             # what a share or a sum measures comes before it: "ứng viên trẻ tuổi chiếm
             # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng"
             unit = " ".join(sorted(w.left))
-        near = (q.content - q.target - q.verb) & (w.left | w.right)
+        near = _near_share(q, w.left | w.right)
         around = w.left | syllables(f.unit) | w.right
         verb_here = any(v <= around for v in q.verbs)
         score = (
@@ -215,19 +245,67 @@ def _score_figures(figures: Iterable[FigureHit], q: _Question, rel: dict[int, fl
         )
         if f.kind == "date":
             score += _date_adjustment(f)
-        base.append((f, score, W_NEAR * min(len(near), NEAR_CAP) / NEAR_CAP + W_VERB_NEAR * verb_here))
-    # Local evidence only tells apart figures sharing a sentence: each loses what the
-    # best of its sentence has more, so a lone figure (or the best) loses nothing.
-    groups: dict[tuple[int, str], list[float]] = {}
-    for f, _, local in base:
-        groups.setdefault((f.passage_id, f.sentence), []).append(local)
-    scored = []
-    for f, score, local in base:
-        peers = groups[(f.passage_id, f.sentence)]
-        score += local - max(peers)
-        scored.append(replace(f, score=round(score, 9)))
+        if (f.value, _first_unit_syllable(f.unit)) in q.stated:
+            score -= W_STATED
+        # "6 tháng đầu năm 2005 ... giới thiệu 643 đoàn viên, nhiều hơn cả năm 2004 (527
+        # người)": of one sentence's figures, the one after the question's year is its
+        year_here = w.year is not None and w.year in q.years
+        local = W_NEAR * near + W_VERB_NEAR * verb_here + W_YEAR_NEAR * year_here
+        base.append((f, score, local))
+    # Local evidence only tells apart figures sharing a sentence: the sentence's best
+    # figure (by both) keeps its score, each other one gains or loses the difference of
+    # its local evidence to the best's, so a lone figure loses nothing and a sentence
+    # with many question words around its figures outranks no other.
+    best: dict[tuple[int, str], float] = {}  # the local evidence of each sentence's best
+    for f, score, local in sorted(base, key=lambda b: -(b[1] + b[2])):
+        best.setdefault((f.passage_id, f.sentence), local)
+    scored = [replace(f, score=round(score + local - best[(f.passage_id, f.sentence)], 9)) for f, score, local in base]
     scored.sort(key=lambda f: -f.score)
-    return scored
+    return _newest_first(scored, passages)
+
+
+def _newest_first(scored: list[FigureHit], passages: dict[int, PassageHit]) -> list[FigureHit]:
+    """The best figure's near rivals of the same unit (within ``NEAR``), newest article
+    first (an undated one counts as oldest); the rest keep their order."""
+    if len(scored) < 2:
+        return scored
+    best = scored[0]
+    unit = _unit_key(best)
+    rivals = [f for f in scored if best.score - f.score <= NEAR + TIE and _unit_key(f) == unit]
+    if len(rivals) < 2:
+        return scored
+    rivals.sort(key=lambda f: _date_key(passages.get(f.passage_id)), reverse=True)  # stable: score order within a date
+    chosen = {id(f) for f in rivals}
+    return rivals + [f for f in scored if id(f) not in chosen]
+
+
+def _unit_key(f: FigureHit) -> tuple[str, str]:
+    return f.kind, fold(f.unit or "").lower()
+
+
+def _date_key(p: PassageHit | None) -> tuple[int, int, int]:
+    """(year, month, day) of a passage's article ("27/02/2020"), (0, 0, 0) if undated."""
+    if p is None or not p.date:
+        return (0, 0, 0)
+    day, month, year = (int(x) for x in p.date.split("/"))
+    return (year, month, day)
+
+
+def _sentence_words(sentence: str, passage: PassageHit | None) -> set[str]:
+    """Syllables of a sentence, with the places it names by level alone ("14 phường
+    thuộc Quận" also holds "long", "bien" in an article on quận Long Biên)."""
+    words = syllables(sentence)
+    if passage is not None and _LEVEL_WORD.search(sentence):
+        words |= _referred(sentence, passage.text, passage.places)
+    return words
+
+
+_LEVEL_WORD = re.compile(r"(?i)(?<!\w)(?:quận|huyện|tỉnh|thành|thị|phường|xã|tp)(?!\w)")
+
+
+@lru_cache(maxsize=8192)
+def _referred(sentence: str, passage: str, places: str | None) -> frozenset[str]:
+    return frozenset(syllables(" ".join(referred_places(sentence, passage, places))))
 
 
 def _asked_places(q: _Question, figures: list[FigureHit]) -> list[str]:
@@ -292,7 +370,8 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
                 inherited = head = own[-WINDOW:]
             nxt = next((spans[m][0] for m in range(n + 1, len(members)) if spans[m]), len(sentence))
             right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
-            out[i] = _Window(syllables(inherited), syllables(right), _last_verb(gap_text[:at]))
+            years = _YEAR.findall(gap_text, 0, at)
+            out[i] = _Window(syllables(inherited), syllables(right), _last_verb(gap_text[:at]), years[-1] if years else None)
             prev_end = end
     return out
 
@@ -308,9 +387,11 @@ class _Window:
     left: set[str]
     right: set[str]
     verb: str | None  # the last known verb before the figure, outside other figures
+    year: str | None  # the last year written before the figure in its sentence
 
 
-_NO_WINDOW = _Window(set(), set(), None)
+_NO_WINDOW = _Window(set(), set(), None, None)
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 
 
 def _last_verb(text: str) -> str | None:
@@ -414,7 +495,7 @@ def _score_spans(passages: list[PassageHit], q: _Question, rel: dict[int, float]
         if rel.get(p.passage_id, 0.0) < REL_MIN:
             continue
         for sent in _sentences(p.text):
-            ssyl = syllables(sent)
+            ssyl = _sentence_words(sent, p)
             base = W_PASSAGE * rel.get(p.passage_id, 0.0) + W_SENTENCE * _weighted_overlap(q, ssyl)
             base += W_VERB * (1.0 if q.verb and q.verb <= ssyl else 0.0)
             for span, bonus in find(sent):

@@ -31,7 +31,15 @@ from sqlmodel import select
 
 from index import answer as answering
 from index.bm25 import BM25Params, IndexError_, SearchIndex
-from index.ingest import IngestReport, ProgressFn, Tokenizer, cached_tokens, ingest, refresh_figures
+from index.ingest import (
+    IngestReport,
+    ProgressFn,
+    Tokenizer,
+    cached_tokens,
+    derived_is_current,
+    ingest,
+    refresh_derived,
+)
 from index.models import Answer, FigureHit, PassageHit
 from index.query import query_tokens
 from index.retrieval import Backend, Retriever
@@ -128,8 +136,7 @@ class Engine:
 
     def _load_or_rebuild(self) -> Retriever:
         if not self.is_empty():
-            with Tokenizer() as tok:
-                refresh_figures(self.db, tok)  # no-op unless the extractor changed
+            self._refresh_derived()
         gen = self.generation()
         try:
             idx = self.backend.load(self.index_dir)
@@ -152,6 +159,22 @@ class Engine:
             log.warning("index is stale (built for generation %s, database at %s); rebuilding", built_for, gen)
             return self.rebuild_index()
         return idx
+
+    def _refresh_derived(self) -> None:
+        """Derive figures and passage places again if the code deriving them changed (a
+        no-op otherwise). Under the database-wide ingest lock, and published like an
+        ingest when it moved the index's content; skipped while an ingest holds the lock
+        (that ingest refreshes before it finishes)."""
+        if derived_is_current(self.db) or not self._db_ingest_lock.acquire():
+            return
+        try:
+            with Tokenizer() as tok:
+                before = self.generation()
+                refresh_derived(self.db, tok)
+            if self.generation() != before:
+                self._publish()
+        finally:
+            self._db_ingest_lock.release()
 
     def _last_ingest_unfinished(self) -> bool:
         with session(self.db) as s:
@@ -299,7 +322,9 @@ class Engine:
                 with Tokenizer(workers) as tok:
                     report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
                     self._publish()
-                    if report.changed or self._index is None and not (self.index_dir / "CURRENT").exists():
+                    served = self._index
+                    stale = served is not None and served.manifest.generation != self.generation()
+                    if report.changed or stale or served is None and not (self.index_dir / "CURRENT").exists():
                         self.rebuild_index(tok)
                     else:
                         _ = self.index  # loads it, or rebuilds it if stale
@@ -336,7 +361,7 @@ class Engine:
             return []
         p, a = PassageRow.__table__.c, ArticleRow.__table__.c
         stmt = (
-            select(p.id, p.article_id, p.position, p.start, p.end, p.text, a.title, a.date, a.url)
+            select(p.id, p.article_id, p.position, p.start, p.end, p.text, p.places, a.title, a.date, a.url)
             .join_from(PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id)
             .where(p.id.in_(ids))
         )
@@ -354,6 +379,7 @@ class Engine:
                 position=r.position,
                 start=r.start,
                 end=r.end,
+                places=r.places,
             )
             for r in rows
         }
@@ -439,7 +465,9 @@ def _fill_missing_tokens(db, tokenizer: Tokenizer | None) -> None:
     sql = text(
         "SELECT p.text FROM passage p LEFT JOIN token_cache pc ON pc.hash = p.text_hash WHERE pc.hash IS NULL "
         "UNION SELECT a.title FROM article a LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
-        "WHERE tc.hash IS NULL AND a.title != ''"
+        "WHERE tc.hash IS NULL AND a.title != '' "
+        "UNION SELECT p.places FROM passage p LEFT JOIN token_cache xc ON xc.hash = p.places_hash "
+        "WHERE xc.hash IS NULL AND p.places IS NOT NULL"
     )
     with db.connect() as conn:
         missing = [t for (t,) in conn.execute(sql)]
@@ -468,19 +496,20 @@ def build_and_save(
     """
     db = db if db is not None else make_engine(url, migrate=False)
     sql = text(
-        "SELECT p.id, pc.tokens, tc.tokens FROM passage p "
+        "SELECT p.id, pc.tokens, tc.tokens, xc.tokens FROM passage p "
         "JOIN article a ON a.id = p.article_id "
         "JOIN token_cache pc ON pc.hash = p.text_hash "
         "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
+        "LEFT JOIN token_cache xc ON xc.hash = p.places_hash "
         "ORDER BY p.id"
     )
     ids: list[int] = []
 
     def docs() -> Iterator[list[str]]:  # streamed: one passage's tokens in memory at a time
         with db.connect() as conn:
-            for pid, ptoks, ttoks in conn.execution_options(stream_results=True).execute(sql):
+            for pid, ptoks, ttoks, xtoks in conn.execution_options(stream_results=True).execute(sql):
                 ids.append(pid)
-                yield (ptoks + " " + (ttoks or "")).split()
+                yield f"{ptoks} {ttoks or ''} {xtoks or ''}".split()
 
     idx = backend.build(ids, docs(), params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     if verify:

@@ -90,7 +90,7 @@ from dataclasses import dataclass, field
 
 from index.models import Figure
 from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
-from index.places import find_places
+from index.places import find_places, place_key, references
 
 # --- tables (extend here) ------------------------------------------------------------
 
@@ -181,6 +181,10 @@ UNIT_STOP_BIGRAMS: frozenset[str] = frozenset(
         "tốt nghiệp", "đạt danh", "nhất trí",
     }
 )  # fmt: skip
+
+#: Two syllables that stay in a unit although the first or second alone would end it:
+#: ``đảng viên dự bị``, ``ủy viên dự khuyết``, ``phó chủ tịch kiêm nhiệm``.
+UNIT_CONTINUE_BIGRAMS: frozenset[str] = frozenset({"dự bị", "dự khuyết", "kiêm nhiệm"})
 
 #: Administrative / party units that may be listed with commas as one unit.
 ADMIN_UNITS: tuple[str, ...] = (
@@ -376,10 +380,15 @@ def _build_doc(text: str, title: str) -> _Doc:
             s = m.end()
         sentences.append((s, p_end))
     doc = _Doc(text, title, bytearray(len(text)), sentences, paragraphs, _number_style(text))
-    doc.places, doc.times = find_places(text), _find_times(text)
+    named = [Expr(x.start, x.end, x.text, place_key(x.text)) for x in find_places(text)]
+    # bare references to the article's own places ("thuộc Quận") stand for the place
+    # they mean ("quận Long Biên")
+    doc.places = sorted([*named, *references(text, title, named)], key=lambda x: x.start)
+    doc.times = _find_times(text)
     if title:
-        doc.title_places, doc.title_times = find_places(title), _find_times(title)
-    doc.place_exprs = _Exprs.of(doc.places, doc.title_places)
+        doc.title_places = [Expr(x.start, x.end, x.text, place_key(x.text)) for x in find_places(title)]
+        doc.title_times = _find_times(title)
+    doc.place_exprs = _Exprs.of(doc.places, doc.title_places, title_first=False)
     doc.time_exprs = _Exprs.of(doc.times, doc.title_times)
     return doc
 
@@ -673,7 +682,7 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int]:
     words: list[str] = []
     end = pos
     while len(words) < 4 and (m := _SYLLABLE_AT.match(text, end)):
-        if _ends_unit(text, m, first=not words):
+        if _ends_unit(text, m, first=not words) and not (words and _continues_unit(text, words[-1], m)):
             break
         words.append(m.group(1))
         end = m.end()
@@ -706,6 +715,15 @@ def _ends_unit(text: str, m: re.Match[str], *, first: bool) -> bool:
 
 
 _ABBREVIATION_DOT = re.compile(r"\.\w")
+
+
+def _continues_unit(text: str, prev: str, m: re.Match[str]) -> bool:
+    """``m`` forms a ``UNIT_CONTINUE_BIGRAMS`` pair with the syllable before or after it."""
+    w = m.group(1).lower()
+    nxt = _SYLLABLE_AT.match(text, m.end())
+    return f"{prev.lower()} {w}" in UNIT_CONTINUE_BIGRAMS or (
+        nxt is not None and f"{w} {nxt.group(1).lower()}" in UNIT_CONTINUE_BIGRAMS
+    )
 
 
 @dataclass
@@ -1182,17 +1200,23 @@ class _Exprs:
     needs precomputed so that context costs O(log n) per figure, not O(n)."""
 
     items: list[Expr]
-    title: list[Expr]
+    title: list[Expr]  # consulted before the article's most frequent one (times)
     starts: list[int] = field(default_factory=list)
-    most_frequent: list[Expr] = field(default_factory=list)  # ties in text order
+    most_frequent: list[Expr] = field(default_factory=list)  # ties: the title's, then text order
 
     @classmethod
-    def of(cls, items: list[Expr], title: list[Expr]) -> "_Exprs":
+    def of(cls, items: list[Expr], title: list[Expr], *, title_first: bool = True) -> "_Exprs":
+        """With ``title_first`` a figure without an expression of its own in its paragraph
+        takes the title's first one; without, the article's most frequent one, the
+        title's counted twice (places: the headline may name the issuer of a resolution,
+        "Nghị quyết 09-NQ/TU của Thành ủy Hà Nội", the text its own district)."""
         items = sorted(items, key=lambda x: x.start)
         usable = [x for x in items if not _DAY_ONLY.fullmatch(x.text)]  # a bare day: too local
-        counts = Counter(x.key for x in usable)
+        heading = [] if title_first else title
+        counts = Counter(x.key for x in [*usable, *heading, *heading])
         best = max(counts.values(), default=0)
-        return cls(items, title, [x.start for x in items], [x for x in usable if counts[x.key] == best])
+        frequent = [x for x in [*heading, *usable] if counts[x.key] == best]
+        return cls(items, title if title_first else [], [x.start for x in items], frequent)
 
 
 _WALK = 50
@@ -1201,7 +1225,8 @@ _WALK = 50
 def _pick(exprs: _Exprs, raw: _Raw, sentence: tuple[int, int], paragraph: tuple[int, int]) -> list[str]:
     """Up to two expressions of the sentence (nearest first, those before the figure
     preferred), else the nearest one before it in the paragraph, else the title's
-    first, else the article's most frequent one (bare days like ``ngày 5`` excluded)."""
+    first (times), else the article's most frequent one (bare days like ``ngày 5``
+    excluded)."""
     def outside(x: Expr) -> bool:
         return x.end <= raw.start or x.start >= raw.end
 

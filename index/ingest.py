@@ -20,13 +20,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Engine as SAEngine
 
 from index.corpus import ReadError, count_articles, read_corpus
 from index.figures import extract_figures
 from index.models import Article, Figure, Passage
 from index.passages import split_passages
+from index.places import passage_places
 from index.store import (
     ArticleRow,
     FigureRow,
@@ -110,11 +111,20 @@ def _figures_chunk(articles: list[tuple[str, str]]) -> list[list[Figure]]:
     return [extract_figures(text, title=title) for title, text in articles]
 
 
-def figures_version() -> str:
-    """Changes whenever the extractor's code does (stored figures are then re-extracted)."""
-    from index import figures
+def derived_version() -> str:
+    """Changes whenever the code deriving figures and passage places does (they are then
+    derived again from the stored articles: ``refresh_derived``)."""
+    from index import figures, patterns, places
 
-    return hashlib.sha256(Path(figures.__file__).read_bytes()).hexdigest()[:16]
+    code = b"".join(Path(m.__file__).read_bytes() for m in (figures, patterns, places))
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+DERIVED_VERSION_KEY = "derived_version"
+
+
+def _places_of(a: Article, passages: Sequence[Passage]) -> list[str | None]:
+    return passage_places(a.text, a.title, [(p.start, p.end) for p in passages])
 
 
 class Tokenizer:
@@ -200,6 +210,7 @@ class _Planned:
     record_hash: str
     is_update: bool
     passages: list[Passage]
+    places: list[str | None]  # per passage: the places it refers to by level alone
 
 
 def ingest(
@@ -224,7 +235,7 @@ def ingest(
     run_id = _start_run(db, paths)
     with session(db) as s:
         if s.exec(select(ArticleRow.id).limit(1)).first() is None:
-            set_meta(s, "figures_version", figures_version())  # empty: nothing to refresh
+            set_meta(s, DERIVED_VERSION_KEY, derived_version())  # empty: nothing to refresh
     try:
         # Two batches in flight: while the pool tokenizes batch N, batch N-1 is written.
         batch: list[Article] = []
@@ -256,7 +267,7 @@ def ingest(
             report.removed = _remove_unseen(db, seen_ids)
             for i in range(0, len(deferred or ()), BATCH_ARTICLES):
                 _write_batch(db, _plan_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok), report)
-        refresh_figures(db, tok)
+        refresh_derived(db, tok)
         if progress:
             progress(done, done)
     finally:
@@ -325,12 +336,14 @@ def _plan_batch(
                 report.duplicate += 1
             continue
         seen_content[ch] = a.id
-        planned.append(_Planned(a, ch, rh, a.id in existing, split_passages(a.id, a.text)))
+        passages = split_passages(a.id, a.text)
+        planned.append(_Planned(a, ch, rh, a.id in existing, passages, _places_of(a, passages)))
     if not planned:
         return None
 
     # Start the slow work on the pool now; the caller writes the previous batch meanwhile.
     texts = [p.text for pl in planned for p in pl.passages] + [pl.article.title for pl in planned if pl.article.title]
+    texts += [x for pl in planned for x in pl.places if x]
     keys = {token_key_hash(t): t for t in texts}
     cached = _cached(db, list(keys))
     missing = [k for k in keys if k not in cached]
@@ -382,9 +395,11 @@ def _write_batch(db: SAEngine, batch: _Batch | None, report: IngestReport) -> No
                 "end": p.end,
                 "text": p.text,
                 "text_hash": token_key_hash(p.text),
+                "places": places,
+                "places_hash": token_key_hash(places) if places else None,
             }
             for pl in planned
-            for p in pl.passages
+            for p, places in zip(pl.passages, pl.places, strict=True)
         ]
         ids: dict[tuple[str, int], int] = {}
         if passage_rows:
@@ -456,35 +471,60 @@ def _article_row(pl: _Planned, now) -> dict:
     }
 
 
-def refresh_figures(db: SAEngine, tok: Tokenizer) -> int:
-    """Re-extract every article's figures if the extractor changed since they were stored.
-
-    Runs in batches, each one transaction; the version is recorded only at the end,
-    so an interrupted refresh is redone. Returns the number of articles refreshed.
-    """
-    version = figures_version()
+def derived_is_current(db: SAEngine) -> bool:
+    """Figures and passage places were derived by this code (one small SELECT)."""
     with session(db) as s:
-        if get_meta(s, "figures_version") == version:
-            return 0
+        return get_meta(s, DERIVED_VERSION_KEY) == derived_version()
+
+
+def refresh_derived(db: SAEngine, tok: Tokenizer) -> int:
+    """Derive every article's figures and passage places again if the code deriving
+    them changed since they were stored.
+
+    Runs in batches, each one transaction; a batch that changes what a passage is
+    indexed with (its places) moves the generation, so the saved index becomes stale.
+    The version is recorded only at the end, so an interrupted refresh is redone.
+    Returns the number of articles refreshed (0: nothing to do).
+    """
+    if derived_is_current(db):
+        return 0
+    version = derived_version()
+    with session(db) as s:
         ids = list(s.scalars(select(ArticleRow.id).order_by(ArticleRow.id)))
-    log.warning("figure extractor changed: re-extracting figures of %d articles", len(ids))
+    log.warning("figure or place rules changed: deriving figures and places of %d articles again", len(ids))
     for i in range(0, len(ids), BATCH_ARTICLES):
         part = ids[i : i + BATCH_ARTICLES]
         with session(db) as s:
             arts = list(s.scalars(select(ArticleRow).where(ArticleRow.id.in_(part))))
             passages: dict[str, list[Passage]] = {}
+            stored: dict[int, str | None] = {}
             pids: dict[tuple[str, int], int] = {}
             for p in s.scalars(select(PassageRow).where(PassageRow.article_id.in_(part)).order_by(PassageRow.article_id, PassageRow.position)):
                 passages.setdefault(p.article_id, []).append(Passage(p.article_id, p.position, p.start, p.end, p.text))
                 pids[(p.article_id, p.position)] = int(p.id)
+                stored[int(p.id)] = p.places
         figs = tok.figures([(a.title, a.text) for a in arts])
         rows = [r for a, f in zip(arts, figs) for r in figure_rows_for(a.id, passages.get(a.id, []), f, pids)]
+        moved = [
+            {"pid": pid, "new_places": places, "new_hash": token_key_hash(places) if places else None}
+            for a in arts
+            for p, places in zip(passages.get(a.id, []), _places_of(a, passages.get(a.id, [])), strict=True)
+            if stored[pid := pids[(a.id, p.position)]] != places
+        ]
         with session(db) as s:
             s.exec(delete(FigureRow).where(FigureRow.article_id.in_(part)))
             if rows:
                 s.execute(insert(FigureRow), rows)
+            if moved:
+                s.connection().execute(
+                    update(PassageRow.__table__)
+                    .where(PassageRow.__table__.c.id == bindparam("pid"))
+                    .values(places=bindparam("new_places"), places_hash=bindparam("new_hash")),
+                    moved,
+                )
+                bump_generation(s)
     with session(db) as s:
-        set_meta(s, "figures_version", version)
+        set_meta(s, DERIVED_VERSION_KEY, version)
     return len(ids)
 
 

@@ -67,6 +67,7 @@ class PassageHit:
     position: int = 0
     start: int = 0
     end: int = 0
+    places: str | None = None  # the places it refers to by level alone (index.places)
 
 
 @dataclass

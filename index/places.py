@@ -1,12 +1,40 @@
-"""Places in Vietnamese news as written: ``quận Long Biên``, ``Thành ủy Hà Nội``,
+"""Places in Vietnamese party news: named places, and bare references to the article's own.
+
+``find_places`` finds places as written: ``quận Long Biên``, ``Thành ủy Hà Nội``,
 ``huyện Gia Lâm``, ``Q.5``, province names (``Cà Mau``, ``TPHCM``).
+
+Party and state news names its locality once and then refers to it by its level
+alone: "Ban Thường vụ Quận ủy Long Biên tổ chức Hội nghị ... Bí thư Đảng ủy 14
+phường thuộc **Quận**", "**Tỉnh ủy** đã kỷ luật ...", "**toàn tỉnh** có 1.200 chi
+bộ", "**UBND TP** chỉ đạo ...". ``references`` finds those bare references and
+resolves each to the nearest place of that level named before it in the article
+(else the one the article names most, the headline's first on a tie), so that a
+passage saying "14 phường thuộc Quận" can be found by "Quận Long Biên có mấy
+phường?" and the figure's context reads "quận Long Biên".
+
+What counts as a bare reference (a level word with no name or number after it):
+
+* a committee of the level: ``Quận ủy``, ``Huyện ủy``, ``Tỉnh ủy``, ``Thành ủy``,
+  ``Thị ủy`` (any case), also before a person's name (``Bí thư Thành ủy Nguyễn Minh
+  Triết``);
+* the level word capitalized: ``Quận``, ``Huyện``, ``Tỉnh``, ``Thành phố``, ``Thị xã``,
+  ``Phường``, ``TP`` (``trên địa bàn Quận``; not ``Xã hội``, ``Tỉnh lộ``);
+* the level word in lower case after a word that makes it this one: ``toàn``,
+  ``địa bàn``, ``của``, an organization (``UBND tỉnh``, ``Đảng bộ huyện``, ``Công an
+  quận``).
+
+Generic uses stay unresolved: ``cấp quận``, ``các tỉnh``, ``nhiều huyện``.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, word_start
+from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
+from index.text import fold
 
 #: Provinces and big cities: places even without ``tỉnh``/``thành phố`` before them.
 PROVINCES: tuple[str, ...] = (
@@ -22,6 +50,11 @@ PROVINCES: tuple[str, ...] = (
     "Thừa Thiên Huế", "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc",
     "Yên Bái", "TP.HCM", "TP HCM", "TPHCM", "TP. HCM", "Huế", "Tây Nguyên",
 )  # fmt: skip
+
+#: Ways of writing Hồ Chí Minh City (one place, one name).
+HCM_NAMES: frozenset[str] = frozenset({"TP.HCM", "TP HCM", "TPHCM", "TP. HCM", "Hồ Chí Minh", "HCM"})
+#: Provinces of ``PROVINCES`` that are cities (``Thành ủy``, ``TP``, ``thành phố`` refer to them).
+CITIES: frozenset[str] = frozenset({"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Huế", *HCM_NAMES})
 
 #: Common surnames: a capitalized run after a place keyword that starts with one is a
 #: person's name (``Bí thư Thành ủy Nguyễn Minh Triết``). Hồ, Hà, Mai, Lâm are left
@@ -92,3 +125,190 @@ def place_names(text: str) -> list[str]:
         keyword, rest = _split(x.text)
         names.append(rest if keyword and not rest[:1].isdigit() else x.text)
     return names
+
+
+# --- levels ---------------------------------------------------------------------------
+
+#: Administrative keyword as written (folded, lower case) -> level.
+_LEVEL_OF_KEYWORD: dict[str, str] = {
+    "thanh pho": "thành phố", "tp": "thành phố", "tp.": "thành phố", "thanh uy": "thành phố",
+    "tinh": "tỉnh", "tinh uy": "tỉnh",
+    "quan": "quận", "q.": "quận", "quan uy": "quận",
+    "huyen": "huyện", "huyen uy": "huyện",
+    "thi xa": "thị xã", "tx": "thị xã", "tx.": "thị xã", "thi uy": "thị xã",
+    "thi tran": "thị trấn",
+    "phuong": "phường", "p.": "phường",
+    "xa": "xã",
+}  # fmt: skip
+_NUMBERED = frozenset({"quận", "phường"})  # levels whose places may be numbers: quận 5, phường 12
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place of an administrative level: ``Place("quận", "Long Biên")``."""
+
+    level: str
+    name: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.level} {self.name}"
+
+
+def place_of(expr_text: str) -> Place | None:
+    """The level and name of a place as ``find_places`` wrote it: "Quận ủy Long Biên" →
+    quận Long Biên, "TPHCM" → thành phố Hồ Chí Minh, "Cà Mau" → tỉnh Cà Mau."""
+    keyword, name = _split(expr_text)
+    if keyword is None:
+        if name in HCM_NAMES:
+            return Place("thành phố", "Hồ Chí Minh")
+        return Place("thành phố" if name in CITIES else "tỉnh", name) if name in PROVINCES else None
+    level = _LEVEL_OF_KEYWORD.get(fold(keyword).lower())
+    if level is None or fold(name).lower() in _LEVEL_OF_KEYWORD:  # "Thành ủy TP"
+        return None
+    if name[:1].isdigit() and level not in _NUMBERED:  # "bình quân TP 6-7 m2"
+        return None
+    if keyword.endswith(".") and expr_text[len(keyword) : len(keyword) + 1] == " " and name not in PROVINCES:
+        return None  # "Công ty Điện lực TP. Nội dung ...": a sentence ends after "TP."
+    return Place(level, "Hồ Chí Minh" if name in HCM_NAMES else name)
+
+
+def place_key(expr_text: str) -> str:
+    """One comparison key for the ways of writing a place: "TP.HCM", "Thành ủy TPHCM" and
+    "thành phố Hồ Chí Minh" share one."""
+    p = place_of(expr_text)
+    return (p.text if p else expr_text).lower()
+
+
+# --- bare references --------------------------------------------------------------------
+
+_COMMITTEE = re.compile(word_start("QqHhTt") + r"(Quận|quận|Huyện|huyện|Tỉnh|tỉnh|Thành|thành|Thị|thị) ủy(?!\w)")
+_COMMITTEE_LEVEL = {"quận": "quận", "huyện": "huyện", "tỉnh": "tỉnh", "thành": "thành phố", "thị": "thị xã"}
+_NO_NAME_AFTER = r"(?! ?(?:" + UPPER + r"|\d))"
+_CAPITALIZED = re.compile(
+    word_start("QHTP") + r"(Quận|Huyện|Tỉnh|Thành phố|Thị xã|Phường|TP)(?![\w.])" + _NO_NAME_AFTER + r"(?! (?:lộ|hội)(?!\w))"
+)
+_CUES = (
+    "toàn", "địa bàn", "của", "UBND", "HĐND", "MTTQ", "UBMTTQ", "Ủy ban nhân dân", "Hội đồng nhân dân",
+    "Mặt trận Tổ quốc", "Đảng bộ", "đảng bộ", "Công an", "công an", "Thanh tra", "Tòa án", "Viện Kiểm sát",
+    "LĐLĐ", "Liên đoàn Lao động", "Đoàn Thanh niên", "Hội Liên hiệp Phụ nữ", "Hội Nông dân",
+    "Hội Cựu chiến binh", "Ban Chỉ huy Quân sự", "Bộ Chỉ huy Quân sự",
+)  # fmt: skip
+_CUED = re.compile(
+    r"(?<!\w)(?:" + alts(with_capitals(_CUES)) + r") (quận|huyện|tỉnh|thành phố|thị xã|phường|xã|TP)(?![\w.])"
+    + _NO_NAME_AFTER + r"(?! hội(?!\w))"
+)
+_LEVEL_OF_WORD = {"tp": "thành phố", **{lv: lv for lv in ("quận", "huyện", "tỉnh", "thành phố", "thị xã", "phường", "xã")}}
+
+
+def _bare(text: str, named: Sequence[Expr]) -> list[tuple[int, int, str]]:
+    """(start, end, level) of the level words of ``text`` that name no place themselves."""
+    taken = bytearray(len(text))
+    for x in named:
+        taken[x.start : x.end] = b"\x01" * (x.end - x.start)
+    found: dict[int, tuple[int, int, str]] = {}
+    for m in _COMMITTEE.finditer(text):
+        if taken.find(1, m.start(), m.end()) == -1 or _person_follows(text, m.end()):
+            found[m.start()] = (m.start(), m.end(), _COMMITTEE_LEVEL[m.group(1).lower()])
+    for pattern in (_CAPITALIZED, _CUED):
+        for m in pattern.finditer(text):
+            s, e = m.span(1)
+            if s not in found and taken.find(1, s, e) == -1:
+                found[s] = (s, e, _LEVEL_OF_WORD[m.group(1).lower()])
+    return sorted(found.values())
+
+
+_PERSON_AFTER = re.compile(r" (" + "|".join(sorted(SURNAMES)) + r") " + UPPER)
+
+
+def _person_follows(text: str, pos: int) -> bool:
+    """A person's name right after ``pos`` (``Thành ủy Nguyễn Minh Triết``)."""
+    return _PERSON_AFTER.match(text, pos) is not None
+
+
+def references(text: str, title: str = "", named: Sequence[Expr] | None = None) -> list[Expr]:
+    """Bare references of ``text`` to its own places, each resolved to the place it
+    means (``Expr.text`` = "quận Long Biên"); unresolvable ones are left out.
+
+    ``named`` are ``find_places(text)`` when the caller has them already."""
+    named = find_places(text) if named is None else named
+    bare = _bare(text, named)
+    if not bare:
+        return []
+    mentions = _mentions(named)
+    heading = [p for _, p, _ in _mentions(find_places(title))] if title else []
+    fallback = _most_named([p for _, p, _ in mentions], heading)
+    return _resolve(bare, [(at, p) for at, p, keyword in mentions if keyword], fallback)
+
+
+def _mentions(named: Sequence[Expr]) -> list[tuple[int, Place, bool]]:
+    """(start, place, written with its level word) of each named place: a bare province
+    name ("xa lộ Hà Nội" in Hồ Chí Minh City) is a weaker sign of the article's own."""
+    return [(x.start, p, not _PROVINCE_START.match(x.text)) for x in named if (p := place_of(x.text)) is not None]
+
+
+def _resolve(bare: list[tuple[int, int, str]], mentions: list[tuple[int, Place]], fallback: dict[str, Place]) -> list[Expr]:
+    """Each bare reference as the latest place of its level named before it, else the
+    fallback of its level; references with neither are left out."""
+    out = []
+    i, last = 0, {}
+    for start, end, level in bare:
+        while i < len(mentions) and mentions[i][0] < start:
+            last[mentions[i][1].level] = mentions[i][1]
+            i += 1
+        place = last.get(level) or fallback.get(level)
+        if place is not None:
+            out.append(Expr(start, end, place.text, place.text.lower()))
+    return out
+
+
+def _most_named(places: list[Place], heading: list[Place]) -> dict[str, Place]:
+    """For each level, the place named most often (the headline's counted twice; ties go
+    to the one named first)."""
+    counts = Counter([*places, *heading, *heading])
+    order = {p: i for i, p in reversed(list(enumerate([*heading, *places])))}
+    best: dict[str, Place] = {}
+    for p in sorted(counts, key=lambda p: (-counts[p], order[p])):
+        best.setdefault(p.level, p)
+    return best
+
+
+def passage_places(text: str, title: str, spans: Sequence[tuple[int, int]]) -> list[str | None]:
+    """For each passage span of ``text``, the places its bare references resolve to and
+    that it does not name itself ("quận Long Biên; thành phố Hà Nội"), or None."""
+    named = find_places(text)
+    refs = references(text, title, named)
+    out: list[str | None] = []
+    for start, end in spans:
+        own = {p.text.lower() for x in named if start <= x.start < end and (p := place_of(x.text)) is not None}
+        resolved = dict.fromkeys(r.text for r in refs if start <= r.start < end and r.key not in own)
+        out.append(PLACES_SEP.join(resolved) or None)
+    return out
+
+
+PLACES_SEP = "; "
+
+
+def referred_places(sentence: str, passage: str, places: str | None) -> list[str]:
+    """The places a sentence of ``passage`` refers to by level alone ("thuộc Quận"): the
+    latest of that level the passage names before the sentence, else one of the
+    passage's resolved ``places`` (``passage_places``)."""
+    bare = _bare(sentence, find_places(sentence))
+    if not bare:
+        return []
+    at = max(passage.find(sentence), 0)
+    mentions = [(start - at, p) for start, p, keyword in _mentions(find_places(passage[:at])) if keyword]
+    fallback: dict[str, Place] = {}
+    for p in map(_parse, places.split(PLACES_SEP) if places else ()):
+        if p is not None:
+            fallback.setdefault(p.level, p)
+    return list(dict.fromkeys(x.text for x in _resolve(bare, mentions, fallback)))
+
+
+_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "phường", "xã")
+
+
+def _parse(text: str) -> Place | None:
+    """The ``Place`` of its ``text`` ("quận Long Biên")."""
+    level = next((lv for lv in _LEVELS if text.startswith(lv + " ")), None)
+    return Place(level, text[len(level) + 1 :]) if level else None

@@ -149,8 +149,13 @@ TARGET_STOP_AMBIGUOUS: frozenset[str] = frozenset(
 )
 #: Time words that end a target after its first word ("bao nhiêu năm" keeps "năm").
 TARGET_STOP_LATER: frozenset[str] = frozenset(
-    "nam thang ngay tuan quy giai nhiem dot luc sang chieu toi hom moi".split()
+    "nam thang ngay tuan quy dot luc sang chieu toi hom moi".split()
 )
+#: ... and the first syllables of two-syllable time words, only with their second
+#: ("nhiệm kỳ" ends a target, "kiêm nhiệm" does not).
+TARGET_STOP_LATER_PAIRS: dict[str, str] = {"giai": "doan", "nhiem": "ky"}
+#: Longest target, in syllables: "ủy viên Trung ương dự khuyết", "phó chủ tịch kiêm nhiệm".
+TARGET_CAP = 6
 _STOP_WRITTEN = frozenset(TARGET_STOP)
 _STOP_FOLDED = frozenset(fold(w) for w in TARGET_STOP) - TARGET_STOP_AMBIGUOUS
 
@@ -323,19 +328,24 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
     return None, (0, 0)
 
 
-def _noun_phrase(tokens: _Tokens, start: int, cap: int = 4) -> tuple[str | None, tuple[int, int]]:
+def _noun_phrase(tokens: _Tokens, start: int, cap: int = TARGET_CAP) -> tuple[str | None, tuple[int, int]]:
     """Up to ``cap`` syllables from ``start``, stopping at function words and verbs."""
     end = start
     while end < len(tokens.folded) and end - start < cap:
         word = tokens.folded[end]
         if _is_stop(tokens, end) or not word.isalpha() or _count_word_here(tokens, end):
             break
-        if end > start and (word in TARGET_STOP_LATER or _verb_at(tokens, end)):
+        if end > start and (word in TARGET_STOP_LATER or _time_pair_at(tokens, end) or _verb_at(tokens, end)):
             break
         end += 1
     if end == start:
         return None, (start, start)
     return " ".join(tokens.folded[start:end]), (start, end)
+
+
+def _time_pair_at(tokens: _Tokens, i: int) -> bool:
+    second = TARGET_STOP_LATER_PAIRS.get(tokens.folded[i])
+    return second is not None and i + 1 < len(tokens.folded) and tokens.folded[i + 1] == second
 
 
 def _is_stop(tokens: _Tokens, i: int) -> bool:

@@ -58,6 +58,10 @@ class PassageRow(SQLModel, table=True):
     end: int
     text: str
     text_hash: str = Field(max_length=64)
+    # the places the passage refers to by level alone ("thuộc Quận" -> "quận Long Biên"),
+    # "; "-joined; indexed with it (tokens in token_cache under places_hash)
+    places: str | None = None
+    places_hash: str | None = Field(default=None, max_length=64)
 
 
 class TokenCacheRow(SQLModel, table=True):

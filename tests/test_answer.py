@@ -198,3 +198,114 @@ def test_person_with_title_and_surname_ranks_above_a_bare_run_of_capitals():
 
     bonus = dict(_person_candidates("Ông Trần Thanh Pôn gặp Hồng Hà tại hội nghị."))
     assert bonus["Trần Thanh Pôn"] > bonus.get("Hồng Hà", 0.0)
+
+
+@pytest.fixture(scope="module")
+def longbien_engine(tmp_path_factory):
+    """The seed article beside an undated one that counts other wards of Long Biên."""
+    from conftest import FIXTURES, SEED
+    from index.engine import Engine
+
+    eng = Engine(tmp_path_factory.mktemp("longbien"))
+    assert eng.ingest([SEED, FIXTURES / "places.jsonl"], workers=1).failed == 0
+    return eng
+
+
+@pytest.mark.parametrize("question", ["Quận Long Biên có mấy phường?", "quan long bien co may phuong"])
+def test_a_district_named_only_by_its_level_still_answers(longbien_engine, question):
+    # "Bí thư Đảng ủy 14 phường thuộc Quận": the passage never names Long Biên; the
+    # other article says "sáu phường thuộc quận Long Biên" outright but is undated
+    ans = longbien_engine.ask(question)
+    first = ans.figures[0]
+    assert (first.value, first.unit, first.article_id) == (14, "phường", "longbien-nq09-2020")
+    assert ans.answer.startswith("14 phường — ")  # the other article's figure is no tie
+    assert "quận Long Biên" in ans.answer  # "thuộc Quận" resolved in the context
+    assert "14 phường thuộc Quận" in ans.passages[0].text
+    assert ans.passages[0].places == "quận Long Biên"
+    assert any(f.value == 6 and f.article_id == "fx-water" for f in ans.figures)  # still listed
+
+
+def test_a_figure_whose_unit_matches_beats_a_better_worded_sentence(longbien_engine):
+    # the "14 phường" sentence holds more of the question's words once "Quận" reads
+    # "quận Long Biên"; the conference's own figure is of the unit asked
+    ans = longbien_engine.ask("Hội nghị tổng kết Nghị quyết 09-NQ/TU của Quận ủy Long Biên có mấy ý kiến phát biểu tham luận?")
+    assert (ans.figures[0].value, ans.figures[0].unit) == (3, "ý kiến")
+    assert "quận Long Biên" in ans.answer  # the article's district, not the resolution's issuer
+
+
+def _hit(pid: int, score: float, unit: str = "phường", kind: str = "count", value: float = 1.0):
+    from index.models import FigureHit
+
+    return FigureHit(value, str(value), unit, kind, None, None, f"a{pid}", pid, "", score)
+
+
+def _passage(pid: int, date: str | None):
+    from index.models import PassageHit
+
+    return PassageHit(f"a{pid}", pid, "", date, None, "", 1.0)
+
+
+def test_near_rivals_of_one_unit_put_the_newest_article_first():
+    from index.answer import NEAR, _newest_first
+
+    passages = {1: _passage(1, None), 2: _passage(2, "27/02/2020"), 3: _passage(3, "01/01/2019"), 4: _passage(4, "01/01/2024")}
+    scored = [_hit(1, 6.4), _hit(3, 6.4 - NEAR / 2), _hit(2, 6.4 - NEAR), _hit(4, 6.4 - 2 * NEAR)]
+    assert [f.passage_id for f in _newest_first(scored, passages)] == [2, 3, 1, 4]  # 4 is too far behind
+    other_unit = [_hit(1, 6.4), _hit(2, 6.4 - NEAR / 2, unit="ý kiến")]
+    assert [f.passage_id for f in _newest_first(other_unit, passages)] == [1, 2]
+    undated = [_hit(1, 6.4), _hit(5, 6.39)]
+    assert [f.passage_id for f in _newest_first(undated, {})] == [1, 5]
+
+
+def test_a_figure_the_question_states_is_not_its_answer(tmp_path, monkeypatch):
+    import index.answer
+
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "ky-niem",
+                "title": "Mít tinh kỷ niệm 75 năm ngày thành lập Đảng",
+                "text": "Thành phố long trọng kỷ niệm 75 năm ngày thành lập Đảng.\n"
+                "Hiện nay Đảng bộ có hơn 120.000 đảng viên sinh hoạt ở 2.593 tổ chức cơ sở Đảng.",
+            }
+        ],
+    )
+    question = "Dịp kỷ niệm 75 năm thành lập Đảng, thành phố có bao nhiêu cơ sở Đảng?"
+    assert eng.ask(question).figures[0].value == 2593
+    monkeypatch.setattr(index.answer, "W_STATED", 0.0)  # "75 năm" holds more of the question's words
+    assert eng.ask(question).figures[0].value == 75
+
+
+COMPARISON = {
+    "id": "cd-q5",
+    "title": "Giới thiệu đoàn viên ưu tú cho Đảng",
+    "text": "Sáu tháng đầu năm 2005 các cấp công đoàn quận đã giới thiệu 643 đoàn viên ưu tú, nhiều hơn "
+    "số đoàn viên ưu tú được giới thiệu cho Đảng cả năm 2004 (527 người).",
+}
+
+
+def test_of_one_sentences_figures_the_one_after_the_questions_year_answers(tmp_path, monkeypatch):
+    import index.answer
+
+    eng = _engine_with(tmp_path, [COMPARISON])
+    last_year = "Cả năm 2004 công đoàn quận giới thiệu cho Đảng bao nhiêu đoàn viên ưu tú?"
+    assert eng.ask(last_year).figures[0].value == 527
+    assert eng.ask("Năm 2005 công đoàn quận giới thiệu bao nhiêu đoàn viên ưu tú?").figures[0].value == 643
+    monkeypatch.setattr(index.answer, "W_YEAR_NEAR", 0.0)  # the unit alone picks "đoàn viên ưu tú"
+    assert eng.ask(last_year).figures[0].value == 643
+
+
+def test_a_rare_question_word_right_before_a_figure_picks_it_in_its_sentence(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "fdi",
+                "title": "Tổ chức đảng trong doanh nghiệp có vốn nước ngoài ở Vĩnh Phúc",
+                "text": "Tổ đảng Công ty HONDA Việt Nam có 3 đảng viên, Tổ đảng Công ty TOYOTA có 9 đảng viên.",
+            }
+        ],
+    )
+    assert eng.ask("Tổ đảng Công ty Toyota ở Vĩnh Phúc có bao nhiêu đảng viên?").figures[0].value == 9
+    assert eng.ask("to dang cong ty honda co bao nhieu dang vien").figures[0].value == 3

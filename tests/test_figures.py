@@ -154,6 +154,10 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     ("Bệnh viện đã khám cho hơn 1,1 triệu lượt bệnh nhân.", "hơn 1,1 triệu", 1.1e6, "count", "lượt bệnh nhân", "hơn"),
     ("Có 4 người tự ứng cử.", "4", 4, "count", "người tự ứng cử", None),
     ("Cử 14 đồng chí đi dự đại hội.", "14", 14, "count", "đồng chí", None),
+    # "dự", "nhiệm" end a unit, except in "dự khuyết", "dự bị", "kiêm nhiệm"
+    ("Đại hội bầu 160 ủy viên chính thức và 25 ủy viên dự khuyết.", "25", 25, "count", "ủy viên dự khuyết", None),
+    ("Chi bộ có 12 đảng viên dự bị.", "12", 12, "count", "đảng viên dự bị", None),
+    ("Còn có sáu ủy viên kiêm nhiệm.", "sáu", 6, "count", "ủy viên kiêm nhiệm", None),
     ("Trong 8 năm qua, quận đã làm tốt.", "8", 8, "count", "năm", None),
     ("Ông Võ Văn Thưởng (36 tuổi) trúng cử.", "36", 36, "count", "tuổi", None),
     ("Đoạn kè dài 140 m.", "140", 140, "quantity", "m", None),

@@ -142,21 +142,57 @@ def test_remove_missing_deletes_articles_whose_files_are_gone(engine, tmp_path):
     assert all(p.article_id == "mot" for p in engine.ask("chi bộ họp").passages)
 
 
-def test_figures_are_re_extracted_when_the_extractor_changes(engine, monkeypatch):
+def test_figures_and_places_are_derived_again_when_their_rules_change(engine):
+    from sqlalchemy import update
     from sqlmodel import select as sm_select
 
+    from index.ingest import DERIVED_VERSION_KEY
     from index.store import FigureRow, set_meta
 
     engine.ingest([CORPUS], workers=1)
     with session(engine.db) as s:
         before = sorted((f.passage_id, f.text, f.unit) for f in s.exec(sm_select(FigureRow)))
+        places = sorted((p.id, p.places) for p in s.exec(sm_select(PassageRow)))
         s.exec(delete_figures())
-        set_meta(s, "figures_version", "old")
+        s.exec(update(PassageRow).values(places=None, places_hash=None))
+        set_meta(s, DERIVED_VERSION_KEY, "old")
+    gen = engine.generation()
     r = engine.ingest([CORPUS], workers=1)
     assert r.unchanged == 1
     with session(engine.db) as s:
         after = sorted((f.passage_id, f.text, f.unit) for f in s.exec(sm_select(FigureRow)))
+        assert sorted((p.id, p.places) for p in s.exec(sm_select(PassageRow))) == places
     assert after == before and any(u == "chi bộ đảng" for _, _, u in after)
+    assert "quận Long Biên" in {p for _, p in places}
+    assert engine.generation() != gen  # what passages are indexed with changed: a new index
+    assert engine.index.manifest.generation == engine.generation()
+
+
+def test_an_old_database_gets_passage_places_and_a_new_index_at_start(tmp_path):
+    """A database from before passage places (the migration leaves them NULL) is brought
+    up to date when an engine opens it: places derived, the index rebuilt and published."""
+    from sqlalchemy import update
+
+    from index.ingest import DERIVED_VERSION_KEY
+    from index.store import get_meta, set_meta
+
+    data = tmp_path / "d"
+    old = Engine(data)
+    old.ingest([CORPUS], workers=1)
+    with session(old.db) as s:
+        s.exec(update(PassageRow).values(places=None, places_hash=None))
+        set_meta(s, DERIVED_VERSION_KEY, "before-places")
+    gen = old.generation()
+    old.db.dispose()
+
+    eng = Engine(data)
+    ans = eng.ask("Quận Long Biên có mấy phường?")
+    assert ans.answer.startswith("14 phường — ")
+    assert "quận Long Biên" in ans.answer
+    assert eng.generation() != gen and eng.index.manifest.generation == eng.generation()
+    with session(eng.db) as s:
+        assert get_meta(s, "index_version") == eng.generation()  # other workers pick it up
+        assert get_meta(s, DERIVED_VERSION_KEY) != "before-places"
 
 
 def delete_figures():

@@ -30,6 +30,11 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Tỉnh tuyển bao nhiêu chiến sĩ mới?", "count", "chien si", "tuyen"),
     ("Ở đầu cầu Hà Nội có bao nhiêu đại biểu dự?", "count", "dai bieu", "du"),  # ở đầu: not place
     ("Hội nghị lần thứ mấy?", "count", None, None),
+    # targets of up to 6 syllables; "nhiệm kỳ" ends one, "kiêm nhiệm" does not
+    ("Đại hội bầu bao nhiêu ủy viên Trung ương dự khuyết?", "count", "uy vien trung uong du khuyet", "bau"),
+    ("Mặt trận có bao nhiêu phó chủ tịch kiêm nhiệm?", "count", "pho chu tich kiem nhiem", None),
+    ("Có bao nhiêu đảng viên nhiệm kỳ 2005-2010?", "count", "dang vien", None),
+    ("Kết nạp bao nhiêu đảng viên giai đoạn 2012-2020?", "count", "dang vien", "ket nap"),
     # --- percent (wins over count) ---------------------------------------------------------
     ("Tỷ lệ cử tri đi bầu là bao nhiêu?", "percent", "cu tri", "di bau"),
     ("Tỉ lệ hộ nghèo của huyện là bao nhiêu?", "percent", "ho ngheo", None),

@@ -1,0 +1,98 @@
+"""Places (index.places): named places, and bare references to an article's own."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEED
+from index.corpus import read_corpus
+from index.places import Place, passage_places, place_of, references, referred_places
+
+
+def resolved(text: str, title: str = "") -> list[tuple[str, str]]:
+    """(the words as written, the place they were resolved to) of each bare reference."""
+    return [(text[r.start : r.end], r.text) for r in references(text, title)]
+
+
+@pytest.mark.parametrize(
+    "written, place",
+    [
+        ("quận Long Biên", Place("quận", "Long Biên")),
+        ("Quận ủy Long Biên", Place("quận", "Long Biên")),
+        ("Thành ủy Hà Nội", Place("thành phố", "Hà Nội")),
+        ("Tỉnh ủy Cà Mau", Place("tỉnh", "Cà Mau")),
+        ("Cà Mau", Place("tỉnh", "Cà Mau")),
+        ("Hà Nội", Place("thành phố", "Hà Nội")),
+        ("TPHCM", Place("thành phố", "Hồ Chí Minh")),
+        ("TP.HCM", Place("thành phố", "Hồ Chí Minh")),
+        ("Thành phố Hồ Chí Minh", Place("thành phố", "Hồ Chí Minh")),
+        ("Q.5", Place("quận", "5")),
+        ("quận 12", Place("quận", "12")),
+        ("phường 6", Place("phường", "6")),
+        ("huyện Gia Lâm", Place("huyện", "Gia Lâm")),
+        ("thị xã Gia Nghĩa", Place("thị xã", "Gia Nghĩa")),
+        ("xã Chiềng Hắc", Place("xã", "Chiềng Hắc")),
+        # not places of a level
+        ("Thành ủy TP", None),  # a level word is no name
+        ("TP 6", None),  # "bình quân TP 6-7 m2": a city is no number
+        ("TP. Tuyến", None),  # "Công ty Điện lực TP. Tuyến đường ...": a sentence ended
+    ],
+)
+def test_place_of(written, place):
+    assert place_of(written) == place
+
+
+def test_the_seed_article_refers_to_its_district_by_level_alone():
+    article = next(iter(read_corpus([SEED])))
+    refs = resolved(article.text, article.title)
+    assert ("Quận", "quận Long Biên") in refs  # "Bí thư Đảng ủy 14 phường thuộc Quận"
+    assert ("Quận ủy", "quận Long Biên") in refs  # "Trụ sở Quận ủy", before Long Biên is named
+    assert ("Thành ủy", "thành phố Hà Nội") in refs  # "Nghị quyết 09 của Thành ủy"
+    assert all(place in ("quận Long Biên", "thành phố Hà Nội") for _, place in refs)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the latest place of the level named before the reference
+        ("Tại quận 5, hội nghị diễn ra. Sau đó quận 1 họp. Quận đã kết nạp 20 đảng viên.", [("Quận", "quận 1")]),
+        # a committee, even before a person's name
+        ("Tỉnh ủy Cà Mau họp. Bí thư Tỉnh ủy Nguyễn Văn A phát biểu.", [("Tỉnh ủy", "tỉnh Cà Mau")]),
+        # cue words before a level word in lower case
+        ("Cà Mau có nhiều rừng. Toàn tỉnh có 1.200 chi bộ.", [("tỉnh", "tỉnh Cà Mau")]),
+        ("Huyện Gia Lâm họp. UBND huyện đã chỉ đạo.", [("huyện", "huyện Gia Lâm")]),
+        ("TPHCM có 24 quận huyện. Trên địa bàn TP có 59 trường.", [("TP", "thành phố Hồ Chí Minh")]),
+        ("Thành phố Hà Nội mở hội nghị. Thành phố đã khen thưởng 42 tập thể.", [("Thành phố", "thành phố Hà Nội")]),
+        # a reference before any place is named: the article's most named place
+        ("Trụ sở Quận ủy. Quận ủy Long Biên họp. Quận Long Biên có 14 phường.", [("Quận ủy", "quận Long Biên")]),
+        # generic uses are no references
+        ("Quận Long Biên lập ban chỉ đạo cấp quận và các phường.", []),
+        ("Sở Lao động Thương binh và Xã hội Hà Nội đóng góp cho toàn xã hội.", []),
+        ("Xe đi theo Tỉnh lộ 10 qua huyện Gia Lâm.", []),
+        # nothing named: nothing to resolve to
+        ("Quận ủy chủ trì hội nghị.", []),
+    ],
+)
+def test_references(text, expected):
+    assert resolved(text) == expected
+
+
+def test_the_headline_names_the_place_when_the_text_does_not():
+    assert resolved("Toàn tỉnh có 1.200 chi bộ.", "Cà Mau kỷ luật đảng viên") == [("tỉnh", "tỉnh Cà Mau")]
+
+
+def test_passage_places_leave_out_places_the_passage_names_itself():
+    text = "Quận ủy Long Biên tổ chức hội nghị. Quận ủy chủ trì.\nBí thư Đảng ủy 14 phường thuộc Quận dự họp."
+    first_end = text.index("\n")
+    spans = [(0, first_end), (first_end + 1, len(text))]
+    assert passage_places(text, "", spans) == [None, "quận Long Biên"]
+
+
+def test_referred_places_of_a_sentence():
+    passage = "Đồng chí Nam chủ trì. Bí thư Đảng ủy 14 phường thuộc Quận dự họp."
+    sentence = "Bí thư Đảng ủy 14 phường thuộc Quận dự họp."
+    assert referred_places(sentence, passage, "quận Long Biên; thành phố Hà Nội") == ["quận Long Biên"]
+    assert referred_places("Đồng chí Nam chủ trì.", passage, "quận Long Biên") == []
+    # a place the passage names before the sentence wins over the resolved ones
+    named = "Quận 5 họp. Quận đã kết nạp 20 đảng viên."
+    assert referred_places("Quận đã kết nạp 20 đảng viên.", named, "quận 1") == ["quận 5"]
