@@ -43,6 +43,7 @@ KINDS = {
     # no answer type: any figure may be what is asked; listed, not stated as the answer
     "other": ("count", "quantity", "percent", "money", "date", "year"),
 }
+AMOUNTS = ("count", "quantity", "percent", "money")  # what "đạt bao nhiêu?" may ask
 W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 2.5, 0.5, 0.5
 W_PLACE = 1.0  # the figure is about the place the question names
 W_STATED = 3.0  # the question states this figure itself: it is not what is asked
@@ -51,7 +52,7 @@ W_STATED = 3.0  # the question states this figure itself: it is not what is aske
 # the newest dated article's goes first ("có mấy phường": the current number).
 NEAR = W_PASSAGE * (1 - REL_MIN)
 W_NEAR, W_VERB_NEAR = 0.3, 1.0  # question words right around the figure (idf-weighted share); its verb there
-W_YEAR_NEAR = 1.0  # the year the question names is the figure's own (the last one before it)
+W_YEAR_NEAR = 1.5  # the year the question names is the figure's own (the last one before it)
 WINDOW = 40  # characters each side of a figure that count as "right around" it
 
 _SYL = re.compile(r"\w+")
@@ -114,6 +115,12 @@ def _near_share(q: "_Question", around: set[str]) -> float:
     words = [(sylls, w) for sylls, w in q.weighted if not sylls <= own]
     total = sum(w for _, w in words)
     return sum(w for sylls, w in words if sylls <= around) / total if total else 0.0
+
+
+def _covered(missing: set[str], context: set[str]) -> float:
+    """Share of the question's words missing from a figure's sentence that its context
+    holds ("quận Gò Vấp, 2000-2004"); 1 when the sentence misses none."""
+    return _overlap(missing, context) if missing else 1.0
 
 
 def _overlap(want: set[str], have: set[str]) -> float:
@@ -187,6 +194,14 @@ def answer(engine: "Engine", question: str, tokens: list[str], passages: list[Pa
     return result
 
 
+def _kinds(qa: QuestionAnalysis) -> tuple[str, ...]:
+    """Figure kinds that may answer: a count question naming nothing to count ("tổng mức
+    luân chuyển hàng hóa đạt bao nhiêu?") may be answered by a sum or a share too."""
+    if qa.type == "count" and not qa.target:
+        return AMOUNTS
+    return KINDS[qa.type]
+
+
 def _title_figures(passages: list[PassageHit], eligible: set[int]) -> list[FigureHit]:
     """A headline often states the key figure ("Cà Mau: kỷ luật 111 đảng viên vì không
     trồng rừng") and is indexed with every passage of its article, so its figures
@@ -217,7 +232,7 @@ def _ties(figures: list[FigureHit]) -> list[FigureHit]:
 def _score_figures(
     figures: Iterable[FigureHit], q: _Question, rel: dict[int, float], passages: dict[int, PassageHit]
 ) -> list[FigureHit]:
-    kinds = KINDS[q.analysis.type]
+    kinds = _kinds(q.analysis)
     # only figures of the asked kinds delimit each other's surroundings: a year or a
     # date inside "... cả năm 2004 (527 người)" is context, not a rival answer
     figures = [f for f in figures if f.kind in kinds and rel.get(f.passage_id, 0.0) >= REL_MIN]
@@ -230,8 +245,10 @@ def _score_figures(
         unit = f.unit
         if f.kind in ("percent", "money") and not (f.unit and q.target & syllables(f.unit)):
             # what a share or a sum measures comes before it: "ứng viên trẻ tuổi chiếm
-            # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng"
-            unit = " ".join(sorted(w.left))
+            # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng", or before the sentence's first
+            # figure: "tổng mức luân chuyển đạt 13.552 tỉ đồng năm 2000, đến năm 2004
+            # đã tăng lên 29.588 tỉ đồng"
+            unit = " ".join(sorted(w.left | w.subject))
         near = _near_share(q, w.left | w.right)
         around = w.left | syllables(f.unit) | w.right
         verb_here = any(v <= around for v in q.verbs)
@@ -240,7 +257,7 @@ def _score_figures(
             + W_UNIT * _unit_match(q.target, unit, q.content)
             + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
-            + W_CONTEXT * _overlap(q.content - sent, syllables(f.context))
+            + W_CONTEXT * _covered(q.content - sent, syllables(f.context))
             + W_PLACE * _names_place(f, places)
         )
         if f.kind == "date":
@@ -356,12 +373,14 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
                 gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
         gap_text = "".join(gaps)
         prev_end, head = 0, ""
+        first = next((sp[0] for sp in spans if sp), 0)
+        subject = syllables(sentence[:first][-WINDOW:])  # before the sentence's first figure
         for n, i in enumerate(members):
             if spans[n] is None:
                 continue
             at, end = spans[n]
             own = sentence[prev_end:at]
-            if prev_end and not f.unit and _ELLIPSIS.fullmatch(own) and not _VERB_RE.search(fold(own).lower()):
+            if prev_end and not figures[i].unit and _ELLIPSIS.fullmatch(own) and not _VERB_RE.search(fold(own).lower()):
                 # an elliptical item (no unit, no verb of its own) shares the list's head:
                 # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%" — 22,4% is of
                 # "ứng cử viên trẻ tuổi"
@@ -371,7 +390,9 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
             nxt = next((spans[m][0] for m in range(n + 1, len(members)) if spans[m]), len(sentence))
             right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
             years = _YEAR.findall(gap_text, 0, at)
-            out[i] = _Window(syllables(inherited), syllables(right), _last_verb(gap_text[:at]), years[-1] if years else None)
+            out[i] = _Window(
+                syllables(inherited), syllables(right), _last_verb(gap_text[:at]), years[-1] if years else None, subject
+            )
             prev_end = end
     return out
 
@@ -388,9 +409,10 @@ class _Window:
     right: set[str]
     verb: str | None  # the last known verb before the figure, outside other figures
     year: str | None  # the last year written before the figure in its sentence
+    subject: set[str]  # what the sentence says before its first figure
 
 
-_NO_WINDOW = _Window(set(), set(), None, None)
+_NO_WINDOW = _Window(set(), set(), None, None, set())
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 
 

@@ -251,7 +251,7 @@ _DIGIT_WORDS: dict[str, int] = {
     "lăm": 5, "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
 }  # fmt: skip
 _BIG_WORDS = {"nghìn": 1e3, "ngàn": 1e3, "vạn": 1e4, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
-_NUMBER_WORDS = (*_DIGIT_WORDS, "mười", "mươi", "linh", "lẻ", "trăm", "chục", *_BIG_WORDS,
+_NUMBER_WORDS = (*_DIGIT_WORDS, "mười", "mươi", "linh", "lẻ", "trăm", "chục", *_BIG_WORDS, "nửa",
                  "phẩy", "phảy", "rưỡi")  # fmt: skip
 _NUMBER_WORDS_NOT_UNITS = frozenset(_NUMBER_WORDS) - {"năm"}  # "mười năm": ten years
 _MULTIPLIER_WORDS = frozenset({"mươi", "trăm", "chục", "phẩy", "phảy", *_BIG_WORDS})
@@ -296,6 +296,7 @@ class _Raw:
     kind: str
     unit: str | None = None
     qualifier: str | None = None
+    derived: bool = False  # a fraction's percentage, not written as one
 
 
 @dataclass
@@ -334,6 +335,7 @@ def extract_figures(text: str, *, title: str = "") -> list[Figure]:
     for scan in _PASSES:
         raws.extend(scan(doc))
     raws.sort(key=lambda r: (r.start, r.kind == "percent"))
+    raws = _without_restated_percents(doc, raws)
     _borrow_range_units(doc, raws)
     return [_finish(doc, r) for r in raws]
 
@@ -551,7 +553,7 @@ def _day_month_or_fraction(doc: _Doc, m: re.Match[str]) -> Iterator[_Raw]:
     unit, _ = _unit_after(doc.text, m.end())
     qualifier, start = _qualifier_before(doc, m.start())
     yield _Raw(start, m.end(), float(a), "count", unit, qualifier)
-    yield _Raw(start, m.end(), round(100.0 * a / b, 2), "percent", unit, qualifier)
+    yield _Raw(start, m.end(), round(100.0 * a / b, 2), "percent", unit, qualifier, derived=True)
 
 
 def _first_words_in(phrase: str, nouns: frozenset[str]) -> bool:
@@ -829,7 +831,7 @@ class _WordNumber:
         self.allow_nam = allow_nam
         self.total = 0.0  # the part already multiplied by big words
         self.group = 0  # the part below the last big word
-        self.digit: int | None = None
+        self.digit: float | None = None
         self.prev: str | None = None
         self.last_big = 0.0
         self.last_mult = 0.0
@@ -849,6 +851,9 @@ class _WordNumber:
         """Take the next word; False if it cannot continue the number."""
         if self.decimals is not None:
             return self._decimal(w)
+        if w == "nửa" and self.prev is None and nxt in (*_BIG_WORDS, "trăm"):
+            self.digit, self.prev = 0.5, "digit"  # "hơn nửa triệu": 500.000
+            return True
         if w in _DIGIT_WORDS:
             return self._digit(w, nxt)
         if w == "mười" and self.prev in (None, "big", "small"):
@@ -1064,7 +1069,7 @@ _NAM_YEAR_BEFORE = re.compile(
 )
 _DIGIT_BEFORE = re.compile(r"\d[%.,]? *$")
 _MOT_ARTICLE_BEFORE = re.compile(r"(?<!\w)(?:là|như|thành|với|một) +$", re.IGNORECASE)
-_START_WORDS = frozenset({*_DIGIT_WORDS, "mười"}) - {"không", "mốt", "lăm", "nhăm", "tư"}
+_START_WORDS = frozenset({*_DIGIT_WORDS, "mười", "nửa"}) - {"không", "mốt", "lăm", "nhăm", "tư"}
 _MULT_START_QUALIFIERS = ("hàng", "vài", "dăm", "hằng")
 
 
@@ -1107,6 +1112,8 @@ def _word_number_starts(doc: _Doc, m: re.Match[str], words: list[str], qualifier
         return first in ("trăm", "chục", *_BIG_WORDS) and qualifier in _MULT_START_QUALIFIERS
     if first == "năm":
         return not _NAM_YEAR_BEFORE.search(before)  # "mỗi năm", "trong năm"
+    if first == "nửa":
+        return len(words) > 1 and words[1] in (*_BIG_WORDS, "trăm")  # "nửa triệu", not "nửa số"
     if first == "một" and len(words) == 1:
         nxt = _SYLLABLE_AT.match(doc.text, m.start() + len(first))
         if not nxt or nxt.group(1).lower() in MOT_NOT_NUMBER:
@@ -1131,6 +1138,24 @@ def _scale_of(figure_text: str) -> float:
     for w in figure_text.split():
         factor *= SCALE_WORDS.get(w, 1.0)
     return factor
+
+
+def _without_restated_percents(doc: _Doc, raws: list[_Raw]) -> list[_Raw]:
+    """A fraction's percentage is left out where its sentence writes it too ("30/65 chi,
+    Đảng bộ (tỉ lệ 46,2%)": 46,2%, not a computed 46,15%)."""
+    written = [r for r in raws if r.kind == "percent" and not r.derived]
+    if not written:
+        return raws
+
+    def restated(r: _Raw) -> bool:
+        sentence = _sentence_of(doc, r.start)
+        for w in written:
+            if sentence[0] <= w.start < sentence[1] and abs(w.value - r.value) < 0.1:
+                w.unit = w.unit or r.unit  # "(tỉ lệ 46,2%)" is of "chi, Đảng bộ"
+                return True
+        return False
+
+    return [r for r in raws if not (r.derived and restated(r))]
 
 
 def _borrow_range_units(doc: _Doc, raws: list[_Raw]) -> None:

@@ -76,7 +76,11 @@ MONEY_NOUNS: tuple[str, ...] = (
     "kinh phí", "vốn", "ngân sách", "doanh thu", "doanh số", "thu nhập", "lợi nhuận",
     "chi phí", "tiền", "mức lương", "tiền lương", "giá vé", "giá bán", "mức giá", "thiệt hại",
     "tổng vốn", "vốn đầu tư", "kim ngạch", "lợi tức", "dư nợ", "thu ngân sách", "học phí",
+    "với giá", "giá trị", "tổng giá trị", "số tiền", "tổng mức", "phụ cấp", "tiền thưởng",
 )  # fmt: skip
+
+#: Nouns that make a count question a percent question ("Tốc độ tăng trưởng đạt bao nhiêu?").
+PERCENT_NOUNS: tuple[str, ...] = ("tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất")
 
 #: Words that, in a question, ask "how many" and are followed by the counted noun.
 COUNT_WORDS: tuple[str, ...] = ("bao nhiêu phần trăm", "bao nhiêu %", "bao nhiêu", "mấy", "số lượng")
@@ -164,7 +168,8 @@ _STOP_FOLDED = frozenset(fold(w) for w in TARGET_STOP) - TARGET_STOP_AMBIGUOUS
 #: as written instead of as possibly unaccented ``chợ``.
 ACCENTED_SHARE = 0.3
 
-_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|%|[^\W\d_]+")
+_TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|%|(?:km|m|cm)[23²³](?!\w)|[^\W\d_]+")
+_MEASURE = re.compile(r"(?:km|m|cm)[23²³]")
 
 
 @dataclass(frozen=True)
@@ -182,16 +187,19 @@ class _Tokens:
     written: tuple[str, ...]  # lower-case, as written (maybe without diacritics)
     folded: tuple[str, ...]
     accented: bool  # the question is typed with diacritics (most syllables carry them)
+    name: tuple[bool, ...] = ()  # capitalized after the first word: part of a name ("Tien Giang")
 
 
 def analyze_question(question: str) -> QuestionAnalysis:
     """Answer type, target noun phrase and main verb of a Vietnamese question."""
     text = expand_abbreviations(normalize(question), loose=True)
-    written = tuple(t.lower() for t in _TOKEN.findall(text))
+    raw = _TOKEN.findall(text)
+    written = tuple(t.lower() for t in raw)
     folded_tokens = tuple(fold(t) for t in written)
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
-    tokens = _Tokens(written, folded_tokens, accented)
+    name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
+    tokens = _Tokens(written, folded_tokens, accented, name)
     folded = " ".join(fold(text).lower().split())
     qtype, qpos = _answer_type(tokens)
     target, target_span = _target(tokens, qtype, qpos)
@@ -219,6 +227,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     n = len(words)
     if i + n > len(tokens.folded) or tokens.folded[i : i + n] != folded_words:
         return False
+    if any(tokens.name[i : i + n]) and not tokens.accented:
+        return False  # "Tien Giang" typed without diacritics is a name, not "tiền"
     for k in range(n):
         written = tokens.written[i + k]
         if written != tokens.folded[i + k] and written != words[k]:
@@ -264,10 +274,11 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     count = _first_match(tokens, TYPE_PHRASES["count"])
     for qtype in TYPE_ORDER:
         found = _first_match(tokens, TYPE_PHRASES[qtype])
-        if qtype == "money" and found is None and count is not None:
-            noun = _first_match(tokens, MONEY_NOUNS)
+        nouns = _TYPE_NOUNS.get(qtype)
+        if nouns and found is None and count is not None:
+            noun = _first_match(tokens, nouns)
             if noun is not None and _money_noun_asked(tokens, noun, count[0]):
-                return "money", count[0]
+                return qtype, count[0]
         if found is None:
             continue
         if qtype == "money" and count is None and not _asks_amount(tokens):
@@ -276,13 +287,17 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     return "other", None
 
 
+_TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}
+
+
 def _asks_amount(tokens: _Tokens) -> bool:
     """A question word for an amount is present (``bao nhiêu``, ``mấy``, ``là gì``)."""
     return _first_match(tokens, ("bao nhiêu", "mấy", "là bao nhiêu", "là gì")) is not None
 
 
 def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> bool:
-    """The money noun is what ``bao nhiêu`` asks about (before it, or right after it)."""
+    """The money (or percent) noun is what ``bao nhiêu`` asks about (before it, or right
+    after it)."""
     i, phrase = noun
     if i < count_at:
         return True
@@ -333,7 +348,7 @@ def _noun_phrase(tokens: _Tokens, start: int, cap: int = TARGET_CAP) -> tuple[st
     end = start
     while end < len(tokens.folded) and end - start < cap:
         word = tokens.folded[end]
-        if _is_stop(tokens, end) or not word.isalpha() or _count_word_here(tokens, end):
+        if _is_stop(tokens, end) or not (word.isalpha() or _MEASURE.fullmatch(word)) or _count_word_here(tokens, end):
             break
         if end > start and (word in TARGET_STOP_LATER or _time_pair_at(tokens, end) or _verb_at(tokens, end)):
             break

@@ -309,3 +309,37 @@ def test_a_rare_question_word_right_before_a_figure_picks_it_in_its_sentence(tmp
     )
     assert eng.ask("Tổ đảng Công ty Toyota ở Vĩnh Phúc có bao nhiêu đảng viên?").figures[0].value == 9
     assert eng.ask("to dang cong ty honda co bao nhieu dang vien").figures[0].value == 3
+
+
+def test_a_sum_asked_without_a_noun_to_count_in_a_two_year_comparison(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "q5-tm",
+                "title": "Quận 5 phát triển thương mại",
+                "text": "Tổng mức luân chuyển hàng hóa của quận đạt 13.552 tỉ đồng năm 2000, đến năm 2004 "
+                "đã tăng lên 29.588 tỉ đồng.",
+            }
+        ],
+    )
+    # "đạt bao nhiêu" names nothing to count: a sum may answer; the question's year picks it
+    later = eng.ask("Nam 2004 tong muc luan chuyen hang hoa cua quan dat bao nhieu?")
+    assert later.figures[0].value == pytest.approx(29.588e12)
+    assert later.answer.startswith("29.588 tỉ đồng")
+    assert eng.ask("Năm 2000 tổng mức luân chuyển hàng hóa đạt bao nhiêu?").figures[0].value == pytest.approx(13.552e12)
+
+
+def test_a_sentence_holding_every_question_word_needs_no_context(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "gv",
+                "title": "Đảng bộ quận Gò Vấp tổng kết 5 năm",
+                "text": "Đến năm 2004, Đảng bộ quận Gò Vấp có 4.300 đảng viên.\n"
+                "Từ đầu năm đến nay, Đảng bộ quận đã cấp thẻ cho 380 đảng viên.",
+            }
+        ],
+    )
+    assert eng.ask("Đến năm 2004, Đảng bộ quận Gò Vấp có bao nhiêu đảng viên?").figures[0].value == 4300

@@ -102,6 +102,9 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     # a fraction: a count and a percent on the same span
     ("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn.", "30/65", 30, "count", "chi, Đảng bộ", None),
     ("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn.", "30/65", 46.15, "percent", "chi, Đảng bộ", None),
+    # ... whose percentage the sentence also writes: that one only (the fraction's count stays)
+    ("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn (tỉ lệ 46,2%).", "46,2%", 46.2, "percent", "chi, Đảng bộ", None),
+    ("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn (tỉ lệ 46,2%).", "30/65", 30, "count", "chi, Đảng bộ", None),
     ("Có 11/11 huyện hoàn thành kế hoạch.", "11/11", 100, "percent", "huyện", None),
     # --- dates (YYYYMMDD, 0 for unknown parts) ----------------------------------------------
     ("Ngày 27/02/2020, hội nghị khai mạc.", "27/02/2020", 20200227, "date", None, None),
@@ -154,6 +157,9 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     ("Bệnh viện đã khám cho hơn 1,1 triệu lượt bệnh nhân.", "hơn 1,1 triệu", 1.1e6, "count", "lượt bệnh nhân", "hơn"),
     ("Có 4 người tự ứng cử.", "4", 4, "count", "người tự ứng cử", None),
     ("Cử 14 đồng chí đi dự đại hội.", "14", 14, "count", "đồng chí", None),
+    # "nửa" before a scale word is a half
+    ("Mười năm qua kết nạp được hơn nửa triệu đảng viên trẻ.", "hơn nửa triệu", 5e5, "count", "đảng viên trẻ", "hơn"),
+    ("Khoảng nửa trăm người dự lễ.", "Khoảng nửa trăm", 50, "count", "người", "khoảng"),
     # "dự", "nhiệm" end a unit, except in "dự khuyết", "dự bị", "kiêm nhiệm"
     ("Đại hội bầu 160 ủy viên chính thức và 25 ủy viên dự khuyết.", "25", 25, "count", "ủy viên dự khuyết", None),
     ("Chi bộ có 12 đảng viên dự bị.", "12", 12, "count", "đảng viên dự bị", None),
@@ -204,6 +210,8 @@ NO_FIGURES = [
     "Sáng thứ bảy, đoàn khởi hành.",
     "1.Tiếp tục đẩy mạnh công tác tuyên truyền.",
     "6 tháng đầu năm, kinh tế ổn định.",
+    "Gần nửa số đảng viên là nữ.",
+    "Thu nhập tăng một nửa.",
 ]
 
 
@@ -344,3 +352,11 @@ def test_place_names_drop_the_administrative_word(text, names):
     from index.places import place_names
 
     assert place_names(text) == names
+
+
+def test_a_fractions_percentage_written_out_replaces_the_computed_one() -> None:
+    percents = [f for f in extract_figures("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn (tỉ lệ 46,2%).") if f.kind == "percent"]
+    assert [(f.text, f.value) for f in percents] == [("46,2%", 46.2)]
+    # another percentage in the sentence leaves the fraction's own
+    other = [f for f in extract_figures("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn, tăng 5%.") if f.kind == "percent"]
+    assert sorted(f.value for f in other) == [5.0, 46.15]

@@ -35,6 +35,9 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Mặt trận có bao nhiêu phó chủ tịch kiêm nhiệm?", "count", "pho chu tich kiem nhiem", None),
     ("Có bao nhiêu đảng viên nhiệm kỳ 2005-2010?", "count", "dang vien", None),
     ("Kết nạp bao nhiêu đảng viên giai đoạn 2012-2020?", "count", "dang vien", "ket nap"),
+    ("Bí thư chiếm bao nhiêu m2 mặt bằng?", "count", "m2 mat bang", "chiem"),  # a measure unit
+    # a capitalized word is a name, not a type word, in a question without diacritics
+    ("Hoi dong o Tan Phuoc, Tien Giang chi gom may nguoi?", "count", "nguoi", None),
     # --- percent (wins over count) ---------------------------------------------------------
     ("Tỷ lệ cử tri đi bầu là bao nhiêu?", "percent", "cu tri", "di bau"),
     ("Tỉ lệ hộ nghèo của huyện là bao nhiêu?", "percent", "ho ngheo", None),
@@ -48,6 +51,8 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Mỗi hộ được hỗ trợ bao nhiêu đồng?", "money", "dong", "ho tro"),
     ("Doanh thu của công ty năm 2004 là bao nhiêu?", "money", "doanh thu", None),
     ("Thu nhập bình quân đầu người đạt bao nhiêu?", "money", "thu nhap", "dat"),
+    ("Ông mua trại chăn nuôi với giá bao nhiêu?", "money", "voi gia", None),
+    ("Tốc độ tăng trưởng kinh tế hằng năm đạt bao nhiêu?", "percent", None, "dat"),  # a percent noun
     # --- date ------------------------------------------------------------------------------
     ("Đại hội Đảng bộ tỉnh khai mạc khi nào?", "date", None, "khai mac"),
     ("Hội nghị diễn ra ngày nào?", "date", None, "dien ra"),
