@@ -35,7 +35,7 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Mặt trận có bao nhiêu phó chủ tịch kiêm nhiệm?", "count", "pho chu tich kiem nhiem", None),
     ("Có bao nhiêu đảng viên nhiệm kỳ 2005-2010?", "count", "dang vien", None),
     ("Kết nạp bao nhiêu đảng viên giai đoạn 2012-2020?", "count", "dang vien", "ket nap"),
-    ("Bí thư chiếm bao nhiêu m2 mặt bằng?", "count", "m2 mat bang", "chiem"),  # a measure unit
+    ("Bí thư chiếm bao nhiêu m2 sân vườn?", "count", "m2 san vuon", "chiem"),  # a measure unit
     # a capitalized word is a name, not a type word, in a question without diacritics
     ("Hoi dong o Tan Phuoc, Tien Giang chi gom may nguoi?", "count", "nguoi", None),
     # --- percent (wins over count) ---------------------------------------------------------
