@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from index.figures import extract_figures
-from index.places import PROVINCES, SURNAMES, place_names, referred_places
+from index.places import PROVINCES, SURNAMES, place_keys, referred_places
 from index.models import Answer, Figure, FigureHit, PassageHit
 from index.query import stopwords
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -258,7 +258,7 @@ def _score_figures(
             + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _covered(q.content - sent, syllables(f.context))
-            + W_PLACE * _names_place(f, places)
+            + W_PLACE * _names_place(f, places, q)
         )
         if f.kind == "date":
             score += _date_adjustment(f)
@@ -327,18 +327,29 @@ def _referred(sentence: str, passage: str, places: str | None) -> frozenset[str]
 
 def _asked_places(q: _Question, figures: list[FigureHit]) -> list[str]:
     """Places the question names, found among the places of the candidates' contexts
-    (folded): "Năm 2004 Thanh Hóa phải bầu lại ..." → ["thanh hoa"]."""
+    (folded keys): "Năm 2004 Thanh Hóa phải bầu lại ..." → ["thanh hoa"], "Đảng bộ quận 5
+    ..." → ["quan 5"] (a context may write it "Q.5")."""
     asked = f" {q.words} "
-    names = {fold(n).lower() for f in figures if f.context for n in place_names(f.context)}
-    return [n for n in names if f" {n} " in asked]
+    names = {n for f in figures if f.context for n in place_keys(f.context)}
+    return sorted(n for n in names if f" {n} " in asked)
 
 
-def _names_place(f: FigureHit, places: list[str]) -> float:
-    """1 if the figure's sentence or context names a place the question asks about."""
+def _names_place(f: FigureHit, places: list[str], q: _Question) -> float:
+    """Share of the places the question names that the figure's sentence or context
+    names, each weighted by its idf: in "quận 5 TPHCM", a figure of quận 5 counts more
+    than one of any district of the city."""
     if not places:
         return 0.0
     where = " " + " ".join(_SYL.findall(fold(f"{f.sentence} {f.context or ''}").lower())) + " "
-    return 1.0 if any(f" {p} " in where for p in places) else 0.0
+    keys = place_keys(f.sentence) | place_keys(f.context or "")
+    weights = {p: _place_weight(q, p) for p in places}
+    named = sum(w for p, w in weights.items() if p in keys or f" {p} " in where)
+    return named / sum(weights.values())
+
+
+def _place_weight(q: _Question, place: str) -> float:
+    sylls = set(place.split())
+    return sum(w for t, w in q.weighted if t <= sylls) or 1.0
 
 
 def _windows(figures: list[FigureHit]) -> list["_Window"]:

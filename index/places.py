@@ -32,6 +32,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
 from index.text import fold
@@ -70,7 +71,7 @@ _NAME = UPPER + LETTER + r"*(?: " + UPPER + LETTER + r"*){0,3}"
 _PLACE_PATTERNS: tuple[re.Pattern[str], ...] = (
     re.compile(
         word_start("TtQqHhXxPp") + r"(?:[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Tt]hị xã|[Tt]hị trấn|[Xx]ã|[Pp]hường"
-        r"|TP\.?|TX\.?|Q\.|P\.) ?(?:" + _NAME + r"|\d{1,2}(?![\d.,/]))"
+        r"|TP\.?|TX\.?|Q\.|P\.) ?(?:" + _NAME + r"|\d{1,2}(?!\d|[.,/]\d))"
     ),
     re.compile(word_start("TQH") + r"(?:Thành|Tỉnh|Quận|Huyện|Thị) ủy (?:" + _NAME + r")"),
     re.compile(word_start(first_chars(PROVINCES)) + r"(?:" + alts(PROVINCES) + r")(?!\w)"),
@@ -171,6 +172,19 @@ def place_of(expr_text: str) -> Place | None:
     if keyword.endswith(".") and expr_text[len(keyword) : len(keyword) + 1] == " " and name not in PROVINCES:
         return None  # "Công ty Điện lực TP. Nội dung ...": a sentence ends after "TP."
     return Place(level, "Hồ Chí Minh" if name in HCM_NAMES else name)
+
+
+@lru_cache(maxsize=16384)
+def place_keys(text: str) -> frozenset[str]:
+    """Folded keys of the places ``text`` names, one per place however it is written: its
+    name ("thanh hoa", "ho chi minh" for TPHCM), or its level and number ("quan 5" for Q.5)."""
+    keys = set()
+    for x in find_places(text):
+        p = place_of(x.text)
+        if p is not None:
+            key = p.text if p.name[:1].isdigit() else p.name
+            keys.add(" ".join(re.findall(r"\w+", fold(key).lower())))
+    return frozenset(keys)
 
 
 def place_key(expr_text: str) -> str:

@@ -343,3 +343,14 @@ def test_a_sentence_holding_every_question_word_needs_no_context(tmp_path):
         ],
     )
     assert eng.ask("Đến năm 2004, Đảng bộ quận Gò Vấp có bao nhiêu đảng viên?").figures[0].value == 4300
+
+
+def test_the_more_specific_place_of_the_question_weighs_more(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {"id": "q5", "title": "Đại hội Đảng bộ Q.5", "text": "Nhiệm kỳ 2005-2010, Đảng bộ Q.5 phấn đấu kết nạp 600 đảng viên mới."},
+            {"id": "tb", "title": "Đại hội Đảng bộ quận Tân Bình", "text": "Nhiệm kỳ 2005-2010, Đảng bộ quận Tân Bình, TPHCM phấn đấu kết nạp 20 đảng viên mới."},
+        ],
+    )
+    assert eng.ask("Nhiệm kỳ 2005-2010, Đảng bộ quận 5 TPHCM phấn đấu kết nạp bao nhiêu đảng viên mới?").figures[0].value == 600

@@ -96,3 +96,19 @@ def test_referred_places_of_a_sentence():
     # a place the passage names before the sentence wins over the resolved ones
     named = "Quận 5 họp. Quận đã kết nạp 20 đảng viên."
     assert referred_places("Quận đã kết nạp 20 đảng viên.", named, "quận 1") == ["quận 5"]
+
+
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ("Q.5, nhiệm kỳ 2005-2010", {"quan 5"}),  # a numbered district before a comma
+        ("quận 5, TPHCM", {"quan 5", "ho chi minh"}),
+        ("Tỉnh ủy Thanh Hóa", {"thanh hoa"}),
+        ("Thành ủy Hà Nội, quận Long Biên", {"ha noi", "long bien"}),
+        ("diện tích quận 5,5 ha", set()),  # a decimal, not quận 5
+    ],
+)
+def test_place_keys_are_one_per_place_however_written(text, keys):
+    from index.places import place_keys
+
+    assert place_keys(text) == keys
