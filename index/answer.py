@@ -249,12 +249,17 @@ def _score_figures(
             # figure: "tổng mức luân chuyển đạt 13.552 tỉ đồng năm 2000, đến năm 2004
             # đã tăng lên 29.588 tỉ đồng"
             unit = " ".join(sorted(w.left | w.subject))
+        unit_score = _unit_match(q.target, unit, q.content)
+        if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE) and w.left:
+            # "Tổng số đảng viên khu vực ngoài quốc doanh hiện nay là 169 đồng chí": the
+            # counted noun was named before the figure
+            unit_score = max(unit_score, _unit_match(q.target, " ".join(sorted(w.left | w.subject)), q.content))
         near = _near_share(q, w.left | w.right)
         around = w.left | syllables(f.unit) | w.right
         verb_here = any(v <= around for v in q.verbs)
         score = (
             W_PASSAGE * rel.get(f.passage_id, 0.0)
-            + W_UNIT * _unit_match(q.target, unit, q.content)
+            + W_UNIT * unit_score
             + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _covered(q.content - sent, syllables(f.context))
@@ -385,7 +390,7 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
         gap_text = "".join(gaps)
         prev_end, head = 0, ""
         first = next((sp[0] for sp in spans if sp), 0)
-        subject = syllables(sentence[:first][-WINDOW:])  # before the sentence's first figure
+        subject = syllables(sentence[:first][-2 * WINDOW :])  # before the sentence's first figure
         for n, i in enumerate(members):
             if spans[n] is None:
                 continue

@@ -354,3 +354,18 @@ def test_the_more_specific_place_of_the_question_weighs_more(tmp_path):
         ],
     )
     assert eng.ask("Nhiệm kỳ 2005-2010, Đảng bộ quận 5 TPHCM phấn đấu kết nạp bao nhiêu đảng viên mới?").figures[0].value == 600
+
+
+def test_the_counted_noun_named_before_a_figure_of_people(tmp_path, monkeypatch):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "nqd",
+                "title": "Xây dựng Đảng ở khu vực ngoài quốc doanh",
+                "text": "Tổng số đảng viên khu vực ngoài quốc doanh của quận hiện nay là 169 đồng chí, "
+                "trong đó có 50 đảng viên dự bị.",
+            }
+        ],
+    )
+    assert eng.ask("Khu vực ngoài quốc doanh của quận có tất cả bao nhiêu đảng viên?").figures[0].value == 169
