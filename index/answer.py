@@ -246,14 +246,15 @@ def _score_figures(
         if f.kind in ("percent", "money") and not (f.unit and q.target & syllables(f.unit)):
             # what a share or a sum measures comes before it: "ứng viên trẻ tuổi chiếm
             # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng", or before the sentence's first
-            # figure: "tổng mức luân chuyển đạt 13.552 tỉ đồng năm 2000, đến năm 2004
-            # đã tăng lên 29.588 tỉ đồng"
-            unit = " ".join(sorted(w.left | w.subject))
+            # figure when the words right before it name nothing asked: "tổng mức luân
+            # chuyển đạt 13.552 tỉ đồng năm 2000, đến năm 2004 đã tăng lên 29.588 tỉ đồng"
+            unit = " ".join(sorted(w.left if q.target & w.left else w.left | w.subject))
         unit_score = _unit_match(q.target, unit, q.content)
         if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE) and w.left:
             # "Tổng số đảng viên khu vực ngoài quốc doanh hiện nay là 169 đồng chí": the
             # counted noun was named before the figure
-            unit_score = max(unit_score, _unit_match(q.target, " ".join(sorted(w.left | w.subject)), q.content))
+            before = w.left if q.target & w.left else w.left | w.subject
+            unit_score = max(unit_score, _unit_match(q.target, " ".join(sorted(before)), q.content))
         near = _near_share(q, w.left | w.right)
         around = w.left | syllables(f.unit) | w.right
         verb_here = any(v <= around for v in q.verbs)

@@ -26,10 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, text
 from sqlmodel import select
 
 from index import answer as answering
+from index import rerank
 from index.bm25 import BM25Params, IndexError_, SearchIndex
 from index.ingest import (
     IngestReport,
@@ -350,7 +351,9 @@ class Engine:
         k = max(1, min(int(k), MAX_K))
         idx = self.index  # one snapshot for the whole question
         tokens = query_tokens(question, idx.segment)
-        hits = idx.search(tokens, k=max(k, answering.CANDIDATES))
+        hits = idx.search(tokens, k=max(k, answering.CANDIDATES, rerank.POOL))
+        hits = rerank.rerank(question, hits, self._index_words([pid for pid, _ in hits]))
+        hits = hits[: max(k, answering.CANDIDATES)]
         passages = self._passages([pid for pid, _ in hits], dict(hits))
         ans = answering.answer(self, question, tokens, passages, k)
         ans.elapsed_ms = (time.perf_counter() - t0) * 1000
@@ -385,6 +388,24 @@ class Engine:
         }
         # a passage deleted since the index snapshot is simply left out
         return [by_id[i] for i in ids if i in by_id]
+
+    def _index_words(self, ids: list[int]) -> dict[int, str]:
+        """The index words of passages (cached tokens of headline, text and places)."""
+        if not ids:
+            return {}
+        sql = text(
+            "SELECT p.id, pc.tokens, tc.tokens, xc.tokens FROM passage p "
+            "JOIN article a ON a.id = p.article_id "
+            "LEFT JOIN token_cache pc ON pc.hash = p.text_hash "
+            "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
+            "LEFT JOIN token_cache xc ON xc.hash = p.places_hash "
+            "WHERE p.id IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        with self.db.connect() as conn:
+            return {
+                int(pid): f"{ttoks or ''} . {ptoks or ''} . {xtoks or ''}"
+                for pid, ptoks, ttoks, xtoks in conn.execute(sql, {"ids": ids})
+            }
 
     def figures_for(self, passage_ids: list[int]) -> list[FigureHit]:
         """Stored figures of these passages, in passage order then text order."""

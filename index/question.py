@@ -377,13 +377,21 @@ def _count_word_here(tokens: _Tokens, i: int) -> bool:
 
 def _verb_at(tokens: _Tokens, i: int) -> str | None:
     """The longest verb of ``VERBS`` starting at token ``i``."""
-    for verb in _VERBS_LONGEST_FIRST:
+    for verb in _VERBS_BY_FIRST.get(tokens.folded[i], ()):
         if _matches_at(tokens, verb, i):
             return verb
     return None
 
 
-_VERBS_LONGEST_FIRST = tuple(sorted(VERBS, key=lambda v: -len(v.split())))
+def _by_first_syllable(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Phrases by their first folded syllable, longest first."""
+    out: dict[str, list[str]] = {}
+    for phrase in sorted(phrases, key=lambda v: -len(v.split())):
+        out.setdefault(fold(phrase.split()[0]), []).append(phrase)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_VERBS_BY_FIRST = _by_first_syllable(VERBS)
 
 
 def _verb(tokens: _Tokens, qpos: int | None, target_span: tuple[int, int]) -> str | None:

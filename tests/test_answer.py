@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from conftest import SEED_QUESTION
@@ -345,15 +347,20 @@ def test_a_sentence_holding_every_question_word_needs_no_context(tmp_path):
     assert eng.ask("Đến năm 2004, Đảng bộ quận Gò Vấp có bao nhiêu đảng viên?").figures[0].value == 4300
 
 
-def test_the_more_specific_place_of_the_question_weighs_more(tmp_path):
-    eng = _engine_with(
-        tmp_path,
-        [
-            {"id": "q5", "title": "Đại hội Đảng bộ Q.5", "text": "Nhiệm kỳ 2005-2010, Đảng bộ Q.5 phấn đấu kết nạp 600 đảng viên mới."},
-            {"id": "tb", "title": "Đại hội Đảng bộ quận Tân Bình", "text": "Nhiệm kỳ 2005-2010, Đảng bộ quận Tân Bình, TPHCM phấn đấu kết nạp 20 đảng viên mới."},
-        ],
-    )
-    assert eng.ask("Nhiệm kỳ 2005-2010, Đảng bộ quận 5 TPHCM phấn đấu kết nạp bao nhiêu đảng viên mới?").figures[0].value == 600
+def test_the_more_specific_place_of_the_question_weighs_more():
+    from index.answer import _asked_places, _names_place, _question
+
+    tokens = ["dang_bo", "quan", "5", "thanh_pho", "ho_chi_minh", "ket_nap", "dang_vien"]
+    idf = {"quan": 2.6, "5": 2.9, "thanh_pho": 1.6, "ho_chi_minh": 1.9}.get
+    q = _question("Đảng bộ quận 5 TPHCM kết nạp bao nhiêu đảng viên?", tokens, lambda t: idf(t) or 1.0)
+    q5 = _hit(1, 0.0)
+    q5 = replace(q5, sentence="Đảng bộ Q.5 kết nạp 600 đảng viên.", context="Q.5")
+    tb = replace(_hit(2, 0.0), sentence="Đảng bộ quận Tân Bình kết nạp 20 đảng viên.", context="quận Tân Bình, TPHCM")
+    places = _asked_places(q, [q5, tb])
+    assert places == ["ho chi minh", "quan 5"]
+    # quận 5 (idf 2.6 + 2.9) is most of the question's places, the city (1.9) the rest
+    assert _names_place(q5, places, q) == pytest.approx(5.5 / 7.4)
+    assert _names_place(tb, places, q) == pytest.approx(1.9 / 7.4)
 
 
 def test_the_counted_noun_named_before_a_figure_of_people(tmp_path, monkeypatch):
