@@ -527,9 +527,23 @@ def _place_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         yield place, bonus
 
 
+def _span_window(sentence: str, at: int, length: int) -> set[str]:
+    """Syllables around a span: back to the clause start, and ahead over two clauses (a
+    subject's verb may follow its title: "đồng chí Nguyễn Văn Yểu, Trưởng Ban Kiểm
+    phiếu, đọc danh sách")."""
+    if at < 0:
+        return set()
+    left = _CLAUSE_END.split(sentence[max(0, at - WINDOW) : at])[-1]
+    right = "".join(_CLAUSE_END.split(sentence[at + length : at + length + 2 * WINDOW])[:3])
+    return syllables(left) | syllables(right)
+
+
 def _score_spans(passages: list[PassageHit], q: _Question, rel: dict[int, float], kind: str) -> list[tuple[str, int, float]]:
+    """Person or place spans of the passages' sentences, best first. Like figures, the
+    words and the verb of the question right around a span only tell apart the spans of
+    one sentence: "đồng chí Nguyễn Văn Yểu, Trưởng Ban Kiểm phiếu, đọc danh sách"."""
     find = _person_candidates if kind == "person" else _place_candidates
-    out = []
+    scored: list[tuple[str, int, float, float, str]] = []  # span, passage, score, local, sentence
     for p in passages[:CANDIDATES]:
         if rel.get(p.passage_id, 0.0) < REL_MIN:
             continue
@@ -541,6 +555,12 @@ def _score_spans(passages: list[PassageHit], q: _Question, rel: dict[int, float]
                 span_syl = syllables(span)
                 if span_syl and span_syl <= q.content:
                     continue  # the question already names it: not the answer
-                out.append((span, p.passage_id, base + bonus))
+                around = _span_window(sent, sent.find(span), len(span))
+                local = W_NEAR * _near_share(q, around) + W_VERB_NEAR * any(v <= around for v in q.verbs)
+                scored.append((span, p.passage_id, base + bonus, local, sent))
+    best: dict[tuple[int, str], float] = {}
+    for _, pid, score, local, sent in sorted(scored, key=lambda c: -(c[2] + c[3])):
+        best.setdefault((pid, sent), local)
+    out = [(span, pid, score + local - best[(pid, sent)]) for span, pid, score, local, sent in scored]
     out.sort(key=lambda x: -x[2])
     return out

@@ -376,3 +376,24 @@ def test_the_counted_noun_named_before_a_figure_of_people(tmp_path, monkeypatch)
         ],
     )
     assert eng.ask("Khu vực ngoài quốc doanh của quận có tất cả bao nhiêu đảng viên?").figures[0].value == 169
+
+
+def test_the_questions_verb_right_by_a_name_picks_it_in_its_sentence(tmp_path, monkeypatch):
+    import index.answer
+
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "be-mac",
+                "title": "Bế mạc Đại hội",
+                "text": "Tại phiên bế mạc, Tổng Bí thư Nông Đức Mạnh phát biểu, đồng chí Nguyễn Văn Yểu, "
+                "Trưởng Ban Kiểm phiếu, đọc danh sách trúng cử.",
+            }
+        ],
+    )
+    assert eng.ask("Ai đọc danh sách trúng cử tại phiên bế mạc?").answer == "Nguyễn Văn Yểu"
+    assert eng.ask("Ai phát biểu tại phiên bế mạc?").answer == "Nông Đức Mạnh"
+    monkeypatch.setattr(index.answer, "W_VERB_NEAR", 0.0)
+    monkeypatch.setattr(index.answer, "W_NEAR", 0.0)
+    assert eng.ask("Ai phát biểu tại phiên bế mạc?").answer == "Nguyễn Văn Yểu"  # "đồng chí" alone decides
