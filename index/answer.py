@@ -47,6 +47,7 @@ AMOUNTS = ("count", "quantity", "percent", "money")  # what "đạt bao nhiêu?"
 W_PASSAGE, W_UNIT, W_SENTENCE, W_VERB, W_CONTEXT = 1.0, 2.0, 2.5, 0.5, 0.5
 W_PLACE = 1.0  # the figure is about the place the question names
 W_STATED = 3.0  # the question states this figure itself: it is not what is asked
+W_CHANGE = 1.0  # a change ("tăng thêm 1") where the question asks no change: how many, not how many more
 # Figures of one unit scoring within this of the best may differ by no more than their
 # passages' BM25 share (which spans W_PASSAGE * (1 - REL_MIN) among eligible passages):
 # the newest dated article's goes first ("có mấy phường": the current number).
@@ -248,7 +249,7 @@ def _score_figures(
             # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng", or before the sentence's first
             # figure when the words right before it name nothing asked: "tổng mức luân
             # chuyển đạt 13.552 tỉ đồng năm 2000, đến năm 2004 đã tăng lên 29.588 tỉ đồng"
-            unit = " ".join(sorted(w.left if q.target & w.left else w.left | w.subject))
+            unit = " ".join(sorted(w.is_what or (w.left if q.target & w.left else w.left | w.subject)))
         unit_score = _unit_match(q.target, unit, q.content)
         if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE) and w.left:
             # "Tổng số đảng viên khu vực ngoài quốc doanh hiện nay là 169 đồng chí": the
@@ -270,6 +271,8 @@ def _score_figures(
             score += _date_adjustment(f)
         if (f.value, _first_unit_syllable(f.unit)) in q.stated:
             score -= W_STATED
+        if w.change and f.qualifier not in _FROM_TO and not _asks_change(q):
+            score -= W_CHANGE
         # "6 tháng đầu năm 2005 ... giới thiệu 643 đoàn viên, nhiều hơn cả năm 2004 (527
         # người)": of one sentence's figures, the one after the question's year is its
         year_here = w.year is not None and w.year in q.years
@@ -402,13 +405,22 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
                 # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%" — 22,4% is of
                 # "ứng cử viên trẻ tuổi"
                 inherited = head + " " + own
+            elif prev_end and _COPULA.match(own):
+                pass  # "31% là cán bộ nữ, 7% ...": what follows "là" is the previous figure's
             elif not _LIST_GAP.fullmatch(own):
                 inherited = head = own[-WINDOW:]
             nxt = next((spans[m][0] for m in range(n + 1, len(members)) if spans[m]), len(sentence))
             right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
+            copula = _COPULA.match(right)
             years = _YEAR.findall(gap_text, 0, at)
             out[i] = _Window(
-                syllables(inherited), syllables(right), _last_verb(gap_text[:at]), years[-1] if years else None, subject
+                syllables(inherited),
+                syllables(right),
+                _last_verb(gap_text[:at]),
+                years[-1] if years else None,
+                subject,
+                syllables(right[copula.end() :]) if copula else set(),
+                bool(_CHANGE_BEFORE.search(gap_text, 0, at)),
             )
             prev_end = end
     return out
@@ -416,6 +428,7 @@ def _windows(figures: list[FigureHit]) -> list["_Window"]:
 
 _CLAUSE_END = re.compile(r"[,;:.()!?]")
 _LIST_GAP = re.compile(r"[\s,;và-]*")
+_COPULA = re.compile(r"\s*là\s")  # "31% là cán bộ nữ"
 _ELLIPSIS = re.compile(r"\s*[,;]\s*(?:\w+\s+){1,3}")  # ", trẻ tuổi " between two figures
 _VERB_RE = re.compile(r"\b(?:" + "|".join(re.escape(fold(v).lower()) for v in sorted(VERBS, key=len, reverse=True)) + r")\b")
 
@@ -427,9 +440,18 @@ class _Window:
     verb: str | None  # the last known verb before the figure, outside other figures
     year: str | None  # the last year written before the figure in its sentence
     subject: set[str]  # what the sentence says before its first figure
+    is_what: set[str]  # the words after "là" right after the figure ("31% là cán bộ nữ")
+    change: bool  # a change, not a total: "tăng thêm 1 phó chủ tịch", "giảm 28%"
 
 
-_NO_WINDOW = _Window(set(), set(), None, None, set())
+_NO_WINDOW = _Window(set(), set(), None, None, set(), set(), False)
+_CHANGE_BEFORE = re.compile(r"(?<!\w)(?:them|tang|giam|bot)\s*$")  # folded
+_CHANGE_ASKED = re.compile(r"(?<!\w)(?:them|tang|giam|bot|thay doi|chenh lech|bien dong)(?!\w)")
+_FROM_TO = frozenset({"từ", "đến", "tới", "lên tới", "lên đến"})  # "tăng từ 415.000 lên 587.000 km²": totals
+
+
+def _asks_change(q: "_Question") -> bool:
+    return _CHANGE_ASKED.search(q.words) is not None
 _YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
 
 

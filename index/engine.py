@@ -157,7 +157,10 @@ class Engine:
             )
             return idx
         if not self._compatible(idx, gen):
-            log.warning("index is stale (built for generation %s, database at %s); rebuilding", built_for, gen)
+            if built_for != gen:
+                log.warning("index is stale (built for generation %s, database at %s); rebuilding", built_for, gen)
+            else:
+                log.warning("index was built with another tokenizer or other BM25 parameters; rebuilding")
             return self.rebuild_index()
         return idx
 

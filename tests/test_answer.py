@@ -397,3 +397,35 @@ def test_the_questions_verb_right_by_a_name_picks_it_in_its_sentence(tmp_path, m
     monkeypatch.setattr(index.answer, "W_VERB_NEAR", 0.0)
     monkeypatch.setattr(index.answer, "W_NEAR", 0.0)
     assert eng.ask("Ai phát biểu tại phiên bế mạc?").answer == "Nguyễn Văn Yểu"  # "đồng chí" alone decides
+
+
+def test_a_share_followed_by_la_is_of_what_follows(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "hn-2004",
+                "title": "Hà Nội bầu đủ đại biểu HĐND thành phố",
+                "text": "Thành phố bầu đủ 95 đại biểu, trong đó có 31% là cán bộ nữ, 7% là người ngoài đảng, "
+                "26% đại biểu tái cử.",
+            }
+        ],
+    )
+    assert eng.ask("Trong 95 đại biểu trúng cử, tỷ lệ cán bộ nữ là bao nhiêu?").figures[0].value == 31
+    assert eng.ask("Tỷ lệ người ngoài đảng là bao nhiêu?").figures[0].value == 7
+
+
+def test_a_change_does_not_answer_how_many(tmp_path):
+    eng = _engine_with(
+        tmp_path,
+        [
+            {
+                "id": "ubnd",
+                "title": "Bầu các chức danh UBND thành phố",
+                "text": "Trong nhiệm kỳ này, UBND thành phố được tăng thêm 1 phó chủ tịch.\n"
+                "Như vậy, UBND thành phố sẽ có 5 phó chủ tịch.",
+            }
+        ],
+    )
+    assert eng.ask("Nhiệm kỳ này UBND thành phố sẽ có mấy phó chủ tịch?").figures[0].value == 5
+    assert eng.ask("UBND thành phố được tăng thêm mấy phó chủ tịch?").figures[0].value == 1
