@@ -196,8 +196,7 @@ def place_key(expr_text: str) -> str:
 
 # --- bare references --------------------------------------------------------------------
 
-_COMMITTEE = re.compile(word_start("QqHhTt") + r"(Quận|quận|Huyện|huyện|Tỉnh|tỉnh|Thành|thành|Thị|thị) ủy(?!\w)")
-_COMMITTEE_LEVEL = {"quận": "quận", "huyện": "huyện", "tỉnh": "tỉnh", "thành": "thành phố", "thị": "thị xã"}
+_COMMITTEE = re.compile(word_start("QqHhTt") + r"(?:Quận|quận|Huyện|huyện|Tỉnh|tỉnh|Thành|thành|Thị|thị) ủy(?!\w)")
 _NO_NAME_AFTER = r"(?! ?(?:" + UPPER + r"|\d))"
 _CAPITALIZED = re.compile(
     word_start("QHTP") + r"(Quận|Huyện|Tỉnh|Thành phố|Thị xã|Phường|TP)(?![\w.])" + _NO_NAME_AFTER + r"(?! (?:lộ|hội)(?!\w))"
@@ -212,7 +211,11 @@ _CUED = re.compile(
     r"(?<!\w)(?:" + alts(with_capitals(_CUES)) + r") (quận|huyện|tỉnh|thành phố|thị xã|phường|xã|TP)(?![\w.])"
     + _NO_NAME_AFTER + r"(?! hội(?!\w))"
 )
-_LEVEL_OF_WORD = {"tp": "thành phố", **{lv: lv for lv in ("quận", "huyện", "tỉnh", "thành phố", "thị xã", "phường", "xã")}}
+
+
+def _level(written: str) -> str:
+    """The level of a keyword as written: "Quận ủy" → quận, "TP" → thành phố."""
+    return _LEVEL_OF_KEYWORD[fold(written).lower()]
 
 
 def _bare(text: str, named: Sequence[Expr]) -> list[tuple[int, int, str]]:
@@ -223,12 +226,12 @@ def _bare(text: str, named: Sequence[Expr]) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
     for m in _COMMITTEE.finditer(text):
         if taken.find(1, m.start(), m.end()) == -1 or _person_follows(text, m.end()):
-            found[m.start()] = (m.start(), m.end(), _COMMITTEE_LEVEL[m.group(1).lower()])
+            found[m.start()] = (m.start(), m.end(), _level(m.group(0)))
     for pattern in (_CAPITALIZED, _CUED):
         for m in pattern.finditer(text):
             s, e = m.span(1)
             if s not in found and taken.find(1, s, e) == -1:
-                found[s] = (s, e, _LEVEL_OF_WORD[m.group(1).lower()])
+                found[s] = (s, e, _level(m.group(1)))
     return sorted(found.values())
 
 
@@ -319,7 +322,7 @@ def referred_places(sentence: str, passage: str, places: str | None) -> list[str
     return list(dict.fromkeys(x.text for x in _resolve(bare, mentions, fallback)))
 
 
-_LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "quận", "huyện", "phường", "xã")
+_LEVELS = tuple(sorted(set(_LEVEL_OF_KEYWORD.values()), key=len, reverse=True))  # "thị xã" before "xã"
 
 
 def _parse(text: str) -> Place | None:
