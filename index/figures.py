@@ -1289,11 +1289,21 @@ def _pick(exprs: _Exprs, raw: _Raw, sentence: tuple[int, int], paragraph: tuple[
     return [next(x.text for x in usable if counts[x.key] == top)]
 
 
+def _clause_of(text: str, pos: int, sentence: tuple[int, int]) -> tuple[int, int]:
+    """The part of a sentence between the semicolons around ``pos``."""
+    start = text.rfind(";", sentence[0], pos) + 1 or sentence[0]
+    end = text.find(";", pos, sentence[1])
+    return max(start, sentence[0]), end if end >= 0 else sentence[1]
+
+
 def _finish(doc: _Doc, raw: _Raw) -> Figure:
     """The public :class:`Figure` of a raw figure: sentence and context attached."""
     sentence = _sentence_of(doc, raw.start)
     paragraph = _paragraph_of(doc, raw.start)
-    places = _pick(doc.place_exprs, raw, sentence, paragraph)
+    # a place of the figure's own clause (between semicolons) first: "...; Ban Tổ chức
+    # Thành ủy Hà Nội; ... Bí thư Đảng ủy 14 phường thuộc Quận" is of the district
+    clause = _clause_of(doc.text, raw.start, sentence)
+    places = _pick(doc.place_exprs, raw, clause, paragraph) or _pick(doc.place_exprs, raw, sentence, paragraph)
     times = _pick(doc.time_exprs, raw, sentence, paragraph)
     context = ", ".join([*places, *times]) or None
     return Figure(

@@ -199,7 +199,7 @@ def place_key(expr_text: str) -> str:
 _COMMITTEE = re.compile(word_start("QqHhTt") + r"(?:Quận|quận|Huyện|huyện|Tỉnh|tỉnh|Thành|thành|Thị|thị) ủy(?!\w)")
 _NO_NAME_AFTER = r"(?! ?(?:" + UPPER + r"|\d))"
 _CAPITALIZED = re.compile(
-    word_start("QHTP") + r"(Quận|Huyện|Tỉnh|Thành phố|Thị xã|Phường|TP)(?![\w.])" + _NO_NAME_AFTER + r"(?! (?:lộ|hội)(?!\w))"
+    word_start("QHTP") + r"(Quận|Huyện|Tỉnh|Thành phố|Thị xã|Phường|TP)(?!\w|\.\w)" + _NO_NAME_AFTER + r"(?! (?:lộ|hội)(?!\w))"
 )
 _CUES = (
     "toàn", "địa bàn", "của", "UBND", "HĐND", "MTTQ", "UBMTTQ", "Ủy ban nhân dân", "Hội đồng nhân dân",
@@ -208,7 +208,7 @@ _CUES = (
     "Hội Cựu chiến binh", "Ban Chỉ huy Quân sự", "Bộ Chỉ huy Quân sự",
 )  # fmt: skip
 _CUED = re.compile(
-    r"(?<!\w)(?:" + alts(with_capitals(_CUES)) + r") (quận|huyện|tỉnh|thành phố|thị xã|phường|xã|TP)(?![\w.])"
+    r"(?<!\w)(?:" + alts(with_capitals(_CUES)) + r") (quận|huyện|tỉnh|thành phố|thị xã|phường|xã|TP)(?!\w|\.\w)"
     + _NO_NAME_AFTER + r"(?! hội(?!\w))"
 )
 

@@ -360,3 +360,12 @@ def test_a_fractions_percentage_written_out_replaces_the_computed_one() -> None:
     # another percentage in the sentence leaves the fraction's own
     other = [f for f in extract_figures("Có 30/65 chi, Đảng bộ đạt tiêu chuẩn, tăng 5%.") if f.kind == "percent"]
     assert sorted(f.value for f in other) == [5.0, 46.15]
+
+
+def test_a_place_of_the_figures_own_clause_is_its_context() -> None:
+    text = (
+        "Quận ủy Long Biên tổ chức hội nghị. Dự hội nghị có đại diện Ban Tổ chức Thành ủy Hà Nội; "
+        "Bí thư Đảng ủy 14 phường thuộc Quận."
+    )
+    f = figure(text, "14", "count")
+    assert f.context == "quận Long Biên"  # the clause's "Quận", not the other clause's city

@@ -56,6 +56,8 @@ def test_the_seed_article_refers_to_its_district_by_level_alone():
     [
         # the latest place of the level named before the reference
         ("Tại quận 5, hội nghị diễn ra. Sau đó quận 1 họp. Quận đã kết nạp 20 đảng viên.", [("Quận", "quận 1")]),
+        # at the end of a sentence too
+        ("Quận ủy Long Biên họp. Dự họp có Bí thư Đảng ủy 14 phường thuộc Quận.", [("Quận", "quận Long Biên")]),
         # a committee, even before a person's name
         ("Tỉnh ủy Cà Mau họp. Bí thư Tỉnh ủy Nguyễn Văn A phát biểu.", [("Tỉnh ủy", "tỉnh Cà Mau")]),
         # cue words before a level word in lower case
