@@ -25,9 +25,44 @@ def stopwords() -> frozenset[str]:
 
 
 def question_syllables(question: str) -> list[str]:
-    """Folded lower-case syllables (numbers kept whole: ``1.234,5``)."""
-    text = expand_abbreviations(normalize(question), loose=True)
-    return _SYLLABLE.findall(fold(text).lower())
+    """Folded lower-case syllables (numbers kept whole: ``1.234,5``), followed by the
+    words articles use for the question's paraphrases (``data/synonyms.tsv``)."""
+    text = expand_abbreviations(normalize(question), loose=True).lower()
+    written = _SYLLABLE.findall(text)
+    sylls = [fold(w) for w in written]
+    return sylls + synonyms_of(written, sylls)
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]:
+    """(asked as written, asked folded, the articles' words folded) of each table row."""
+    raw = resources.files("index").joinpath("data/synonyms.tsv").read_text("utf-8")
+    rows = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        asked, used = (normalize(part).lower().split() for part in line.split("\t")[:2])
+        rows.append((tuple(asked), tuple(fold(w) for w in asked), tuple(fold(w) for w in used)))
+    return tuple(rows)
+
+
+def synonyms_of(written: list[str], sylls: list[str]) -> list[str]:
+    """Syllables of the articles' words for the phrases the table knows ("lãi" -> "lợi
+    nhuận"), each once, none the question has already. A phrase matches folded, and as
+    written where the question carries diacritics: "lãi" and "lai", not "lại"."""
+    out: list[str] = []
+    have = set(sylls)
+    for asked, asked_folded, used in _synonyms():
+        n = len(asked)
+        for i in range(len(sylls) - n + 1):
+            if tuple(sylls[i : i + n]) == asked_folded and all(
+                w == f or w == a for w, f, a in zip(written[i : i + n], sylls[i : i + n], asked)
+            ):
+                if not set(used) <= have:
+                    out += used
+                    have |= set(used)
+                break
+    return out
 
 
 def query_tokens(question: str, segment: Callable[[list[str]], list[str]]) -> list[str]:

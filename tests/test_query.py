@@ -1,0 +1,51 @@
+"""Questions to index tokens (index.query): folding, abbreviations, paraphrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.query import query_tokens, question_syllables
+
+
+def test_a_question_without_diacritics_gives_the_same_syllables():
+    assert question_syllables("Có bao nhiêu chi bộ?") == question_syllables("co bao nhieu chi bo?")
+
+
+def test_abbreviations_are_spelled_out():
+    assert question_syllables("UBND quận")[:4] == ["uy", "ban", "nhan", "dan"]
+
+
+@pytest.mark.parametrize(
+    "question, added",
+    [
+        ("SAMCO lãi được bao nhiêu tiền?", ["loi", "nhuan"]),
+        ("samco lai duoc bao nhieu tien", ["loi", "nhuan"]),  # typed without diacritics
+        ("Có bao nhiêu người mang thẻ đảng?", ["dang", "vien"]),
+        ("Cố Tổng Bí thư chào đời vào ngày nào?", ["sinh"]),
+    ],
+)
+def test_the_articles_words_for_a_paraphrase_are_added(question, added):
+    sylls = question_syllables(question)
+    assert sylls[-len(added) :] == added
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Ông ấy lại được bầu làm Bí thư?",  # "lại" (again) is not "lãi"
+        "Lợi nhuận của SAMCO là bao nhiêu?",  # the articles' words are there already
+    ],
+)
+def test_nothing_is_added_where_no_paraphrase_is(question):
+    import re
+
+    from index.text import fold
+
+    plain = re.findall(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\d+", fold(question).lower())
+    assert question_syllables(question) == plain
+
+
+def test_query_tokens_drop_question_words_and_keep_the_paraphrase():
+    tokens = query_tokens("SAMCO lãi được bao nhiêu tiền?", lambda sylls: sylls)
+    assert "bao" not in tokens and "nhieu" not in tokens
+    assert tokens[-2:] == ["loi", "nhuan"]
