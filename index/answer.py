@@ -265,7 +265,7 @@ def _score_figures(
             + W_SENTENCE * _weighted_overlap(q, sent)
             + W_VERB * (1.0 if q.verb and q.verb <= sent else 0.0)
             + W_CONTEXT * _covered(q.content - sent, syllables(f.context))
-            + W_PLACE * _names_place(f, places, q)
+            + W_PLACE * _names_place(f, places)
         )
         if f.kind == "date":
             score += _date_adjustment(f)
@@ -334,16 +334,16 @@ def _referred(sentence: str, passage: str, places: str | None) -> frozenset[str]
     return frozenset(syllables(" ".join(referred_places(sentence, passage, places))))
 
 
-def _asked_places(q: _Question, figures: list[FigureHit]) -> list[str]:
+def _asked_places(q: _Question, figures: list[FigureHit]) -> dict[str, float]:
     """Places the question names, found among the places of the candidates' contexts
-    (folded keys): "Năm 2004 Thanh Hóa phải bầu lại ..." → ["thanh hoa"], "Đảng bộ quận 5
-    ..." → ["quan 5"] (a context may write it "Q.5")."""
+    (folded keys), each with its idf weight: "Năm 2004 Thanh Hóa phải bầu lại ..." →
+    {"thanh hoa": …}, "Đảng bộ quận 5 ..." → {"quan 5": …} (a context may write "Q.5")."""
     asked = f" {q.words} "
     names = {n for f in figures if f.context for n in place_keys(f.context)}
-    return sorted(n for n in names if f" {n} " in asked)
+    return {n: _place_weight(q, n) for n in sorted(names) if f" {n} " in asked}
 
 
-def _names_place(f: FigureHit, places: list[str], q: _Question) -> float:
+def _names_place(f: FigureHit, places: dict[str, float]) -> float:
     """Share of the places the question names that the figure's sentence or context
     names, each weighted by its idf: in "quận 5 TPHCM", a figure of quận 5 counts more
     than one of any district of the city."""
@@ -351,9 +351,8 @@ def _names_place(f: FigureHit, places: list[str], q: _Question) -> float:
         return 0.0
     where = " " + " ".join(_SYL.findall(fold(f"{f.sentence} {f.context or ''}").lower())) + " "
     keys = place_keys(f.sentence) | place_keys(f.context or "")
-    weights = {p: _place_weight(q, p) for p in places}
-    named = sum(w for p, w in weights.items() if p in keys or f" {p} " in where)
-    return named / sum(weights.values())
+    named = sum(w for p, w in places.items() if p in keys or f" {p} " in where)
+    return named / sum(places.values())
 
 
 def _place_weight(q: _Question, place: str) -> float:
