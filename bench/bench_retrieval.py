@@ -31,11 +31,11 @@ sys.path.insert(0, str(ROOT))
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from index import rerank  # noqa: E402
-from index.answer import CANDIDATES  # noqa: E402
+from index import reads, rerank  # noqa: E402
+from index.candidates import CANDIDATES  # noqa: E402
 from index.bm25 import BM25Params  # noqa: E402
 from index.engine import Engine  # noqa: E402
-from index.query import query_tokens  # noqa: E402
+from index.parse import parse_question  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 
@@ -54,12 +54,13 @@ CONFIGS: list[tuple[str, BM25Params, float]] = [
 def retrieve(engine: Engine, question: str, weight: float) -> list[str]:
     """Article ids of the passages ``Engine.ask`` would answer from, best first."""
     idx = engine.index
-    tokens = query_tokens(question, idx.segment)
-    hits = idx.search(tokens, k=max(CANDIDATES, rerank.POOL))
+    q = parse_question(question, idx.segment, idx.idf)
+    hits = idx.search(list(q.tokens), k=max(CANDIDATES, rerank.POOL))
     if weight > 0:
-        hits = rerank.rerank(question, hits, engine._index_words([pid for pid, _ in hits]), weight)
+        shares = rerank.pair_shares(q.pairs, reads.index_words(engine.db, [pid for pid, _ in hits]))
+        hits = rerank.rerank(hits, shares, weight)
     hits = hits[:CANDIDATES]
-    passages = engine._passages([pid for pid, _ in hits], dict(hits))
+    passages = reads.passages(engine.db, [pid for pid, _ in hits], dict(hits))
     return [p.article_id for p in passages]
 
 

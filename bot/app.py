@@ -154,7 +154,7 @@ def configure_logging(level: str) -> None:
 def open_engine(settings: Settings) -> Engine:
     """The engine, with its index loaded; an empty database gets CORPUS_PATHS first
     (if another worker is already filling it, after that worker is done)."""
-    engine = Engine(settings.data_dir, settings.database_url)
+    engine = Engine(settings.data_dir, settings.database_url, min_confidence=settings.min_confidence)
     if engine.is_empty():
         paths = settings.reload_paths()
         log.info("empty database: ingesting %s", ", ".join(map(str, paths)))

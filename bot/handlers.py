@@ -152,20 +152,13 @@ async def on_non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def ask(st: BotState, question: str) -> Answer:
-    """``Engine.ask``, making sure the passage holding the top figure is among the passages."""
-    ans = st.engine.ask(question, k=st.settings.answer_passages)
-    if ans.figures:
-        pid = ans.figures[0].passage_id
-        if all(p.passage_id != pid for p in ans.passages):
-            hit = st.engine.passage(pid)
-            if hit is not None:
-                ans.passages.insert(0, hit)
-    return ans
+    """``Engine.ask``: the passage holding the best candidate comes first, even past ``k``."""
+    return st.engine.ask(question, k=st.settings.answer_passages)
 
 
 def _ask_and_log(st: BotState, question: str, chat_id: int | None, user_id: int | None, t0: float) -> tuple[Answer, int]:
     ans = ask(st, question)
-    answered = bool(ans.passages or ans.figures or ans.answer)
+    answered = ans.status == "answered"
     log_id = log_question(
         st.engine.db,
         question=question,

@@ -188,17 +188,29 @@ def figure_line(f: FigureHit) -> str:
     return line
 
 
+UNCERTAIN = "chưa chắc chắn, xin xem đoạn trích bên dưới"
+
+
 def answer_lines(ans: Answer) -> list[str]:
-    """The first lines of every answer page: the figure, then the answer sentence."""
-    lines: list[str] = []
-    if ans.figures:
-        first = figure_line(ans.figures[0])
-        lines.append(first)
-        if ans.answer and not _same(ans.answer, visible(first)):
-            lines.append(esc(ans.answer))
-    elif ans.answer:
-        lines.append(f"<b>{esc(ans.answer)}</b>")
-    return lines
+    """The first lines of every answer page, in the answer's three forms:
+
+    * answered: the figure in bold with its context (or the name, the place);
+    * uncertain: "Có thể là: …", not in bold, and that it is not certain;
+    * not found: what the articles do not speak of ("quận Hoàn Kiếm").
+    """
+    if ans.status == "answered" and ans.answer:
+        if ans.figures:
+            first = figure_line(ans.figures[0])
+            lines = [first]
+            if not _same(ans.answer, visible(first)):
+                lines.append(esc(ans.answer))
+            return lines
+        return [f"<b>{esc(ans.answer)}</b>"]
+    if ans.status == "uncertain" and ans.best:
+        return [f"Có thể là: {esc(ans.best)}", f"<i>({UNCERTAIN})</i>"]
+    if ans.status == "not_found" and ans.missing:
+        return [f"Không tìm thấy số liệu về {esc(ans.missing)} trong các bài đã nạp. Các đoạn gần nhất:"]
+    return []
 
 
 def _same(a: str, b: str) -> bool:
@@ -208,15 +220,8 @@ def _same(a: str, b: str) -> bool:
 
 
 def ordered_passages(ans: Answer) -> list[PassageHit]:
-    """Passages to page through: the one holding the top figure first, then by score."""
-    passages = list(ans.passages)
-    if ans.figures:
-        pid = ans.figures[0].passage_id
-        for i, p in enumerate(passages):
-            if p.passage_id == pid:
-                passages.insert(0, passages.pop(i))
-                break
-    return passages
+    """Passages to page through, as the engine ordered them (its evidence first)."""
+    return list(ans.passages)
 
 
 def _safe_url(url: str | None) -> str | None:

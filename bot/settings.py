@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     ingest_workers: int | None = None  # processes for tokenizing; empty = every core
     upload_max_bytes: int = 5_000_000
     answer_passages: int = Field(5, ge=1, le=20)
+    # confidence at or above which an answer is stated in bold; empty = the fitted scorer's own
+    min_confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        validation_alias=AliasChoices("HOIDAP_MIN_CONFIDENCE", "MIN_CONFIDENCE", "min_confidence"),
+    )
     # seconds between checks of the index version in the database (several workers); 0 = off
     index_poll_seconds: float = Field(
         5.0,
@@ -92,7 +99,7 @@ class Settings(BaseSettings):
             return None
         return value
 
-    @field_validator("ingest_workers", mode="before")
+    @field_validator("ingest_workers", "min_confidence", mode="before")
     @classmethod
     def _blank_workers(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

@@ -16,6 +16,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -151,14 +152,31 @@ def _ensure_corpus(engine: Engine) -> None:
         err.print(f"  {report.added} bài, {report.passages} đoạn, {report.elapsed_s:.1f} s")
 
 
+UNCERTAIN_NOTE = "chưa chắc chắn, xin xem đoạn trích bên dưới"
+
+
+def answer_head(ans) -> list[str]:
+    """The first lines of an answer, in its three forms (the bot's are in bot/render.py)."""
+    if ans.status == "answered" and ans.answer:
+        return [f"[bold]{escape(ans.answer)}[/bold]"]
+    if ans.status == "uncertain" and ans.best:
+        return [f"Có thể là: {escape(ans.best)}", f"[italic]({UNCERTAIN_NOTE}; độ tin cậy {ans.confidence:.0%})[/italic]"]
+    if ans.status == "not_found" and ans.missing:
+        lines = [f"Không tìm thấy số liệu về {escape(ans.missing)} trong các bài đã nạp."]
+        if ans.passages:
+            lines.append("Các đoạn gần nhất:")
+        return lines
+    return []
+
+
 def _render(ans, console: Console) -> None:
-    if ans.answer:
-        console.print(f"[bold]{ans.answer}[/bold]", highlight=False)
+    for line in answer_head(ans):
+        console.print(line, highlight=False)
     if not ans.passages:
         console.print("Không tìm thấy đoạn nào phù hợp. Hãy thử diễn đạt lại câu hỏi.", highlight=False)
     for i, p in enumerate(ans.passages, 1):
         meta = " · ".join(x for x in (p.date, p.url) if x)
-        console.print(f"\n[bold cyan]{i}. {p.title or p.article_id}[/bold cyan]  [dim]({p.article_id}, đoạn {p.position + 1}, điểm {p.score:.2f}{', ' + meta if meta else ''})[/dim]", highlight=False)
+        console.print(f"\n[bold cyan]{i}. {escape(p.title or p.article_id)}[/bold cyan]  [dim]({p.article_id}, đoạn {p.position + 1}, điểm {p.score:.2f}{', ' + escape(meta) if meta else ''})[/dim]", highlight=False)
         console.print(p.text, highlight=False, markup=False)
     console.print(f"\n[dim]{ans.elapsed_ms:.1f} ms[/dim]")
 
@@ -221,10 +239,14 @@ def eval_cmd(
     xquad: Annotated[Optional[Path], typer.Option("--xquad", help="XQuAD-vi folder (passages.jsonl, qa.jsonl).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     show_failures: Annotated[int, typer.Option("--failures", help="How many failures to list.")] = 50,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Folder for PNG charts: precision–coverage curve, reliability diagram.")] = None,
+    scorer_file: Annotated[Optional[Path], typer.Option("--scorer", help="A scorer file, or 'hand' for the hand weights (default: the shipped scorer).")] = None,
+    min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", envvar="HOIDAP_MIN_CONFIDENCE", min=0.0, max=1.0, help="Threshold of stated answers (default: the scorer's).")] = None,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
-    """hit@k, MRR and answer accuracy on a question set, or on XQuAD-vi beside a naive baseline."""
+    """Trust (coverage, precision, abstention, calibration), hit@k, MRR and accuracy on a
+    question set, or XQuAD-vi beside a naive baseline."""
     from index import evaluate
 
     if questions is None and xquad is None:
@@ -236,15 +258,27 @@ def eval_cmd(
             err.print(f"Không tìm thấy {questions} (not found).")
             raise typer.Exit(2)
         engine = open_engine(data_dir, database_url)
+        if scorer_file is not None:
+            from index import scorer as scoring
+
+            engine.scorer = scoring.load(scorer_file)
+        if min_confidence is not None:
+            engine.min_confidence = min_confidence
         _ensure_corpus(engine)
         qs = evaluate.load_jsonl(questions)
-        missing = _missing_articles(engine, {q["article_id"] for q in qs})
+        missing = _missing_articles(engine, {q["article_id"] for q in qs if q.get("article_id")})
         if missing:
             err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
         rep = evaluate.evaluate_dev(engine, qs)
         result["dev"] = rep.to_json()
         if not as_json:
+            _print_trust_table(f"Trust ({rep.trust.answerable} answerable, {rep.trust.unanswerable} unanswerable questions)", {engine.scorer.name: rep.trust.to_json()})
             _print_dev(rep, show_failures)
+        if plot is not None:
+            from index.plots import plot_trust
+
+            for path in plot_trust(rep.trust, plot, title=questions.name):
+                err.print(f"wrote {path}")
     if xquad is not None:
         if not (xquad / "qa.jsonl").is_file():
             err.print(f"Không tìm thấy {xquad}/qa.jsonl (not an XQuAD folder).")
@@ -303,6 +337,61 @@ def _print_xquad(res: dict) -> None:
         t.add_row(key, "-" if a is None else f"{a:.3f}", "-" if b is None else f"{b:.3f}")
     out.print(t)
     out.print("baseline: whitespace tokens, no normalization, rank_bm25.BM25Okapi over the same passages")
+
+
+@app.command("train")
+def train_cmd(
+    questions: Annotated[list[Path], typer.Argument(help="Question sets (JSONL, eval format) to fit on.")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the scorer (default: the shipped one).")] = Path(__file__).resolve().parent / "data" / "scorer.json",
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Folds, split by article.")] = 5,
+    target: Annotated[float, typer.Option("--target-precision", min=0.5, max=1.0, help="Precision of stated answers the threshold is chosen for.")] = 0.92,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+) -> None:
+    """Fit the answer scorer on question sets: k-fold by article, beside the hand weights."""
+    from index import evaluate, train
+
+    train.need_sklearn()
+    qs: list[dict] = []
+    for path in questions:
+        if not path.is_file():
+            err.print(f"Không tìm thấy {path} (not found).")
+            raise typer.Exit(2)
+        qs += evaluate.load_jsonl(path)
+    engine = open_engine(data_dir, database_url)
+    missing = _missing_articles(engine, {q["article_id"] for q in qs if q.get("article_id")})
+    if missing:
+        err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
+    items = train.collect(engine, qs)
+    scorer, rep = train.train(items, folds, target)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    scorer.save(out)
+    if as_json:
+        print(json.dumps(rep, ensure_ascii=False))
+        return
+    _print_trust_table(f"k-fold by article ({rep['folds']} folds, {rep['questions']} questions, {rep['articles']} articles)", {"fitted": rep["fitted"], "hand weights": rep["hand"]})
+    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target}); written to {out}")
+
+
+def _print_trust_table(title: str, columns: dict[str, dict]) -> None:
+    t = Table(title=title)
+    t.add_column("metric")
+    for name in columns:
+        t.add_column(name, justify="right")
+
+    def row(label: str, get) -> None:
+        t.add_row(label, *[get(c) for c in columns.values()])
+
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    row("coverage (stated / answerable)", lambda c: fmt(c["coverage"]))
+    row("precision (right / stated)", lambda c: fmt(c["precision"]))
+    row("abstention on unanswerable", lambda c: fmt(c["abstention_unanswerable"]))
+    row("best candidate right: count/percent/money", lambda c: fmt(c["best_candidate_accuracy"]["figures"]["accuracy"]))
+    row("best candidate right: date/person/place", lambda c: fmt(c["best_candidate_accuracy"]["spans"]["accuracy"]))
+    row("expected calibration error", lambda c: fmt(c["ece"]))
+    row("answered / uncertain / not found", lambda c: " / ".join(str(c["status"].get(s, 0)) for s in ("answered", "uncertain", "not_found")))
+    out.print(t)
 
 
 db_app = typer.Typer(help="The database schema (Alembic migrations).", no_args_is_help=True)

@@ -26,11 +26,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import func, text
 from sqlmodel import select
 
 from index import answer as answering
-from index import rerank
+from index import reads, rerank
+from index import scorer as scoring
 from index.bm25 import BM25Params, IndexError_, SearchIndex
 from index.ingest import (
     IngestReport,
@@ -42,7 +43,8 @@ from index.ingest import (
     refresh_derived,
 )
 from index.models import Answer, FigureHit, PassageHit
-from index.query import query_tokens
+from index.candidates import CANDIDATES, figure_passages
+from index.parse import Question, parse_question
 from index.retrieval import Backend, Retriever
 from index.store import (
     ArticleRow,
@@ -75,6 +77,15 @@ class DatabaseMovedError(RuntimeError):
     """The database changed while an index was being built for one version of it."""
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What one question read from the index and the database: all an answer needs."""
+
+    question: Question
+    passages: list[PassageHit]
+    figures: list[FigureHit]
+
+
 @dataclass
 class Stats:
     articles: int
@@ -103,6 +114,8 @@ class Engine:
         params: BM25Params = BM25Params(),
         build_in_subprocess: bool | None = None,
         backend: Backend = SearchIndex,
+        scorer: scoring.Scorer | None = None,
+        min_confidence: float | None = None,
     ):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +125,10 @@ class Engine:
         self.build_in_subprocess = build_in_subprocess  # None: when it pays (see rebuild_index)
         self.index_dir = self.data_dir / "index"
         self.backend = backend  # how indexes are built and loaded (index/retrieval.py)
+        self.scorer = scorer if scorer is not None else scoring.shipped()  # index/scorer.py
+        if min_confidence is None:
+            min_confidence = _min_confidence_from_env()
+        self.min_confidence = min_confidence  # None: the scorer's own threshold
         self._index: Retriever | None = None  # the live index
         self._index_lock = threading.Lock()  # the first load
         self._ingest_lock = threading.Lock()  # one ingest at a time in this engine
@@ -204,7 +221,7 @@ class Engine:
         gen = self.generation()
         if expect is not None and gen != expect:
             raise DatabaseMovedError(f"the database is at generation {gen}, not {expect}")
-        n = _count_passages(self.db)
+        n = reads.count_passages(self.db)
         auto = threading.active_count() > 1 and n >= SUBPROCESS_BUILD_MIN
         verify = expect is not None
         if self.build_in_subprocess if self.build_in_subprocess is not None else auto:
@@ -350,91 +367,38 @@ class Engine:
     # -- asking -------------------------------------------------------------------
 
     def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
+        """Answer ``question`` from one snapshot of the live index:
+
+        question → retrieve (BM25, re-ranked by word pairs) → candidates → features →
+        scorer → Answer (``index/answer.py``, a pure function of what is read here).
+        """
         t0 = time.perf_counter()
         k = max(1, min(int(k), MAX_K))
-        idx = self.index  # one snapshot for the whole question
-        tokens = query_tokens(question, idx.segment)
-        hits = idx.search(tokens, k=max(k, answering.CANDIDATES, rerank.POOL))
-        hits = rerank.rerank(question, hits, self._index_words([pid for pid, _ in hits]))
-        hits = hits[: max(k, answering.CANDIDATES)]
-        passages = self._passages([pid for pid, _ in hits], dict(hits))
-        ans = answering.answer(self, question, tokens, passages, k)
+        got = self.retrieve(question, k)
+        ans = answering.answer(got.question, got.passages, got.figures, self.scorer, k, self.min_confidence)
         ans.elapsed_ms = (time.perf_counter() - t0) * 1000
         return ans
 
-    def _passages(self, ids: list[int], scores: dict[int, float]) -> list[PassageHit]:
-        if not ids:
-            return []
-        p, a = PassageRow.__table__.c, ArticleRow.__table__.c
-        stmt = (
-            select(p.id, p.article_id, p.position, p.start, p.end, p.text, p.places, a.title, a.date, a.url)
-            .join_from(PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id)
-            .where(p.id.in_(ids))
-        )
-        with self.db.connect() as conn:
-            rows = conn.execute(stmt).all()
-        by_id = {
-            r.id: PassageHit(
-                article_id=r.article_id,
-                passage_id=int(r.id),
-                title=r.title,
-                date=r.date.strftime("%d/%m/%Y") if r.date else None,
-                url=r.url,
-                text=r.text,
-                score=scores[r.id],
-                position=r.position,
-                start=r.start,
-                end=r.end,
-                places=r.places,
-            )
-            for r in rows
-        }
-        # a passage deleted since the index snapshot is simply left out
-        return [by_id[i] for i in ids if i in by_id]
-
-    def _index_words(self, ids: list[int]) -> dict[int, str]:
-        """The index words of passages (cached tokens of headline, text and places)."""
-        if not ids:
-            return {}
-        sql = text(
-            "SELECT p.id, pc.tokens, tc.tokens, xc.tokens FROM passage p "
-            "JOIN article a ON a.id = p.article_id "
-            "LEFT JOIN token_cache pc ON pc.hash = p.text_hash "
-            "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
-            "LEFT JOIN token_cache xc ON xc.hash = p.places_hash "
-            "WHERE p.id IN :ids"
-        ).bindparams(bindparam("ids", expanding=True))
-        with self.db.connect() as conn:
-            return {
-                int(pid): f"{ttoks or ''} . {ptoks or ''} . {xtoks or ''}"
-                for pid, ptoks, ttoks, xtoks in conn.execute(sql, {"ids": ids})
-            }
+    def retrieve(self, question: str, k: int = DEFAULT_K) -> Retrieved:
+        """The parsed question, its best passages (re-ranked) and their stored figures."""
+        idx = self.index  # one snapshot for the whole question
+        q = parse_question(question, idx.segment, idx.idf)
+        hits = idx.search(list(q.tokens), k=max(k, CANDIDATES, rerank.POOL))
+        shares = rerank.pair_shares(q.pairs, reads.index_words(self.db, [pid for pid, _ in hits]))
+        hits = rerank.rerank(hits, shares)[: max(k, CANDIDATES)]
+        passages = reads.passages(self.db, [pid for pid, _ in hits], dict(hits), shares)
+        return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)))
 
     def figures_for(self, passage_ids: list[int]) -> list[FigureHit]:
         """Stored figures of these passages, in passage order then text order."""
-        if not passage_ids:
-            return []
-        f = FigureRow.__table__.c
-        stmt = (
-            select(f.value, f.text, f.unit, f.kind, f.qualifier, f.context, f.article_id, f.passage_id, f.sentence)
-            .where(f.passage_id.in_(passage_ids))
-            .order_by(f.passage_id, f.start)
-        )
-        with self.db.connect() as conn:
-            return [FigureHit(*row) for row in conn.execute(stmt)]
+        return reads.figures_of(self.db, passage_ids)
 
     def source_of(self, p: PassageHit) -> str:
         """The whole paragraph(s) of the article that hold passage ``p`` (its source)."""
-        with session(self.db) as s:
-            row = s.get(ArticleRow, p.article_id)
-        if row is None or row.text[p.start : p.end] != p.text:
-            return p.text
-        start = row.text.rfind("\n", 0, p.start) + 1
-        end = row.text.find("\n", p.end)
-        return row.text[start : end if end >= 0 else len(row.text)]
+        return reads.source_of(self.db, p)
 
     def passage(self, passage_id: int) -> PassageHit | None:
-        hits = self._passages([passage_id], {passage_id: 0.0})
+        hits = reads.passages(self.db, [passage_id], {passage_id: 0.0})
         return hits[0] if hits else None
 
     # -- stats --------------------------------------------------------------------
@@ -475,12 +439,20 @@ class Engine:
         )
 
 
+def _min_confidence_from_env() -> float | None:
+    raw = os.environ.get("HOIDAP_MIN_CONFIDENCE", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"HOIDAP_MIN_CONFIDENCE must be a number from 0 to 1, not {raw!r}")
+    return value
+
+
 SUBPROCESS_BUILD_MIN = 20_000  # passages; below this an in-process build is quicker
-
-
-def _count_passages(db) -> int:
-    with db.connect() as conn:
-        return int(conn.execute(text("SELECT count(*) FROM passage")).scalar_one())
 
 
 def _fill_missing_tokens(db, tokenizer: Tokenizer | None) -> None:
@@ -519,23 +491,9 @@ def build_and_save(
     read (no batch committed meanwhile), else ``DatabaseMovedError`` and nothing is saved.
     """
     db = db if db is not None else make_engine(url, migrate=False)
-    sql = text(
-        "SELECT p.id, pc.tokens, tc.tokens, xc.tokens FROM passage p "
-        "JOIN article a ON a.id = p.article_id "
-        "JOIN token_cache pc ON pc.hash = p.text_hash "
-        "LEFT JOIN token_cache tc ON tc.hash = a.title_hash "
-        "LEFT JOIN token_cache xc ON xc.hash = p.places_hash "
-        "ORDER BY p.id"
-    )
     ids: list[int] = []
-
-    def docs() -> Iterator[list[str]]:  # streamed: one passage's tokens in memory at a time
-        with db.connect() as conn:
-            for pid, ptoks, ttoks, xtoks in conn.execution_options(stream_results=True).execute(sql):
-                ids.append(pid)
-                yield f"{ptoks} {ttoks or ''} {xtoks or ''}".split()
-
-    idx = backend.build(ids, docs(), params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
+    docs = reads.all_index_tokens(db, ids)  # streamed: one passage's tokens in memory at a time
+    idx = backend.build(ids, docs, params=BM25Params(**params), generation=generation, tokenizer=TOKENIZER_VERSION)
     if verify:
         with session(db) as s:
             now = get_meta(s, "generation", "0") or "0"

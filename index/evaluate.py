@@ -48,6 +48,7 @@ class Report:
     figure_accuracy: float | None
     failures: list[Outcome] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    trust: "Trust | None" = None
 
     def to_json(self) -> dict:
         return {
@@ -95,6 +96,154 @@ def judge(q: dict, ans: Answer) -> tuple[bool, str]:
     return gold in shown, (ans.answer or (ans.passages[0].text[:80] if ans.passages else "-"))
 
 
+# --- trust: is the best candidate right, and was it stated? ---------------------------
+
+_INT = re.compile(r"\d+")
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in _INT.findall(text.replace(".", "").replace(",", ""))]
+
+
+def _same_date(gold: str, got: str) -> bool:
+    """Dates by their numbers: "13-1" = "13/1" = "ngày 13-1"; "2005" = "năm 2005"."""
+    g, c = _ints(gold), _ints(got)
+    if not g or not c:
+        return False
+    return g == c or (len(g) >= 2 and c[: len(g)] == g) or (len(c) >= 2 and g[: len(c)] == c and len(g) == len(c) + 1)
+
+
+def _same_span(gold: str, got: str) -> bool:
+    g, c = folded(gold), folded(got)
+    if not g or not c:
+        return False
+    return g == c or g in c or (len(c.split()) >= 2 and c in g)
+
+
+def candidate_right(q: dict, value: float | None, text: str) -> bool:
+    """Is a candidate (a figure's value and text, or a span) the gold answer of ``q``?"""
+    if q.get("answerable") is False or q.get("answer") is None:
+        return False
+    if q["type"] in NUMERIC_TYPES and q.get("value") is not None:
+        return same_value(value, q["value"])
+    if q["type"] == "date":
+        return _same_date(str(q["answer"]), text)
+    return _same_span(str(q["answer"]), text)
+
+
+def best_right(q: dict, ans: Answer) -> bool:
+    """Is the answer's best candidate right, whatever its confidence?"""
+    if q["type"] in NUMERIC_TYPES + ("date",) and ans.figures:
+        f = ans.figures[0]
+        return candidate_right(q, f.value, f.text)
+    return bool(ans.best) and candidate_right(q, None, ans.best or "")
+
+
+@dataclass
+class Trust:
+    """What the bot states, and how far it can be believed."""
+
+    answerable: int
+    unanswerable: int
+    stated: int  # stated answers (all questions)
+    stated_right: int
+    stated_answerable: int
+    abstained_unanswerable: int  # unanswerable questions without a stated answer
+    best_right: dict[str, tuple[int, int]]  # by type group: right, n (answerable only)
+    ece: float
+    curve: list[tuple[float, float, float]]  # threshold, coverage, precision
+    reliability: list[tuple[float, float, int]]  # mean confidence, accuracy, n per bin
+    status: dict[str, int]
+
+    @property
+    def coverage(self) -> float:
+        return self.stated_answerable / self.answerable if self.answerable else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.stated_right / self.stated if self.stated else 1.0
+
+    @property
+    def abstention(self) -> float:
+        return self.abstained_unanswerable / self.unanswerable if self.unanswerable else 1.0
+
+    def to_json(self) -> dict:
+        return {
+            "coverage": round(self.coverage, 4),
+            "precision": round(self.precision, 4),
+            "abstention_unanswerable": round(self.abstention, 4),
+            "stated": self.stated,
+            "answerable": self.answerable,
+            "unanswerable": self.unanswerable,
+            "best_candidate_accuracy": {k: {"accuracy": round(r / n, 4) if n else None, "n": n} for k, (r, n) in self.best_right.items()},
+            "ece": round(self.ece, 4),
+            "status": self.status,
+            "curve": [[round(t, 4), round(c, 4), round(p, 4)] for t, c, p in self.curve],
+            "reliability": [[round(c, 4), round(a, 4), n] for c, a, n in self.reliability],
+        }
+
+
+TYPE_GROUPS = {"count": "figures", "percent": "figures", "money": "figures", "date": "spans", "person": "spans", "place": "spans"}
+
+
+def trust(rows: list[tuple[dict, float, str, bool]], bins: int = 10) -> Trust:
+    """Trust metrics from (question, confidence, status, best candidate right) rows."""
+    answerable = [r for r in rows if r[0].get("answerable", True)]
+    unanswerable = [r for r in rows if not r[0].get("answerable", True)]
+    stated = [r for r in rows if r[2] == "answered"]
+    groups: dict[str, list[int]] = {"figures": [0, 0], "spans": [0, 0]}
+    for q, _, _, right in answerable:
+        g = TYPE_GROUPS.get(q.get("type", "other"))
+        if g:
+            groups[g][0] += right
+            groups[g][1] += 1
+    # the probability that what would be stated is right: unanswerable questions are wrong
+    pairs = [(conf, bool(right and q.get("answerable", True))) for q, conf, status, right in rows if status != "not_found"]
+    pairs += [(0.0, False) for q, conf, status, right in rows if status == "not_found"]
+    ece, reliability = _calibration(pairs, bins)
+    curve = []
+    for t in sorted({round(c, 3) for c, _ in pairs if c > 0} | {0.5}):
+        kept = [ok for c, ok in pairs if c >= t]
+        n_ans = sum(1 for q, c, s, _ in answerable if s != "not_found" and c >= t)
+        if kept:
+            curve.append((t, n_ans / len(answerable) if answerable else 0.0, sum(kept) / len(kept)))
+    status: dict[str, int] = defaultdict(int)
+    for r in rows:
+        status[r[2]] += 1
+    return Trust(
+        answerable=len(answerable),
+        unanswerable=len(unanswerable),
+        stated=len(stated),
+        stated_right=sum(1 for q, _, _, right in stated if right and q.get("answerable", True)),
+        stated_answerable=sum(1 for q, _, _, _ in stated if q.get("answerable", True)),
+        abstained_unanswerable=sum(1 for r in unanswerable if r[2] != "answered"),
+        best_right={k: (v[0], v[1]) for k, v in groups.items()},
+        ece=ece,
+        curve=curve,
+        reliability=reliability,
+        status=dict(status),
+    )
+
+
+def _calibration(pairs: list[tuple[float, bool]], bins: int) -> tuple[float, list[tuple[float, float, int]]]:
+    """Expected calibration error over equal-width bins, and each bin's (mean confidence,
+    accuracy, n)."""
+    if not pairs:
+        return 0.0, []
+    out = []
+    ece = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        members = [(c, ok) for c, ok in pairs if lo <= c < hi or (b == bins - 1 and c == 1.0)]
+        if not members:
+            continue
+        conf = sum(c for c, _ in members) / len(members)
+        acc = sum(ok for _, ok in members) / len(members)
+        ece += len(members) / len(pairs) * abs(acc - conf)
+        out.append((conf, acc, len(members)))
+    return ece, out
+
+
 def summarize(outcomes: list[Outcome], *, numeric_only_figures: bool = True) -> Report:
     n = len(outcomes)
     hit = {k: sum(1 for o in outcomes if o.rank is not None and o.rank <= k) / n if n else 0.0 for k in KS}
@@ -129,11 +278,18 @@ def strip_diacritics(question: str) -> str:
 def evaluate_dev(engine, questions: Iterable[dict], k: int = 5) -> Report:
     """Every question as written, and the questions written with diacritics once more
     with them removed: the pair shows what typing without diacritics costs on the very
-    same questions (the ``no_diacritics`` variant alone compares different questions)."""
+    same questions (the ``no_diacritics`` variant alone compares different questions).
+
+    Retrieval and accuracy count answerable questions; ``report.trust`` measures what is
+    stated over all of them, unanswerable ones (``"answerable": false``) included."""
     outcomes = []
+    rows: list[tuple[dict, float, str, bool]] = []
     paired = [0, 0, 0]  # questions, right as written, right without diacritics
     for q in questions:
         ans = engine.ask(q["question"], k=k)
+        rows.append((q, ans.confidence, ans.status, best_right(q, ans)))
+        if q.get("answerable", True) is False:
+            continue
         ok, got = judge(q, ans)
         bare = strip_diacritics(q["question"])
         if bare != q["question"].lower():
@@ -153,6 +309,8 @@ def evaluate_dev(engine, questions: Iterable[dict], k: int = 5) -> Report:
             )
         )
     report = summarize(outcomes)
+    report.trust = trust(rows)
+    report.extra["trust"] = report.trust.to_json()
     if paired[0]:
         report.extra["diacritics_removed"] = {
             "n": paired[0],

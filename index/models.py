@@ -68,6 +68,8 @@ class PassageHit:
     start: int = 0
     end: int = 0
     places: str | None = None  # the places it refers to by level alone (index.places)
+    published: datetime | None = None  # the article's date (``date`` is its display form)
+    pair_share: float = 0.0  # share of the question's word pairs it holds (index.rerank)
 
 
 @dataclass
@@ -95,6 +97,11 @@ class Answer:
     passages: list[PassageHit] = field(default_factory=list)
     elapsed_ms: float = 0.0
     query_tokens: list[str] = field(default_factory=list)
+    # trust: the probability that ``answer`` is right, and what the bot may say
+    confidence: float = 0.0
+    status: str = "not_found"  # answered | uncertain | not_found
+    best: str | None = None  # the best candidate's line, whatever its confidence
+    missing: str | None = None  # not_found: what the corpus does not speak of ("quận Hoàn Kiếm")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,4 +139,8 @@ class Answer:
                 for p in self.passages
             ],
             "elapsed_ms": round(self.elapsed_ms, 3),
+            "confidence": round(float(self.confidence), 4),
+            "status": self.status,
+            "best": self.best,
+            "missing": self.missing,
         }

@@ -59,6 +59,11 @@ def paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
         pos += len(line) + 1
 
 
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, paragraph by paragraph (answers read spans from these)."""
+    return [text[a:b] for p0, p1 in paragraph_spans(text) for a, b in sentence_spans(text, p0, p1)]
+
+
 def split_passages(article_id: str, text: str) -> list[Passage]:
     """Windows of up to ``MAX_SENTENCES`` sentences / about ``TARGET_CHARS`` characters."""
     windows: list[tuple[int, int]] = []

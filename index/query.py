@@ -65,6 +65,18 @@ def synonyms_of(written: list[str], sylls: list[str]) -> list[str]:
     return out
 
 
+def syllable_pairs(sylls: list[str]) -> frozenset[tuple[str, str]]:
+    """Adjacent syllable pairs of a question's syllables, without pairs of two question
+    words (``bao nhiêu``, ``là gì``)."""
+    stop = _stop_syllables()
+    return frozenset((a, b) for a, b in zip(sylls, sylls[1:]) if not (a in stop and b in stop))
+
+
+@lru_cache(maxsize=1)
+def _stop_syllables() -> frozenset[str]:
+    return frozenset(s for w in stopwords() for s in w.split("_"))
+
+
 def query_tokens(question: str, segment: Callable[[list[str]], list[str]]) -> list[str]:
     """Index tokens of a question, question words removed (kept if nothing else is left)."""
     words = segment(question_syllables(question))

@@ -59,7 +59,9 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
     "date_weak": ("vào ngày", "vào năm", "vào thời gian", "vào dịp"),
     "person": (
         "ai", "đồng chí nào", "người nào", "ông nào", "bà nào", "vị nào", "cá nhân nào",
-        "những ai", "là ai", "do ai", "họ tên",
+        "những ai", "là ai", "do ai", "họ tên", "thứ trưởng nào", "bộ trưởng nào", "chủ tịch nào",
+        "bí thư nào", "giám đốc nào", "đại biểu nào", "lãnh đạo nào", "cán bộ nào", "đảng viên nào",
+        "nhân vật nào", "tướng nào", "phó chủ tịch nào", "trưởng ban nào", "nhà báo nào",
     ),
     "place": (
         "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",

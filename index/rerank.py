@@ -16,21 +16,8 @@ gì``), found adjacent in the passage's headline, text or resolved places
 
 from __future__ import annotations
 
-from index.query import question_syllables, stopwords
-
 POOL = 40  # passages BM25 ranks best that are scored again
 WEIGHT = 1.0
-
-def question_pairs(question: str) -> frozenset[tuple[str, str]]:
-    """Adjacent syllable pairs of a question (abbreviations expanded, folded), without
-    pairs of two question words."""
-    sylls = question_syllables(question)
-    stop = _stop_syllables()
-    return frozenset((a, b) for a, b in zip(sylls, sylls[1:]) if not (a in stop and b in stop))
-
-
-def _stop_syllables() -> frozenset[str]:
-    return frozenset(s for w in stopwords() for s in w.split("_"))
 
 
 def pairs_of_words(words: str) -> set[tuple[str, str]]:
@@ -40,12 +27,18 @@ def pairs_of_words(words: str) -> set[tuple[str, str]]:
     return set(zip(sylls, sylls[1:]))
 
 
-def rerank(question: str, hits: list[tuple[int, float]], words: dict[int, str], weight: float = WEIGHT) -> list[tuple[int, float]]:
+def pair_shares(pairs: frozenset[tuple[str, str]], words: dict[int, str]) -> dict[int, float]:
+    """Share of the question's ``pairs`` (``Question.pairs``) each passage holds, by id."""
+    if not pairs:
+        return {pid: 0.0 for pid in words}
+    return {pid: len(pairs & pairs_of_words(w)) / len(pairs) for pid, w in words.items()}
+
+
+def rerank(hits: list[tuple[int, float]], shares: dict[int, float], weight: float = WEIGHT) -> list[tuple[int, float]]:
     """``hits`` (passage id, BM25 score; best first) re-scored and re-sorted by the share
-    of the question's pairs in their index ``words`` (headline, text, places; by id)."""
-    pairs = question_pairs(question)
-    if not pairs or not hits or weight <= 0:
+    of the question's pairs they hold (``pair_shares``)."""
+    if not hits or weight <= 0:
         return hits
-    bonus = weight * hits[0][1] / len(pairs)
-    scored = [(pid, score + bonus * len(pairs & pairs_of_words(words.get(pid, "")))) for pid, score in hits]
+    bonus = weight * hits[0][1]
+    scored = [(pid, score + bonus * shares.get(pid, 0.0)) for pid, score in hits]
     return sorted(scored, key=lambda h: -h[1])

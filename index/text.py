@@ -132,6 +132,40 @@ def expand_abbreviations(text: str, *, loose: bool = False) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _shorthand() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The table in ``index/data/shorthand.tsv`` as one pattern and its long forms."""
+    raw = resources.files("index").joinpath("data/shorthand.tsv").read_text("utf-8")
+    longs: dict[str, str] = {}
+    alts = []
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        short, long = (normalize(p).strip() for p in line.split("\t")[:2])
+        before_number = short.endswith("+")
+        short = short.rstrip("+").lower()
+        longs[short] = long
+        body = re.escape(short)
+        # a word boundary unless the shorthand ends in a dot ("q.5", "q. 5")
+        end = r"(?=\s*\d)" if before_number else ("" if short.endswith(".") else r"(?!\w|\.\w)")
+        alts.append((len(short), rf"(?<![\w.]){body}{end}"))
+    pattern = "|".join(a for _, a in sorted(alts, reverse=True))
+    return re.compile(pattern, re.IGNORECASE), longs
+
+
+def expand_shorthand(question: str) -> str:
+    """Chat shorthand of a question in its long form: "bn" -> "bao nhiêu", "ko" ->
+    "không", "dc" -> "được", "q 5" -> "quận 5" (``data/shorthand.tsv``). Questions only:
+    in articles these letters are other words."""
+    pattern, longs = _shorthand()
+
+    def long_form(m: re.Match[str]) -> str:
+        out = longs[m.group(0).lower()]
+        return out + " " if m.group(0).endswith(".") else out
+
+    return _HSPACE_RUN.sub(" ", pattern.sub(long_form, question)).strip()
+
+
 # --- tokenization ----------------------------------------------------------------
 
 _WORD = re.compile(r"\w", re.UNICODE)

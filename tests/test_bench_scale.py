@@ -18,6 +18,8 @@ from index.query import query_tokens
 sys.path.insert(0, str(ROOT))
 from bench import bench_scale  # noqa: E402
 
+pytestmark = pytest.mark.slow  # subprocesses, kills, servers: `pytest -m "not slow"` skips them
+
 N = 2_000
 
 

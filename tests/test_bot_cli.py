@@ -19,6 +19,8 @@ pytest.register_assert_rewrite("conftest_bot")
 from conftest import db_env, pg_mode  # noqa: E402
 from conftest_bot import ADMIN, ROOT, SEED_QUESTION, USER, free_port  # noqa: E402
 
+pytestmark = pytest.mark.slow  # subprocesses, kills, servers: `pytest -m "not slow"` skips them
+
 SETTINGS = (
     "TELEGRAM_BOT_TOKEN", "TELEGRAM_BASE_URL", "ADMIN_IDS", "ALLOWED_CHAT_IDS", "HOIDAP_DATA_DIR", "DATA_DIR",
     "DATABASE_URL", "CORPUS_PATHS", "WEBHOOK_URL", "WEBHOOK_LISTEN", "WEBHOOK_PORT", "WEBHOOK_PATH",

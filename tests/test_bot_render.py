@@ -65,11 +65,14 @@ def test_answer_page_with_figure_first_line():
         context="quận Long Biên, giai đoạn 2012-2020", article_id="a1", passage_id=9,
     )
     other = passage(passage_id=3, text="Đoạn khác về công đoàn.", score=9.0)
-    ans = Answer(question="q", figures=[fig], passages=[other, passage(passage_id=9)], query_tokens=["chi_bo"])
+    ans = Answer(
+        question="q", answer="61 chi bộ đảng — quận Long Biên, giai đoạn 2012-2020", status="answered", confidence=0.95,
+        figures=[fig], passages=[passage(passage_id=9), other], query_tokens=["chi_bo"],
+    )  # the engine puts the evidence first
     html_text, kb = render.answer_page(ans, 42, 0)
     assert html_text.splitlines()[0] == "<b>61 chi bộ đảng</b> — quận Long Biên, giai đoạn 2012-2020"
     shown = visible_ok(html_text)
-    assert "61 chi bộ đảng" in shown and "Đoạn khác" not in shown  # the figure's passage comes first
+    assert "61 chi bộ đảng" in shown and "Đoạn khác" not in shown
     assert "Tổng kết Nghị quyết 09" in shown and "27/02/2020" in shown
     assert '<a href="https://x.vn/a?b=1&amp;c=2">' in html_text
     buttons = [b for row in kb.inline_keyboard for b in row]
@@ -82,13 +85,32 @@ def test_answer_page_with_figure_first_line():
 def test_answer_sentence_shown_once():
     fig = FigureHit(value=61, text="61", unit="chi bộ đảng", kind="count", qualifier="hơn",
                     context="quận Long Biên", article_id="a1", passage_id=7)
-    same = Answer(question="q", answer="hơn 61 chi bộ đảng - quận Long Biên.", figures=[fig], passages=[passage()])
+    same = Answer(question="q", answer="hơn 61 chi bộ đảng - quận Long Biên.", status="answered", figures=[fig], passages=[passage()])
     lines = render.answer_page(same, 1, 0)[0].splitlines()
     assert lines[0] == "<b>hơn 61 chi bộ đảng</b> — quận Long Biên" and lines[1] == ""
-    other = Answer(question="q", answer="Quận đã lập 61 chi bộ.", figures=[fig], passages=[passage()])
+    other = Answer(question="q", answer="Quận đã lập 61 chi bộ.", status="answered", figures=[fig], passages=[passage()])
     assert render.answer_page(other, 1, 0)[0].splitlines()[1] == "Quận đã lập 61 chi bộ."
-    only = Answer(question="q", answer="Ngày 27/02/2020.", passages=[passage()])
+    only = Answer(question="q", answer="Ngày 27/02/2020.", status="answered", passages=[passage()])
     assert render.answer_page(only, 1, 0)[0].splitlines()[0] == "<b>Ngày 27/02/2020.</b>"
+
+
+def test_an_uncertain_answer_is_offered_not_stated():
+    fig = FigureHit(value=173, text="173", unit="tổ chức công đoàn", kind="count", qualifier=None,
+                    context="quận Long Biên", article_id="a1", passage_id=7)
+    ans = Answer(question="q", best="173 tổ chức công đoàn — quận Long Biên", status="uncertain", confidence=0.4,
+                 figures=[fig], passages=[passage()])
+    first, second = render.answer_page(ans, 1, 0)[0].splitlines()[:2]
+    assert first == "Có thể là: 173 tổ chức công đoàn — quận Long Biên"
+    assert "<b>" not in first and "chưa chắc chắn" in second
+    assert "Tổng kết Nghị quyết 09" in visible_ok(render.answer_page(ans, 1, 0)[0])  # the passage follows
+
+
+def test_not_found_says_what_is_missing_then_the_closest_passages():
+    ans = Answer(question="q", status="not_found", missing="quận Hoàn Kiếm", passages=[passage()])
+    html_text = render.answer_page(ans, 1, 0)[0]
+    assert html_text.splitlines()[0].startswith("Không tìm thấy số liệu về quận Hoàn Kiếm")
+    assert "<b>" not in html_text.splitlines()[0]
+    assert "Tổng kết Nghị quyết 09" in visible_ok(html_text)
 
 
 def test_answer_page_is_one_message_even_for_huge_passages_and_titles():
@@ -264,15 +286,3 @@ def test_every_setting_is_in_env_example():
     assert expected <= names, expected - names
 
 
-def test_the_figure_passage_is_shown_even_outside_the_top_k():
-    from bot.handlers import ask
-
-    fig = FigureHit(value=5, text="5", unit="xã", kind="count", qualifier=None, context=None, article_id="a", passage_id=99)
-    engine = SimpleNamespace(
-        ask=lambda q, k: Answer(question=q, figures=[fig], passages=[passage(passage_id=1)]),
-        passage=lambda pid: passage(passage_id=pid, text="Có 5 xã."),
-    )
-    st = SimpleNamespace(engine=engine, settings=SimpleNamespace(answer_passages=5))
-    ans = ask(st, "bao nhiêu xã")
-    assert [p.passage_id for p in ans.passages] == [99, 1]
-    assert "Có 5 xã." in render.answer_page(ans, 1, 0)[0]

@@ -2,7 +2,11 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import FIXTURES, ROOT, SEED_QUESTION, db_env
+
+pytestmark = pytest.mark.slow  # each test runs `hoidap` in a subprocess
 
 
 def hoidap(*args, data_dir, stdin=None, env_extra=None):

@@ -16,6 +16,8 @@ from conftest import ROOT, check_consistency, db_env, db_url_of
 from index.passages import split_passages
 from index.text import normalize
 
+pytestmark = pytest.mark.slow  # subprocesses, kills, servers: `pytest -m "not slow"` skips them
+
 N_ARTICLES = 300
 
 

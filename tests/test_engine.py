@@ -107,9 +107,9 @@ def test_the_engine_runs_on_another_retrieval_backend(tmp_path, corpus_engine):
     assert isinstance(eng.index, RankBM25Index)
     for question in (SEED_QUESTION, "bao nhieu to chuc cong doan", "Ai chủ trì hội nghị?"):
         ours, default = eng.ask(question), corpus_engine.ask(question)
-        assert ours.answer == default.answer and ours.answer
+        assert ours.best == default.best and ours.best
         assert [p.text for p in ours.passages] == [p.text for p in default.passages]
         assert [p.score for p in ours.passages] == pytest.approx([p.score for p in default.passages], rel=1e-4)
     again = Engine(tmp_path / "data", backend=RankBM25Index)  # loaded from what it saved
-    assert again.ask(SEED_QUESTION).answer == corpus_engine.ask(SEED_QUESTION).answer
+    assert again.ask(SEED_QUESTION).answer == corpus_engine.ask(SEED_QUESTION).answer and again.ask(SEED_QUESTION).answer
     assert again.stats().index_bytes > 0

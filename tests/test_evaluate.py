@@ -55,6 +55,7 @@ def test_questions_typed_without_diacritics_are_not_asked_twice(seed_engine):
     assert "diacritics_removed" not in rep.extra
 
 
+@pytest.mark.slow
 def test_xquad_beats_or_matches_naive_baseline(tmp_path):
     folder = shared_path("data", "xquad-vi")
     res = evaluate_xquad(folder, data_dir=tmp_path)

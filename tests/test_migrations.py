@@ -20,6 +20,8 @@ from conftest import PG, ROOT
 from index import migrations
 from index.store import make_engine
 
+pytestmark = pytest.mark.slow  # subprocesses, kills, servers: `pytest -m "not slow"` skips them
+
 
 # SQLite always; PostgreSQL too when the suite runs on it (PG is set before collection)
 @pytest.fixture(params=["sqlite"] + (["postgresql"] if PG is not None else []))

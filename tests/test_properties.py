@@ -102,6 +102,7 @@ BIG = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", BIG, ids=[f"big{i}" for i in range(len(BIG))])
 def test_huge_inputs_finish_in_bounded_time(text):
     t0 = time.perf_counter()

@@ -32,6 +32,8 @@ pytest.register_assert_rewrite("conftest_bot")
 from conftest import SEED, SEED_QUESTION, check_consistency  # noqa: E402
 from conftest_bot import ADMIN, ROOT, USER, free_port  # noqa: E402
 
+pytestmark = pytest.mark.slow  # subprocesses, kills, servers: `pytest -m "not slow"` skips them
+
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -175,14 +177,14 @@ def test_database_moving_during_the_build_discards_it(shared_url, corpus, tmp_pa
     v0 = b.index.manifest.generation
     write_articles(corpus, "tn", 2, "xã Thử Nghiệm")
     a.ingest([corpus], workers=1)
-    count = engine_mod._count_passages
+    count = engine_mod.reads.count_passages
 
     def count_while_a_batch_lands(db):  # another ingest commits a batch mid-build
         with session(db) as s:
             bump_generation(s)
         return count(db)
 
-    monkeypatch.setattr(engine_mod, "_count_passages", count_while_a_batch_lands)
+    monkeypatch.setattr(engine_mod.reads, "count_passages", count_while_a_batch_lands)
     assert b.sync_index() is False
     assert b.serving_version == v0
     assert engine_mod.SearchIndex.load(b.index_dir).manifest.generation == v0

@@ -1,0 +1,157 @@
+"""Answer logic: from candidates to what the bot may say.
+
+    Question ─► candidates (index/candidates.py) ─► scorer (index/scorer.py) ─► Answer
+
+A pure function of (question, passages, figures, scorer): no database, no index.
+
+* ``answered``: the best candidate's confidence is at or above the threshold
+  (``HOIDAP_MIN_CONFIDENCE``, default chosen when the scorer was fitted): ``answer``
+  is its line, shown in bold.
+* ``uncertain``: a best candidate exists but is not trusted enough: ``best`` holds
+  its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
+  ("... là gì?") are never stated.
+* ``not_found``: no passage; or no candidate of the asked kind or unit; or the place
+  or year the question names is absent from every candidate's passage (or
+  contradicted by its sentence): ``missing`` says what the corpus does not speak of
+  ("quận Hoàn Kiếm"), and the closest passages follow.
+
+The passage holding the best candidate goes first, as its evidence, kept even when
+it ranked past ``k``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.candidates import CANDIDATES, REL_MIN, SPAN_TYPES, Candidate, candidates, figure_line
+from index.models import Answer, FigureHit, PassageHit
+from index.parse import Question
+from index.places import find_places, place_of
+from index.scorer import HAND, Scorer
+
+__all__ = ["CANDIDATES", "answer"]
+
+TIE = 1e-9
+NEAR = 0.1  # rivals of one unit within this score of the best: the newest article's first
+STATED_TYPES = ("count", "percent", "money", "date", "person", "place")
+
+
+def answer(
+    q: Question,
+    passages: list[PassageHit],
+    figures: list[FigureHit],
+    scorer: Scorer = HAND,
+    k: int = 5,
+    min_confidence: float | None = None,
+) -> Answer:
+    """What to say to ``q`` from the retrieved ``passages`` (best first) and the stored
+    ``figures`` of those passages."""
+    result = Answer(question=q.text, type=q.type, query_tokens=list(q.tokens))
+    if not passages:
+        return result  # not_found, nothing close
+    threshold = scorer.min_confidence if min_confidence is None else min_confidence
+    ranked = scorer.rank(candidates(q, passages, figures))
+    ranked = _newest_first(ranked, {p.passage_id: p for p in passages})
+    evidence = ranked[0].passage_id if ranked else None
+    if ranked and ranked[0].figure is not None:
+        result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
+    missing = _missing(q, ranked)
+    if missing is not None:
+        result.status, result.missing = "not_found", missing
+        result.passages = passages[:k]
+        return result
+    if not ranked:
+        result.status, result.passages = "uncertain", passages[:k]
+        return result
+    top = ranked[0]
+    result.best = top.line if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
+    result.confidence = scorer.confidence(ranked)
+    if q.type in STATED_TYPES and result.confidence >= threshold:
+        result.status, result.answer = "answered", result.best
+    else:
+        result.status = "uncertain"
+    # the evidence first when it is stated, or when its passage ranks close to the best;
+    # an uncertain guess from further down goes second (still shown, not promoted)
+    lead = result.status == "answered" or top.features.get("rel", 0.0) >= REL_MIN
+    result.passages = _evidence_at(passages, evidence, 0 if lead else 1)[:k]
+    return result
+
+
+def _missing(q: Question, ranked: list[Candidate]) -> str | None:
+    """What the corpus does not speak of, or None when some candidate may answer."""
+    if not ranked:
+        if q.type in SPAN_TYPES:
+            return "người được hỏi" if q.type == "person" else "địa điểm được hỏi"
+        if q.type in ("count", "percent", "money", "date"):
+            return _about(q)
+        return None  # a question of no known type: the passages are all there is
+    if q.type == "count" and q.target_syllables and all(c.features.get("unit_none") for c in ranked):
+        return q.written(q.target) or _about(q)
+    if q.places and all(c.features.get("place_absent") for c in ranked):
+        return _place_names(q) or _about(q)
+    if q.years and all(c.features.get("year_absent") for c in ranked):
+        return "năm " + ", ".join(sorted(q.years))
+    return None
+
+
+def _about(q: Question) -> str:
+    return q.written(q.target) or {"percent": "tỷ lệ được hỏi", "money": "số tiền được hỏi", "date": "thời gian được hỏi"}.get(q.type, "số liệu được hỏi")
+
+
+def _place_names(q: Question) -> str:
+    names = []
+    for x in find_places(q.expanded):
+        p = place_of(x.text)
+        if p is not None and p.text not in names:
+            names.append(p.text)
+    return ", ".join(names) if names else ", ".join(sorted(q.places))
+
+
+def _ties(ranked: list[Candidate]) -> list[Candidate]:
+    best = ranked[0].score
+    return [c for c in _distinct(ranked) if c.figure is not None and abs(best - c.score) <= TIE]
+
+
+def _distinct(ranked: list[Candidate]) -> list[Candidate]:
+    """The best candidate of each figure (a headline's figure and its sentence twin count once)."""
+    seen: set[tuple] = set()
+    out = []
+    for c in ranked:
+        key = (c.key, c.passage_id, c.sentence)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _newest_first(ranked: list[Candidate], passages: dict[int, PassageHit]) -> list[Candidate]:
+    """The best candidate's near rivals of the same unit (within ``NEAR``), newest
+    article first (an undated one counts as oldest); the rest keep their order."""
+    if len(ranked) < 2 or ranked[0].figure is None:
+        return ranked
+    best = ranked[0]
+    unit = _unit_key(best)
+    rivals = [c for c in ranked if best.score - c.score <= NEAR and _unit_key(c) == unit]
+    if len(rivals) < 2:
+        return ranked
+    rivals.sort(key=lambda c: _date_key(passages.get(c.passage_id)), reverse=True)
+    chosen = {id(c) for c in rivals}
+    return rivals + [c for c in ranked if id(c) not in chosen]
+
+
+def _unit_key(c: Candidate) -> tuple[str, str]:
+    return (c.kind, (c.figure.unit or "").lower() if c.figure else "")
+
+
+def _date_key(p: PassageHit | None) -> tuple[int, int, int]:
+    """(year, month, day) of a passage's article ("27/02/2020"), (0, 0, 0) if undated."""
+    if p is None or p.published is None:
+        return (0, 0, 0)
+    return (p.published.year, p.published.month, p.published.day)
+
+
+def _evidence_at(passages: list[PassageHit], passage_id: int | None, at: int) -> list[PassageHit]:
+    """``passages`` with the evidence passage moved to position ``at``."""
+    rest = [p for p in passages if p.passage_id != passage_id]
+    first = [p for p in passages if p.passage_id == passage_id]
+    return rest[:at] + first + rest[at:]

@@ -1,0 +1,690 @@
+"""Candidates and their features: every answer the retrieved passages could give.
+
+For count / percent / money / date questions a candidate is a stored figure of the
+retrieved passages (or of an article's headline); for person and place questions a
+span of their sentences. Each candidate gets one feature vector (``FEATURES``):
+
+* retrieval: its passage's BM25 score relative to the best, the share of the
+  question's word pairs the passage holds;
+* what it is: unit agreement with the question's target (none / partial / full), the
+  asked kind or a fallback, a headline figure, a span and its cues (a title, a surname);
+* its sentence: the question's words in it (idf-weighted), the verb, what its context
+  covers, the places the question names, a date's position;
+* right around it: question words, the question's verb and year (local evidence,
+  relative to the best candidate of its sentence);
+* what decides trust: the question's place or year *absent* from its passage, or
+  *contradicted* by its sentence (another district, another year); rare question
+  words its passage lacks; how many articles back the same value;
+* penalties: a figure the question states itself, a change where none is asked.
+
+Nothing here decides: ``index/scorer.py`` turns features into a score and a
+confidence. Pure functions of (question, passages, figures): no database.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from index.models import FigureHit, PassageHit
+from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, syllables
+from index.passages import split_sentences
+from index.places import PROVINCES, SURNAMES, place_keys, referred_places
+from index.text import fold
+
+CANDIDATES = 20  # passages retrieved to look for the answer in
+REL_MIN = 0.8  # a passage scoring below this share of the best cannot give the answer (hand baseline)
+REL_FLOOR = 0.5  # candidates are gathered down to this share; the scorer weighs the rest
+
+KINDS = {
+    "count": ("count", "quantity"),
+    "percent": ("percent",),
+    "money": ("money",),
+    "date": ("date", "year"),
+    # no answer type: any figure may be what is asked; listed, not stated as the answer
+    "other": ("count", "quantity", "percent", "money", "date", "year"),
+}
+AMOUNTS = ("count", "quantity", "percent", "money")  # what "đạt bao nhiêu?" may ask
+SPAN_TYPES = ("person", "place")
+
+# Hand weights of the local evidence (kept: they define ``local_delta``, the feature
+# that tells apart the figures of one sentence)
+W_NEAR, W_VERB_NEAR, W_YEAR_NEAR = 0.3, 1.0, 1.5
+UNIT_SOME = 0.5  # unit agreement below this is none: "cán bộ" is not "chi bộ đảng"
+WINDOW = 40  # characters each side of a figure that count as "right around" it
+
+# the question's answer type, one-hot
+TYPE_FEATURES = ("type_count", "type_percent", "type_money", "type_date", "type_person", "type_place")
+
+FEATURES: tuple[str, ...] = (
+    "rel",  # passage score / best passage score
+    "below_cut",  # the passage scores under REL_MIN of the best
+    "pair_share",  # share of the question's word pairs the passage holds
+    "unit",  # unit agreement with the target, 0..1
+    "unit_none",  # the question names a target and the unit agrees less than UNIT_SOME
+    "unit_full",  # the unit covers the target fully
+    "no_target",  # the question names nothing to count
+    "fallback_kind",  # a sum or share answering a count question naming nothing to count
+    "sentence",  # idf-weighted share of the question's words in the sentence
+    "verb",  # the question's verb is in the sentence
+    "context",  # share of the words the sentence misses that its context holds
+    "place",  # share of the question's places its sentence or context names
+    "date_adj",  # a date right after a document reference; position in the sentence
+    "day_missing",  # the question asks a day ("ngày nào") and the date has none (a year, a month)
+    "stated",  # the question states this figure itself
+    "change",  # a change ("tăng thêm 1") where the question asks no change
+    "near",  # question words right around it
+    "verb_here",  # the question's verb right around it
+    "year_here",  # the question's year is the figure's own
+    "local_delta",  # local evidence minus that of its sentence's best candidate
+    "headline",  # a figure of the headline
+    "span",  # a person or place span
+    "span_cue",  # a title (ông, bà, đồng chí), a surname, a capital
+    "place_asked",  # the question names a place
+    "place_absent",  # ... that its passage (headline, text, resolved places) never names
+    "place_contradicted",  # ... and its sentence names another place instead
+    "year_asked",  # the question names a year
+    "year_absent",  # ... that its passage never writes
+    "year_contradicted",  # ... and its sentence writes another year instead
+    "coverage",  # idf-weighted share of the question's words in its passage
+    "missing_rare",  # the rarest question word its passage lacks (idf share of the rarest)
+    "support",  # log(1 + articles whose candidates have the same value)
+    "hand",  # the hand-set score (HAND_WEIGHTS) relative to the question's best
+    *TYPE_FEATURES,
+)
+
+
+# The weights set by hand before the scorer was fitted (passage, unit, sentence, verb,
+# context, place, a date's position, a stated figure, a change, local evidence, a
+# span's cue; a passage under 0.8 of the best could not answer). They are the baseline
+# scorer (``scorer.HAND``) and, as one feature, what the fitted ranker starts from.
+HAND_WEIGHTS: dict[str, float] = {
+    "rel": 1.0,
+    "unit": 2.0,
+    "sentence": 2.5,
+    "verb": 0.5,
+    "context": 0.5,
+    "place": 1.0,
+    "date_adj": 1.0,
+    "stated": -3.0,
+    "change": -1.0,
+    "local_delta": 1.0,
+    "span_cue": 1.0,
+    "below_cut": -100.0,
+}
+
+
+@dataclass
+class Candidate:
+    """One possible answer with its features; ``score`` and ``probability`` are the scorer's."""
+
+    kind: str  # a figure's kind, or "person" / "place"
+    text: str  # the figure as written, or the span
+    passage_id: int
+    article_id: str
+    sentence: str
+    figure: FigureHit | None = None  # for figures
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    probability: float = 0.0
+
+    @cached_property
+    def key(self) -> tuple:
+        """What two candidates share when they give the same answer."""
+        if self.figure is not None:
+            return (self.figure.kind, round(self.figure.value, 6), first_unit_syllable(self.figure.unit))
+        return (self.kind, " ".join(sorted(syllables(self.text))))
+
+    @property
+    def line(self) -> str:
+        """The short line a cadre reads first: figure first, then its context."""
+        if self.figure is None:
+            return self.text
+        return figure_line([self.figure])
+
+
+def figure_line(top: list[FigureHit]) -> str:
+    parts = []
+    for f in top[:3]:
+        unit = f" {f.unit}" if f.unit and f.kind != "date" else ""
+        parts.append(f"{f.text}{unit}")
+    line = "; ".join(parts)
+    if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates
+        line += f" — {top[0].context}"
+    return line
+
+
+def vector(c: Candidate) -> list[float]:
+    return [float(c.features.get(name, 0.0)) for name in FEATURES]
+
+
+# --- gathering -------------------------------------------------------------------------
+
+
+def figure_passages(q: Question, passages: list[PassageHit]) -> list[int]:
+    """The passages whose stored figures can be candidates (none for person and place
+    questions; only those scoring at least ``REL_FLOOR`` of the best)."""
+    if q.type not in KINDS or not passages:
+        return []
+    best = passages[0].score
+    return [p.passage_id for p in passages if best <= 0 or p.score >= REL_FLOOR * best]
+
+
+def candidates(q: Question, passages: list[PassageHit], figures: list[FigureHit]) -> list[Candidate]:
+    """Every candidate answer of the retrieved ``passages`` (best first) with its
+    features; ``figures`` are the stored figures of those passages."""
+    if not passages:
+        return []
+    best = passages[0].score or 1.0
+    rel = {p.passage_id: (p.score / best if best > 0 else 0.0) for p in passages}
+    by_id = {p.passage_id: p for p in passages}
+    kept = {pid for pid, r in rel.items() if r >= REL_FLOOR}
+    if q.type in SPAN_TYPES:
+        out = _span_candidates(q, [p for p in passages if p.passage_id in kept], rel)
+    elif q.type in KINDS:
+        pool = [f for f in figures if f.passage_id in kept] + _title_figures(passages, kept)
+        out = _figure_candidates(q, pool, rel, by_id)
+    else:
+        return []
+    _trust_features(q, out, by_id, rel)
+    return out
+
+
+def _title_figures(passages: list[PassageHit], kept: set[int]) -> list[FigureHit]:
+    """A headline often states the key figure ("Cà Mau: kỷ luật 111 đảng viên vì không
+    trồng rừng") and is indexed with every passage of its article, so its figures
+    stand with the article's best retrieved passage (its sentence is the headline)."""
+    seen: set[str] = set()
+    out = []
+    for p in passages:  # best first
+        if p.passage_id not in kept or p.article_id in seen or not p.title:
+            continue
+        seen.add(p.article_id)
+        for f in headline_figures(p.title):
+            out.append(FigureHit(f.value, f.text, f.unit, f.kind, f.qualifier, f.context, p.article_id, p.passage_id, f.sentence))
+    return out
+
+
+def kinds_asked(q: Question) -> tuple[str, ...]:
+    """Figure kinds that may answer: a count question naming nothing to count ("tổng mức
+    luân chuyển hàng hóa đạt bao nhiêu?") may be answered by a sum or a share too."""
+    if q.type == "count" and not q.target:
+        return AMOUNTS
+    return KINDS[q.type]
+
+
+def _figure_candidates(
+    q: Question, figures: list[FigureHit], rel: dict[int, float], passages: dict[int, PassageHit]
+) -> list[Candidate]:
+    kinds = kinds_asked(q)
+    # only figures of the asked kinds delimit each other's surroundings: a year or a
+    # date inside "... cả năm 2004 (527 người)" is context, not a rival answer
+    figures = [f for f in figures if f.kind in kinds]
+    windows = _windows(figures)
+    places = asked_places(q, figures)
+    headline = {(f.passage_id, f.sentence) for f in figures if passages.get(f.passage_id) and f.sentence == passages[f.passage_id].title}
+    out: list[Candidate] = []
+    for i, f in enumerate(figures):
+        sent = sentence_words(f.sentence, passages.get(f.passage_id))
+        w = windows[i]
+        unit = f.unit
+        if f.kind in ("percent", "money") and not (f.unit and q.target_syllables & syllables(f.unit)):
+            # what a share or a sum measures comes before it: "ứng viên trẻ tuổi chiếm
+            # 22,4%", "tổng doanh số đạt 1.370 tỉ đồng", or before the sentence's first
+            # figure when the words right before it name nothing asked
+            unit = " ".join(sorted(w.is_what or (w.left if q.target_syllables & w.left else w.left | w.subject)))
+        unit_score = unit_match(q.target_syllables, unit, q.content)
+        if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE) and w.left:
+            # "Tổng số đảng viên khu vực ngoài quốc doanh hiện nay là 169 đồng chí": the
+            # counted noun was named before the figure
+            before = w.left if q.target_syllables & w.left else w.left | w.subject
+            unit_score = max(unit_score, unit_match(q.target_syllables, " ".join(sorted(before)), q.content))
+        around = w.left | syllables(f.unit) | w.right
+        verb_here = any(v <= around for v in q.verbs)
+        year_here = w.year is not None and w.year in q.years
+        feats = {
+            "rel": rel.get(f.passage_id, 0.0),
+            "unit": unit_score,
+            "unit_none": float(bool(q.target_syllables) and unit_score < UNIT_SOME),
+            "unit_full": float(unit_score >= 0.999),
+            "no_target": float(not q.target_syllables),
+            "fallback_kind": float(f.kind not in KINDS.get(q.type, ())),
+            "sentence": weighted_overlap(q, sent),
+            "verb": float(bool(q.verb_syllables) and q.verb_syllables <= sent),
+            "context": _covered(set(q.content) - sent, syllables(f.context)),
+            "place": names_place(f, places),
+            "date_adj": _date_adjustment(f) if f.kind == "date" else 0.0,
+            "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
+            "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
+            "change": float(w.change and f.qualifier not in _FROM_TO and not asks_change(q)),
+            "near": near_share(q, w.left | w.right),
+            "verb_here": float(verb_here),
+            "year_here": float(year_here),
+            "headline": float((f.passage_id, f.sentence) in headline),
+        }
+        feats["local_delta"] = W_NEAR * feats["near"] + W_VERB_NEAR * verb_here + W_YEAR_NEAR * year_here
+        out.append(Candidate(f.kind, f.text, f.passage_id, f.article_id, f.sentence, figure=f, features=feats))
+    _relative_local(out)
+    return out
+
+
+def _relative_local(out: list[Candidate]) -> None:
+    """Local evidence only tells apart candidates sharing a sentence: each gets its local
+    evidence minus that of its sentence's best (by the sentence-level features plus
+    local evidence), so a lone candidate loses nothing."""
+    best: dict[tuple[int, str], float] = {}
+    for c in sorted(out, key=lambda c: -(_sentence_level(c) + c.features["local_delta"])):
+        best.setdefault((c.passage_id, c.sentence), c.features["local_delta"])
+    for c in out:
+        c.features["local_delta"] -= best[(c.passage_id, c.sentence)]
+
+
+def _sentence_level(c: Candidate) -> float:
+    f = c.features
+    return (
+        f["rel"] + 2.0 * f.get("unit", 0.0) + 2.5 * f["sentence"] + 0.5 * f["verb"]
+        + 0.5 * f.get("context", 0.0) + f.get("span_cue", 0.0)
+    )  # fmt: skip
+
+
+# --- trust: what the question names and the candidate does not ------------------------
+
+
+def _trust_features(q: Question, out: list[Candidate], passages: dict[int, PassageHit], rel: dict[int, float]) -> None:
+    pair_share = {pid: p.pair_share for pid, p in passages.items()}
+    passage_words: dict[int, tuple[set[str], str, frozenset[str], set[str]]] = {}
+    rarest = max((w for _, w in q.weighted), default=0.0)
+    support: dict[tuple, set[str]] = defaultdict(set)
+    for c in out:
+        support[c.key].add(c.article_id)
+    for c in out:
+        p = passages.get(c.passage_id)
+        if c.passage_id not in passage_words:
+            passage_words[c.passage_id] = _passage_words(p)
+        words, joined, pkeys, years = passage_words[c.passage_id]
+        f = c.features
+        f["rel"] = rel.get(c.passage_id, 0.0)
+        f["below_cut"] = float(f["rel"] < REL_MIN)
+        f["pair_share"] = pair_share.get(c.passage_id, 0.0)
+        f["span"] = float(c.figure is None)
+        f["support"] = math.log1p(len(support[c.key]))
+        f[f"type_{q.type}"] = 1.0
+        # places: by canonical key, or the key's syllables in a row in the passage
+        sentence_keys = place_keys(c.sentence) | (place_keys(c.figure.context or "") if c.figure else frozenset())
+        if q.places:
+            present = [k for k in q.places if k in pkeys or f" {k} " in joined]
+            f["place_asked"] = 1.0
+            f["place_absent"] = float(not present)
+            f["place_contradicted"] = float(not present and bool(sentence_keys - q.places))
+        if q.years:
+            sentence_years = set(YEAR.findall(c.sentence + " " + ((c.figure.context or "") if c.figure else "")))
+            f["year_asked"] = 1.0
+            f["year_absent"] = float(not (q.years & years))
+            f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
+        total = sum(w for _, w in q.weighted)
+        have = sum(w for s, w in q.weighted if s <= words)
+        f["hand"] = sum(w * f.get(name, 0.0) for name, w in HAND_WEIGHTS.items())
+        f["coverage"] = have / total if total else 0.0
+        missing = [w for s, w in q.weighted if not s <= words]
+        f["missing_rare"] = max(missing) / rarest if missing and rarest > 0 else 0.0
+    best = max((c.features["hand"] for c in out), default=0.0)
+    for c in out:  # relative to the question's best, capped: a long tail is all "far behind"
+        c.features["hand"] = max(-5.0, c.features["hand"] - best)
+
+
+def _passage_words(p: PassageHit | None) -> tuple[set[str], str, frozenset[str], set[str]]:
+    """(syllables, folded text, place keys, years) of a passage with its headline and
+    resolved places."""
+    if p is None:
+        return set(), " ", frozenset(), set()
+    whole = f"{p.title or ''} . {p.text} . {p.places or ''}"
+    folded = " " + " ".join(re.findall(r"\w+", fold(whole).lower())) + " "
+    return set(folded.split()), folded, _keys(whole), set(YEAR.findall(whole))
+
+
+@lru_cache(maxsize=8192)
+def _keys(text: str) -> frozenset[str]:
+    return place_keys(text)
+
+
+# --- scoring pieces (shared with the hand baseline) -----------------------------------
+
+
+def weighted_overlap(q: Question, have: set[str]) -> float:
+    """Share of the question's words found in ``have``, each weighted by its idf: a
+    place name or a rare verb counts for more than "đơn vị" or "bầu cử"."""
+    total = sum(w for _, w in q.weighted)
+    if not total:
+        return _overlap(set(q.content), have)
+    return sum(w for sylls, w in q.weighted if sylls <= have) / total
+
+
+def near_share(q: Question, around: set[str]) -> float:
+    """Share of the question's words other than its target and verb found right around a
+    figure, each weighted by its idf: "Tổ đảng Công ty TOYOTA có 9 đảng viên" holds the
+    rare "toyota" of the question, "Công ty HONDA ... có 3 đảng viên" does not."""
+    own = q.target_syllables | q.verb_syllables
+    words = [(sylls, w) for sylls, w in q.weighted if not sylls <= own]
+    total = sum(w for _, w in words)
+    return sum(w for sylls, w in words if sylls <= around) / total if total else 0.0
+
+
+def _covered(missing: set[str], context: set[str]) -> float:
+    """Share of the question's words missing from a figure's sentence that its context
+    holds ("quận Gò Vấp, 2000-2004"); 1 when the sentence misses none."""
+    return _overlap(missing, context) if missing else 1.0
+
+
+def _overlap(want: set[str], have: set[str]) -> float:
+    return len(want & have) / len(want) if want else 0.0
+
+
+# Nouns for people: "người" / "đồng chí" in a breakdown ("trong đó khai trừ 26 người")
+# stand for any of them.
+PEOPLE = frozenset(
+    fold(w).lower()
+    for w in (
+        "đảng viên", "cán bộ", "công nhân", "ứng cử viên", "ứng viên", "đại biểu", "đoàn viên",
+        "hội viên", "học sinh", "sinh viên", "cử tri", "lao động", "công chức", "viên chức",
+        "chiến sĩ", "bộ đội", "thanh niên", "phụ nữ", "nông dân", "quần chúng", "ủy viên",
+        "cán bộ công chức", "giáo viên", "bác sĩ", "nhân viên", "hộ", "gia đình", "trẻ em",
+    )
+)  # fmt: skip
+GENERIC_PEOPLE = frozenset({"nguoi", "dong chi", "nguoi lao dong"})
+PEOPLE_MATCH = 0.6
+
+
+def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: frozenset[str] | set[str] = frozenset()) -> float:
+    """Mean of recall (the target's syllables in the unit) and precision (the unit's
+    syllables the question uses: "người tự ứng cử" fits "mấy người tự ứng cử")."""
+    if not target or not unit:
+        return 0.0
+    u = syllables(unit)
+    if not u:
+        return 0.0
+    score = (len(target & u) / len(target) + len(u & (set(target) | set(asked))) / len(u)) / 2
+    if score < PEOPLE_MATCH and fold(unit).lower() in GENERIC_PEOPLE and _is_people(target):
+        return PEOPLE_MATCH
+    return score
+
+
+def _is_people(target: frozenset[str] | set[str]) -> bool:
+    return any(set(p.split()) <= target for p in PEOPLE)
+
+
+def sentence_words(sentence: str, passage: PassageHit | None) -> set[str]:
+    """Syllables of a sentence, with the places it names by level alone ("14 phường
+    thuộc Quận" also holds "long", "bien" in an article on quận Long Biên)."""
+    words = syllables(sentence)
+    if passage is not None and _LEVEL_WORD.search(sentence):
+        words |= _referred(sentence, passage.text, passage.places)
+    return words
+
+
+_LEVEL_WORD = re.compile(r"(?i)(?<!\w)(?:quận|huyện|tỉnh|thành|thị|phường|xã|tp)(?!\w)")
+
+
+@lru_cache(maxsize=8192)
+def _referred(sentence: str, passage: str, places: str | None) -> frozenset[str]:
+    return frozenset(syllables(" ".join(referred_places(sentence, passage, places))))
+
+
+def asked_places(q: Question, figures: list[FigureHit]) -> dict[str, float]:
+    """Places the question names, found among the places of the candidates' contexts
+    (folded keys), each with its idf weight: "Năm 2004 Thanh Hóa phải bầu lại ..." →
+    {"thanh hoa": …}, "Đảng bộ quận 5 ..." → {"quan 5": …} (a context may write "Q.5")."""
+    asked = f" {q.words} "
+    names = {n for f in figures if f.context for n in place_keys(f.context)}
+    return {n: _place_weight(q, n) for n in sorted(names) if f" {n} " in asked}
+
+
+def names_place(f: FigureHit, places: dict[str, float]) -> float:
+    """Share of the places the question names that the figure's sentence or context
+    names, each weighted by its idf: in "quận 5 TPHCM", a figure of quận 5 counts more
+    than one of any district of the city."""
+    if not places:
+        return 0.0
+    where = " " + " ".join(re.findall(r"\w+", fold(f"{f.sentence} {f.context or ''}").lower())) + " "
+    keys = place_keys(f.sentence) | place_keys(f.context or "")
+    named = sum(w for p, w in places.items() if p in keys or f" {p} " in where)
+    return named / sum(places.values())
+
+
+def _place_weight(q: Question, place: str) -> float:
+    sylls = set(place.split())
+    return sum(w for t, w in q.weighted if t <= sylls) or 1.0
+
+
+@dataclass(frozen=True)
+class _Window:
+    left: set[str]
+    right: set[str]
+    verb: str | None  # the last known verb before the figure, outside other figures
+    year: str | None  # the last year written before the figure in its sentence
+    subject: set[str]  # what the sentence says before its first figure
+    is_what: set[str]  # the words after "là" right after the figure ("31% là cán bộ nữ")
+    change: bool  # a change, not a total: "tăng thêm 1 phó chủ tịch", "giảm 28%"
+
+
+_NO_WINDOW = _Window(set(), set(), None, None, set(), set(), False)
+_CLAUSE_END = re.compile(r"[,;:.()!?]")
+_LIST_GAP = re.compile(r"[\s,;và-]*")
+_COPULA = re.compile(r"\s*là\s")  # "31% là cán bộ nữ"
+_ELLIPSIS = re.compile(r"\s*[,;]\s*(?:\w+\s+){1,3}")  # ", trẻ tuổi " between two figures
+_CHANGE_BEFORE = re.compile(r"(?<!\w)(?:them|tang|giam|bot)\s*$")  # folded
+_CHANGE_ASKED = re.compile(r"(?<!\w)(?:them|tang|giam|bot|thay doi|chenh lech|bien dong)(?!\w)")
+_FROM_TO = frozenset({"từ", "đến", "tới", "lên tới", "lên đến"})  # "tăng từ 415.000 lên 587.000 km²": totals
+_DOC_REF = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị|Thông tư|Nghị định|Công văn|Kế hoạch|Luật|\d+-?[A-ZĐ]+/[A-ZĐ]+)[^.;]{0,40}$")
+
+
+_DAY_ASKED = re.compile(r"(?<!\w)ngay(?!\w)")
+
+
+def _asks_day(q: Question) -> bool:
+    return q.type == "date" and _DAY_ASKED.search(q.folded) is not None
+
+
+def _has_day(f: FigureHit) -> bool:
+    """A date value is ``YYYYMMDD`` with 0 for unknown parts; a year is just ``YYYY``."""
+    return f.kind == "date" and int(f.value) % 100 != 0
+
+
+def asks_change(q: Question) -> bool:
+    return _CHANGE_ASKED.search(q.words) is not None
+
+
+def _windows(figures: list[FigureHit]) -> list[_Window]:
+    """Syllables just before each figure and just after its unit, within its sentence.
+
+    A figure in a list ("thành lập được 61 chi bộ đảng, 173 tổ chức công đoàn, 104
+    ...") has nothing of its own before it but a comma: it inherits the words before
+    the list, so "thành lập" is near all three numbers.
+    """
+    out: list[_Window] = [_NO_WINDOW] * len(figures)
+    by_sentence: dict[tuple[int, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        by_sentence.setdefault((f.passage_id, f.sentence), []).append(i)
+    for (_, sentence), members in by_sentence.items():
+        cursor = 0
+        spans: list[tuple[int, int] | None] = []
+        for i in members:  # figures come in text order
+            f = figures[i]
+            at = sentence.find(f.text, cursor)
+            if at < 0:
+                spans.append(None)
+                continue
+            end = at + len(f.text)
+            if f.unit and sentence.startswith(f.unit, end + 1):
+                end += 1 + len(f.unit)
+            spans.append((at, end))
+            cursor = end
+        # the sentence with every figure and its unit blanked: what governs the figures
+        gaps = list(fold(sentence).lower())
+        for sp in spans:
+            if sp:
+                gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
+        gap_text = "".join(gaps)
+        prev_end, head, inherited = 0, "", ""
+        first = next((sp[0] for sp in spans if sp), 0)
+        subject = syllables(sentence[:first][-2 * WINDOW :])  # before the sentence's first figure
+        for n, i in enumerate(members):
+            span = spans[n]
+            if span is None:
+                continue
+            at, end = span
+            own = sentence[prev_end:at]
+            if prev_end and not figures[i].unit and _ELLIPSIS.fullmatch(own) and not VERB_RE.search(fold(own).lower()):
+                # an elliptical item (no unit, no verb of its own) shares the list's head:
+                # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%"
+                inherited = head + " " + own
+            elif prev_end and _COPULA.match(own):
+                pass  # "31% là cán bộ nữ, 7% ...": what follows "là" is the previous figure's
+            elif not _LIST_GAP.fullmatch(own) and not (prev_end and _is_list_items(own)):
+                inherited = head = own[-WINDOW:]
+            nxt = next((sp[0] for sp in spans[n + 1 :] if sp), len(sentence))
+            right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
+            copula = _COPULA.match(right)
+            years = YEAR.findall(gap_text, 0, at)
+            out[i] = _Window(
+                syllables(inherited),
+                syllables(right),
+                _last_verb(gap_text[:at]),
+                years[-1] if years else None,
+                subject,
+                syllables(right[copula.end() :]) if copula else set(),
+                bool(_CHANGE_BEFORE.search(gap_text, 0, at)),
+            )
+            prev_end = end
+    return out
+
+
+_LIST_ITEMS = re.compile(r"\s*[,;]\s*(?:[^,;:.()]{1,48}[,;]\s*)+(?:và\s+)?")
+
+
+def _is_list_items(own: str) -> bool:
+    """Items without a figure between two figures of one list ("61 chi bộ đảng, 173 tổ
+    chức công đoàn, Hội Liên hiệp thanh niên, 37 chi hội phụ nữ"): short, no verb."""
+    return _LIST_ITEMS.fullmatch(own) is not None and not VERB_RE.search(fold(own).lower())
+
+
+def _last_verb(text: str) -> str | None:
+    last = None
+    for m in VERB_RE.finditer(text):
+        last = m.group(0)
+    return last
+
+
+def _date_adjustment(f: FigureHit) -> float:
+    """A date right after a document reference ("Nghị quyết 09-NQ/TU ngày ...") dates the
+    document, not the event; among the rest, earlier in the sentence is likelier."""
+    at = f.sentence.find(f.text)
+    before = f.sentence[:at] if at >= 0 else ""
+    penalty = -0.8 if _DOC_REF.search(before) else 0.0
+    return penalty - 0.1 * (at / max(1, len(f.sentence)) if at >= 0 else 0.5)
+
+
+# --- person and place spans ------------------------------------------------------------
+
+# Vietnamese capital letters (a range like À-Ỹ would also take "ố", "á" ...)
+_UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
+_NAME = rf"[{_UP}]\w*"
+_PERSON = re.compile(
+    rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,5}})"
+)
+# Capitalised words that start or end a run of capitals without being part of a name
+# ("Quận", "Bí Thư", "Chủ Tịch" ...). Compared as written: folded, "Thành" would also
+# strike "Thanh", "Chỉ Thị" every "Thị", "Quốc Hội" every "Quốc".
+_NOT_NAME = frozenset(
+    (
+        "Quận Huyện Tỉnh Thành Phường Xã Ủy Uỷ Ban Hội Đảng Nhà Nước Phòng Sở Bộ Trung Ương Chính Phủ "
+        "Đoàn Công Ty Tổng Liên Đại Nghị Quyết Chỉ Thị Mặt Trận Thường Vụ Trưởng Phó Bí Thư Chủ Tịch Giám Đốc "
+        "Việt Nội TP HCM Sáng Chiều Tối Ngày Tháng Theo Trong Tại Với Sau Khi Đây Đồng Chí Ông Bà "
+        "Viện Trường Cục Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân Quốc"
+    ).split()
+)
+_PROVINCE_NAMES = frozenset(PROVINCES)
+_PLACE = re.compile(rf"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{{3,80}})")
+
+
+def _not_name(word: str) -> bool:
+    return word in _NOT_NAME or (len(word) > 1 and word.isupper())  # or an acronym: LĐLĐ, HĐND
+
+
+def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
+    for m in _PERSON.finditer(sentence):
+        words = m.group("name").split()
+        # drop ranks, organizations and acronyms around the name ("Chủ tịch LĐLĐ TPHCM
+        # Nguyễn Huy Cận"); a name that starts with a surname may hold any syllable
+        # ("Trần Quốc Huê"), other runs of capitals none of those words
+        while words and words[0] not in SURNAMES and (_not_name(words[0]) or len(words[0]) == 1):
+            words.pop(0)  # a rank, an acronym, a stray letter ("T.Ư Nguyễn Khoa Điềm")
+        later = next((i for i, w in enumerate(words[1:], 1) if w in SURNAMES), None)
+        if words and words[0] not in SURNAMES and later is not None and len(words) - later >= 2:
+            words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
+        while words and _not_name(words[-1]):
+            words.pop()
+        surname = bool(words) and words[0] in SURNAMES
+        words = words[:4]
+        if not 2 <= len(words) <= 4 or " ".join(words) in _PROVINCE_NAMES:
+            continue
+        if not surname and any(_not_name(w) for w in words):
+            continue
+        bonus = (0.6 if m.group("title") else 0.0) + (0.3 if surname else 0.0)
+        yield " ".join(words), bonus
+
+
+def place_candidates(sentence: str) -> Iterable[tuple[str, float]]:
+    for m in _PLACE.finditer(sentence):
+        place = m.group("place").strip(" -")
+        bonus = 0.4 if place[:1].isupper() else 0.0
+        yield place, bonus
+
+
+def _span_window(sentence: str, at: int, length: int) -> set[str]:
+    """Syllables around a span: back to the clause start, and ahead over two clauses (a
+    subject's verb may follow its title: "đồng chí Nguyễn Văn Yểu, Trưởng Ban Kiểm
+    phiếu, đọc danh sách")."""
+    if at < 0:
+        return set()
+    left = _CLAUSE_END.split(sentence[max(0, at - WINDOW) : at])[-1]
+    right = "".join(_CLAUSE_END.split(sentence[at + length : at + length + 2 * WINDOW])[:3])
+    return syllables(left) | syllables(right)
+
+
+def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:
+    """Person or place spans of the passages' sentences. Like figures, the words and the
+    verb of the question right around a span only tell apart the spans of one sentence."""
+    find = person_candidates if q.type == "person" else place_candidates
+    out: list[Candidate] = []
+    for p in passages[:CANDIDATES]:
+        for sent in split_sentences(p.text):
+            ssyl = sentence_words(sent, p)
+            sentence = weighted_overlap(q, ssyl)
+            verb = float(bool(q.verb_syllables) and q.verb_syllables <= ssyl)
+            for span, cue in find(sent):
+                span_syl = syllables(span)
+                if span_syl and span_syl <= q.content:
+                    continue  # the question already names it: not the answer
+                around = _span_window(sent, sent.find(span), len(span))
+                near = near_share(q, around)
+                verb_here = any(v <= around for v in q.verbs)
+                feats = {
+                    "sentence": sentence,
+                    "verb": verb,
+                    "span_cue": cue,
+                    "near": near,
+                    "verb_here": float(verb_here),
+                    "local_delta": W_NEAR * near + W_VERB_NEAR * verb_here,
+                    "rel": rel.get(p.passage_id, 0.0),
+                    "no_target": 1.0,
+                }
+                out.append(Candidate(q.type, span, p.passage_id, p.article_id, sent, features=feats))
+    _relative_local(out)
+    for c in out:  # the hand baseline's span cue is part of its sentence-level score
+        c.features.setdefault("unit", 0.0)
+        c.features.setdefault("context", 0.0)
+    return out

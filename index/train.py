@@ -1,0 +1,259 @@
+"""Fitting the answer scorer (``hoidap train``): question sets → ``index/data/scorer.json``.
+
+1. ``collect``: every question is retrieved once (``Engine.retrieve``) and its
+   candidates are labelled against the gold answer (``evaluate.candidate_right``).
+2. ``cross_validate``: k folds split **by article**, so no article is in both the
+   fitted and the scored part. In each fold the ranker (a logistic regression over
+   candidate features, each question weighing as much as any other) is fitted on the
+   training part; the calibrator is fitted on the training part's *out-of-fold* ranker
+   scores (an inner k-fold), so it learns how often a ranker is right on questions it
+   did not see. The held-out fold is answered by ``index.answer.answer``, exactly as
+   ``ask`` does.
+3. The threshold (``min_confidence``) is the lowest confidence at which the pooled
+   out-of-fold precision of stated answers reaches the target: it keeps the most
+   answers at that precision.
+4. The final scorer is fitted the same way on every question and saved with its
+   threshold and the cross-validated report.
+
+scikit-learn is needed only here (``pip install -e ".[train]"``); the engine applies
+the saved weights with numpy alone. The hand weights (``scorer.HAND``) are measured
+beside the fitted scorer on the same folds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index import answer as answering
+from index.candidates import FEATURES, Candidate, candidates, vector
+from index.evaluate import best_right, candidate_right, trust
+from index.scorer import CALIBRATION, HAND, LinearModel, Scorer, calibration_vector
+
+DEFAULT_FOLDS = 5
+TARGET_PRECISION = 0.92  # the precision of stated answers the product promises
+C_RANKER = 0.5
+C_CALIBRATOR = 0.1
+
+
+@dataclass
+class Item:
+    """One question, retrieved once, with its labelled candidates."""
+
+    gold: dict
+    retrieved: object  # engine.Retrieved
+    cands: list[Candidate]
+    labels: list[bool]
+
+    @property
+    def group(self) -> str:
+        return self.gold.get("article_id") or self.gold.get("id", "")
+
+
+@dataclass
+class FoldReport:
+    name: str
+    rows: list[tuple[dict, float, str, bool]] = field(default_factory=list)  # trust rows at threshold 0
+
+
+def need_sklearn():
+    try:
+        import sklearn  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - the train extra is installed in tests
+        raise SystemExit('hoidap train needs scikit-learn: pip install -e ".[train]"') from exc
+
+
+def collect(engine, questions: Sequence[dict], progress: Callable[[int, int], None] | None = None) -> list[Item]:
+    items = []
+    for i, g in enumerate(questions):
+        got = engine.retrieve(g["question"])
+        cands = candidates(got.question, got.passages, got.figures)
+        labels = [label(g, c) for c in cands]
+        items.append(Item(g, got, cands, labels))
+        if progress:
+            progress(i + 1, len(questions))
+    return items
+
+
+def label(gold: dict, c: Candidate) -> bool:
+    if c.figure is not None:
+        return candidate_right(gold, c.figure.value, c.figure.text)
+    return candidate_right(gold, None, c.text)
+
+
+# --- fitting -------------------------------------------------------------------------
+
+
+def fit_ranker(items: Sequence[Item], C: float | None = None) -> LinearModel:
+    """A conditional logit (softmax over each question's candidates): the weights that
+    make the gold candidate the most probable of its question's candidates, L2-regularized.
+    The hand-set score is one of the features. Questions with no right candidate teach the
+    ranker nothing (they teach the calibrator)."""
+    from scipy.optimize import minimize
+
+    groups = [(np.array([vector(c) for c in it.cands], dtype=float), np.array(it.labels, dtype=bool))
+              for it in items if it.cands and any(it.labels) and not all(it.labels)]  # fmt: skip
+    if not groups:
+        return HAND.ranker
+    allX = np.vstack([X for X, _ in groups])
+    mean, scale = allX.mean(axis=0), allX.std(axis=0)
+    scale[scale < 1e-6] = 1.0  # a constant feature (saved rounded: never a division by 0)
+    data = [((X - mean) / scale, y) for X, y in groups]
+    lam = 1.0 / ((C or C_RANKER) * len(data))
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = 0.0, np.zeros_like(w)
+        for X, y in data:
+            z = X @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            right = max(p[y].sum(), 1e-300)  # the right candidates share the question's mass
+            total -= float(np.log(right))
+            dz = p.copy()
+            dz[y] -= p[y] / right
+            grad += X.T @ dz
+        return total / len(data) + lam * float(w @ w), grad / len(data) + 2 * lam * w
+
+    w = minimize(loss, np.zeros(allX.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return LinearModel(FEATURES, mean, scale, w, 0.0)
+
+
+def _calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+    scorer = Scorer("tmp", ranker, None)
+    X, y = [], []
+    for it in items:
+        if not it.cands:
+            continue
+        by_id = {id(c): ok for c, ok in zip(it.cands, it.labels)}
+        ranked = scorer.rank(list(it.cands))
+        v = calibration_vector(ranked)
+        X.append([v[f] for f in CALIBRATION])
+        y.append(by_id[id(ranked[0])])
+    return np.array(X, dtype=float), np.array(y, dtype=bool)
+
+
+def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None) -> LinearModel:
+    """Logistic regression on out-of-fold ranker scores (an inner k-fold by article)."""
+    from sklearn.linear_model import LogisticRegression
+
+    Xs, ys = [], []
+    for train, test in _folds(items, folds):
+        X, y = _calibration_rows(test, fit_ranker(train))
+        if len(X):
+            Xs.append(X)
+            ys.append(y)
+    X, y = np.vstack(Xs), np.concatenate(ys)
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-6] = 1.0  # a constant feature (saved rounded: never a division by 0)
+    lr = LogisticRegression(C=C or C_CALIBRATOR, max_iter=5000)
+    lr.fit((X - mean) / scale, y)
+    return LinearModel(CALIBRATION, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
+
+
+def fit(items: Sequence[Item], folds: int = DEFAULT_FOLDS) -> Scorer:
+    return Scorer("fitted", fit_ranker(items), fit_calibrator(items, folds), 0.5)
+
+
+def _folds(items: Sequence[Item], k: int) -> list[tuple[list[Item], list[Item]]]:
+    """k folds by article: every question of one article lands in the same fold."""
+    from sklearn.model_selection import GroupKFold
+
+    groups = [it.group for it in items]
+    k = max(2, min(k, len(set(groups))))
+    idx = np.arange(len(items))
+    return [
+        ([items[i] for i in tr], [items[i] for i in te])
+        for tr, te in GroupKFold(n_splits=k).split(idx, groups=groups)
+    ]
+
+
+# --- measuring -----------------------------------------------------------------------
+
+
+def answer_rows(items: Sequence[Item], scorer: Scorer) -> list[tuple[dict, float, str, bool]]:
+    """(gold, confidence, status at threshold 0, best candidate right) of each question,
+    answered exactly as ``ask`` answers."""
+    rows = []
+    for it in items:
+        r = it.retrieved
+        ans = answering.answer(r.question, r.passages, r.figures, scorer, 5, min_confidence=0.0)
+        rows.append((it.gold, ans.confidence, ans.status, best_right(it.gold, ans)))
+    return rows
+
+
+def at_threshold(rows: list[tuple[dict, float, str, bool]], t: float) -> list[tuple[dict, float, str, bool]]:
+    """The rows as ``ask`` would answer them with ``min_confidence = t``."""
+    return [(g, c, ("uncertain" if s == "answered" and c < t else s), ok) for g, c, s, ok in rows]
+
+
+def choose_threshold(rows: list[tuple[dict, float, str, bool]], target: float = TARGET_PRECISION) -> float:
+    """The lowest confidence at which stated answers reach ``target`` precision."""
+    stated = sorted(((c, ok and g.get("answerable", True)) for g, c, s, ok in rows if s == "answered"), reverse=True)
+    best, right = 1.0, 0
+    for n, (c, ok) in enumerate(stated, 1):
+        right += ok
+        if right / n >= target:
+            best = c
+    return float(best)
+
+
+def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS) -> dict[str, FoldReport]:
+    """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds."""
+    fitted, hand = FoldReport("fitted"), FoldReport("hand")
+    for train, test in _folds(items, folds):
+        fitted.rows += answer_rows(test, fit(train, folds))
+        hand.rows += answer_rows(test, HAND)
+    return {"fitted": fitted, "hand": hand}
+
+
+def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION) -> dict:
+    """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights."""
+    cv = cross_validate(items, folds)
+    t = choose_threshold(cv["fitted"].rows, target)
+    out = {
+        "questions": len(items),
+        "answerable": sum(1 for it in items if it.gold.get("answerable", True)),
+        "articles": len({it.group for it in items}),
+        "folds": folds,
+        "target_precision": target,
+        "min_confidence": round(t, 4),
+        "fitted": trust(at_threshold(cv["fitted"].rows, t)).to_json(),
+        "hand": trust(cv["hand"].rows).to_json(),
+    }
+    for name in ("fitted", "hand"):
+        out[name]["by_variant"] = _by_variant(at_threshold(cv[name].rows, t if name == "fitted" else 0.0))
+    return out
+
+
+def _by_variant(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
+    """Best-candidate accuracy and stated precision per question variant (answerable)."""
+    out: dict[str, dict] = {}
+    for v in sorted({g.get("variant", "plain") for g, *_ in rows}):
+        mine = [r for r in rows if r[0].get("variant", "plain") == v and r[0].get("answerable", True)]
+        if not mine:
+            continue
+        stated = [r for r in mine if r[2] == "answered"]
+        out[v] = {
+            "n": len(mine),
+            "best_right": round(sum(r[3] for r in mine) / len(mine), 4),
+            "coverage": round(len(stated) / len(mine), 4),
+            "precision": round(sum(r[3] for r in stated) / len(stated), 4) if stated else None,
+        }
+    return out
+
+
+def train(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION) -> tuple[Scorer, dict]:
+    """The scorer fitted on every question, with the threshold and the report of the folds."""
+    need_sklearn()
+    rep = report(items, folds, target)
+    final = fit(items, folds)
+    scorer = Scorer("fitted", final.ranker, final.calibrator, rep["min_confidence"], {
+        "questions": rep["questions"],
+        "articles": rep["articles"],
+        "folds": folds,
+        "target_precision": target,
+        "cross_validated": {k: {m: rep[k][m] for m in ("coverage", "precision", "abstention_unanswerable", "ece")} for k in ("fitted", "hand")},
+    })
+    return scorer, rep

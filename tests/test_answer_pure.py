@@ -1,0 +1,121 @@
+"""``index.answer.answer`` as a pure function: no database, no index.
+
+A question, passages and figures written here; the three statuses and what each
+carries; the evidence kept past ``k``; the trust features behind ``not_found``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.answer import answer
+from index.candidates import candidates
+from index.figures import extract_figures
+from index.models import FigureHit, PassageHit
+from index.parse import parse_question
+from index.scorer import CALIBRATION, HAND, LinearModel, Scorer
+
+
+def _passage(pid: int, text: str, score: float, title: str = "Tin xây dựng Đảng", article: str | None = None) -> PassageHit:
+    return PassageHit(article or f"a{pid}", pid, title, None, None, text, score)
+
+
+def _figures(p: PassageHit) -> list[FigureHit]:
+    return [
+        FigureHit(f.value, f.text, f.unit, f.kind, f.qualifier, f.context, p.article_id, p.passage_id, f.sentence)
+        for f in extract_figures(p.text, title=p.title)
+    ]
+
+
+def _ask(question: str, passages: list[PassageHit], scorer: Scorer = HAND, k: int = 5, min_confidence: float | None = None):
+    q = parse_question(question)
+    figures = [f for p in passages for f in _figures(p)]
+    return answer(q, passages, figures, scorer, k, min_confidence)
+
+
+def _confident(logit: float) -> Scorer:
+    """The hand ranker with a calibrator that says ``sigmoid(logit)`` whatever it sees."""
+    n = len(CALIBRATION)
+    cal = LinearModel(CALIBRATION, np.zeros(n), np.ones(n), np.zeros(n), logit)
+    return Scorer("test", HAND.ranker, cal, 0.8)
+
+
+PASSAGES = [
+    _passage(1, "Hội nghị có nhiều ý kiến phát biểu về công tác cán bộ.", 9.0),
+    _passage(2, "Quận Gò Vấp tổ chức hội nghị tổng kết.", 8.5),
+    _passage(3, "Năm 2004, Đảng bộ quận Gò Vấp kết nạp mới 339 đảng viên.", 8.0),
+]
+
+
+def test_the_evidence_passage_comes_first_even_past_k():
+    ans = _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", PASSAGES, k=1)
+    assert ans.figures[0].value == 339
+    assert [p.passage_id for p in ans.passages] == [3]  # ranked third, kept with k=1
+
+
+def test_confidence_at_or_above_the_threshold_states_the_answer():
+    ans = _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", PASSAGES, _confident(3.0))
+    assert ans.status == "answered" and ans.confidence == pytest.approx(1 / (1 + np.exp(-3.0)))
+    assert ans.answer.startswith("339 đảng viên") and ans.best == ans.answer
+
+
+def test_below_the_threshold_the_best_is_offered_not_stated():
+    ans = _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", PASSAGES, _confident(-1.0))
+    assert ans.status == "uncertain" and ans.answer is None
+    assert ans.best.startswith("339 đảng viên") and ans.figures[0].value == 339
+    # the caller's threshold wins over the scorer's
+    assert _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", PASSAGES, _confident(-1.0), min_confidence=0.2).status == "answered"
+
+
+def test_a_place_no_passage_names_is_not_found():
+    ans = _ask("Quận Hoàn Kiếm kết nạp bao nhiêu đảng viên?", PASSAGES, _confident(5.0))
+    assert ans.status == "not_found" and ans.answer is None and ans.best is None
+    assert ans.missing == "quận Hoàn Kiếm"
+    assert ans.passages  # the closest passages still follow
+
+
+def test_a_year_no_passage_writes_is_not_found():
+    ans = _ask("Năm 2019 quận Gò Vấp kết nạp bao nhiêu đảng viên?", PASSAGES, _confident(5.0))
+    assert (ans.status, ans.missing) == ("not_found", "năm 2019")
+
+
+def test_no_figure_of_the_asked_unit_is_not_found():
+    ans = _ask("Quận Gò Vấp có bao nhiêu chi hội phụ nữ?", PASSAGES, _confident(5.0))
+    assert ans.status == "not_found" and "chi hội phụ nữ" in ans.missing
+
+
+def test_no_passage_is_not_found_with_nothing_to_show():
+    ans = _ask("Quận Gò Vấp có bao nhiêu đảng viên?", [], _confident(5.0))
+    assert (ans.status, ans.passages, ans.figures) == ("not_found", [], [])
+
+
+def test_a_question_of_no_known_type_is_never_stated():
+    ans = _ask("Hội nghị bàn về vấn đề gì?", PASSAGES, _confident(5.0))
+    assert ans.status in ("uncertain", "not_found") and ans.answer is None
+
+
+def test_the_place_the_question_names_is_contradicted_by_another_district():
+    q = parse_question("Quận Hoàn Kiếm kết nạp bao nhiêu đảng viên?")
+    p = PASSAGES[2]
+    (c,) = [c for c in candidates(q, [p], _figures(p)) if c.figure.value == 339]
+    assert c.features["place_asked"] == 1 and c.features["place_absent"] == 1
+    assert c.features["place_contradicted"] == 1  # the sentence names Gò Vấp instead
+
+
+def test_chat_shorthand_is_read_as_the_long_form():
+    q = parse_question("gò vấp kết nạp bn đảng viên")
+    assert q.type == "count" and q.target == "dang vien"
+    assert "bao" in q.folded.split() and "bn" not in q.folded.split()
+
+
+def test_answers_backed_by_several_articles_carry_more_support():
+    ps = [
+        _passage(1, "Quận Gò Vấp kết nạp 339 đảng viên trong năm 2004.", 9.0, article="x"),
+        _passage(2, "Năm 2004 Gò Vấp kết nạp mới 339 đảng viên.", 8.9, article="y"),
+        _passage(3, "Năm 2004 Gò Vấp kết nạp 12 đảng viên là doanh nhân.", 8.8, article="z"),
+    ]
+    q = parse_question("Năm 2004 Gò Vấp kết nạp bao nhiêu đảng viên?")
+    by_value = {c.figure.value: c.features["support"] for c in candidates(q, ps, [f for p in ps for f in _figures(p)])}
+    assert by_value[339] > by_value[12]
+

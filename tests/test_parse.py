@@ -1,0 +1,54 @@
+"""The question, parsed once (index/parse.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.parse import parse_question
+from index.text import expand_shorthand
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("gò vấp kết nạp bn đảng viên", "gò vấp kết nạp bao nhiêu đảng viên"),
+        ("co bnh nguoi dc khen thuong", "co bao nhiêu nguoi được khen thuong"),
+        ("ko co chi bo nao a", "không co chi bo nao a"),
+        ("q.5 co may phuong", "quận 5 co may phuong"),
+        ("Q 10 có mấy phường", "quận 10 có mấy phường"),
+        ("tp da nang", "thành phố da nang"),
+    ],
+)
+def test_chat_shorthand_is_expanded(typed, expected):
+    assert expand_shorthand(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["10k đồng", "q lý nhà nước", "TP.HCM", "Quang Trung"])
+def test_what_only_looks_like_shorthand_stays(typed):
+    assert expand_shorthand(typed) == typed
+
+
+def test_one_value_holds_everything_later_steps_read():
+    q = parse_question("Năm 2004, Đảng bộ quận 5 TPHCM kết nạp bao nhiêu đảng viên?")
+    assert q.type == "count" and q.target == "dang vien" and q.verb == "ket nap"
+    assert {"quan 5", "ho chi minh"} <= q.places
+    assert q.years == {"2004"}
+    assert ("dang", "vien") in q.pairs and "ket" in q.content
+    assert q.tokens and all(" " not in t for t in q.tokens)
+
+
+def test_typed_without_diacritics_or_in_chat_it_asks_the_same():
+    a = parse_question("Quận 5 kết nạp bao nhiêu đảng viên?")
+    b = parse_question("quan 5 ket nap bn dang vien")
+    assert (a.type, a.target, a.verb, a.places, a.pairs) == (b.type, b.target, b.verb, b.places, b.pairs)
+
+
+def test_figures_the_question_states_are_not_asked():
+    q = parse_question("Dịp kỷ niệm 75 năm thành lập, Đảng bộ có bao nhiêu đảng viên?")
+    assert (75.0, "nam") in q.stated
+
+
+def test_a_folded_phrase_is_given_back_as_written():
+    q = parse_question("Quận Gò Vấp có bao nhiêu chi hội phụ nữ?")
+    assert q.written("chi hoi phu nu") == "chi hội phụ nữ"
+    assert q.written("khong co") == "khong co"  # not in the question: as given

@@ -1,0 +1,67 @@
+"""The scorer: a ranking and a calibrated confidence from candidate features."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from index import scorer as scoring
+from index.candidates import FEATURES, Candidate
+from index.scorer import CALIBRATION, HAND, LinearModel, Scorer
+
+
+def _cand(value: float, **features: float) -> Candidate:
+    from index.models import FigureHit
+
+    f = FigureHit(value, str(value), "đảng viên", "count", None, None, "a", 1, "s")
+    return Candidate("count", str(value), 1, "a", "s", figure=f, features=dict(features))
+
+
+def test_the_shipped_scorer_matches_the_features_of_this_code():
+    # a feature added or renamed without `hoidap train` would silently mis-score
+    s = scoring.shipped()
+    assert s.name == "fitted"
+    assert s.ranker.features == FEATURES and s.calibrator.features == CALIBRATION
+    assert 0.0 < s.min_confidence < 1.0
+    assert s.meta["cross_validated"]["fitted"]["precision"] >= 0.9
+
+
+def test_json_round_trip(tmp_path):
+    s = scoring.shipped()
+    s.save(tmp_path / "s.json")
+    back = scoring.load(tmp_path / "s.json")
+    assert back.ranker.features == s.ranker.features
+    np.testing.assert_allclose(back.ranker.coef, s.ranker.coef, atol=1e-7)
+    assert back.min_confidence == s.min_confidence
+    assert scoring.load("hand") is HAND
+
+
+def test_a_malformed_scorer_file_is_refused(tmp_path):
+    d = scoring.shipped().to_json()
+    d["ranker"]["coef"] = d["ranker"]["coef"][:-1]
+    (tmp_path / "bad.json").write_text(json.dumps(d))
+    with pytest.raises(ValueError):
+        scoring.load(tmp_path / "bad.json")
+
+
+def test_rank_orders_by_the_linear_score_and_without_forgets_a_feature():
+    ranker = LinearModel.weights({"unit": 2.0, "sentence": 1.0}, FEATURES)
+    s = Scorer("t", ranker, None)
+    a, b = _cand(1, unit=1.0), _cand(2, sentence=1.5)
+    assert [c.figure.value for c in s.rank([b, a])] == [1, 2]
+    assert [c.figure.value for c in s.without("unit").rank([a, b])] == [2, 1]
+
+
+def test_confidence_grows_with_the_margin_to_another_answer():
+    n = len(CALIBRATION)
+    coef = np.zeros(n)
+    coef[CALIBRATION.index("margin")] = 1.0
+    cal = LinearModel(CALIBRATION, np.zeros(n), np.ones(n), coef, 0.0)
+    s = Scorer("t", LinearModel.weights({"unit": 1.0}, FEATURES), cal)
+    close = s.confidence(s.rank([_cand(1, unit=1.0), _cand(2, unit=0.9)]))
+    far = s.confidence(s.rank([_cand(1, unit=1.0), _cand(2, unit=0.1)]))
+    same_value = s.confidence(s.rank([_cand(1, unit=1.0), _cand(1, unit=0.99)]))  # one answer twice: no rival
+    assert close < far < same_value
+    assert HAND.confidence(HAND.rank([_cand(1)])) == 1.0 and HAND.confidence([]) == 0.0

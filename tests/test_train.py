@@ -1,0 +1,97 @@
+"""Fitting the scorer (index/train.py, `hoidap train`) and measuring trust
+(`hoidap eval`), on questions written for the tests (tests/fixtures/questions.jsonl)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import FIXTURES
+from index import evaluate, train
+from index.scorer import HAND, load
+
+QUESTIONS = FIXTURES / "questions.jsonl"
+
+
+@pytest.fixture(scope="module")
+def items(request):
+    engine = request.getfixturevalue("seed_engine")
+    return train.collect(engine, evaluate.load_jsonl(QUESTIONS))
+
+
+def test_candidates_are_labelled_against_the_gold_answer(items):
+    by_id = {it.gold["id"]: it for it in items}
+    q01 = by_id["q01"]
+    right = [c for c, ok in zip(q01.cands, q01.labels) if ok]
+    assert right and all(c.figure.value == 61 for c in right)
+    assert not any(by_id["q10"].labels)  # unanswerable: nothing is right
+
+
+def test_folds_never_split_an_article(items):
+    for fitted, scored in train._folds(items, 3):
+        assert not {it.group for it in fitted} & {it.group for it in scored}
+        assert len(fitted) + len(scored) == len(items)
+
+
+def test_the_ranker_learns_what_tells_the_right_candidate(items):
+    ranker = train.fit_ranker(items)
+    unit = ranker.coef[ranker.features.index("unit")]
+    assert unit > 0  # the asked unit makes a candidate likelier
+    ranked = [s for s in (train.Scorer("t", ranker, None).rank(list(it.cands)) for it in items) if s]
+    assert ranked
+
+
+def test_the_threshold_is_the_lowest_confidence_at_the_target_precision():
+    rows = [({"answerable": True}, c, "answered", ok) for c, ok in [(0.95, True), (0.9, True), (0.8, False), (0.7, True), (0.6, False)]]
+    assert train.choose_threshold(rows, 0.9) == 0.9  # 2/2; with 0.8 it drops to 2/3
+    assert train.choose_threshold(rows, 0.7) == 0.7  # 3/4 = 0.75; all five 3/5
+    stated = [s for _, _, s, _ in train.at_threshold(rows, 0.9)]
+    assert stated == ["answered", "answered", "uncertain", "uncertain", "uncertain"]
+
+
+def test_train_reports_folds_beside_the_hand_weights(items):
+    scorer, rep = train.train(items, folds=2)
+    assert rep["folds"] == 2 and rep["questions"] == len(items) == 12 and rep["answerable"] == 9
+    for name in ("fitted", "hand"):
+        assert {"coverage", "precision", "abstention_unanswerable", "ece", "best_candidate_accuracy"} <= set(rep[name])
+    assert rep["hand"]["coverage"] >= rep["fitted"]["coverage"]  # the hand weights state every best candidate
+    assert scorer.min_confidence == rep["min_confidence"] and scorer.calibrator is not None
+
+
+def test_trust_metrics_on_rows_written_by_hand():
+    a = {"answerable": True, "type": "count"}
+    u = {"answerable": False, "type": "count"}
+    rows = [(a, 0.9, "answered", True), (a, 0.9, "answered", False), (a, 0.3, "uncertain", True), (u, 0.2, "uncertain", False), (u, 0.9, "answered", False)]
+    t = evaluate.trust(rows, bins=10)
+    assert t.coverage == pytest.approx(2 / 3)  # two of three answerable stated
+    assert t.precision == pytest.approx(1 / 3)  # one right of three stated (the unanswerable one is wrong)
+    assert t.abstention == pytest.approx(1 / 2)
+    assert t.best_right["figures"] == (2, 3)
+    # bins: 0.9 → 1 right of 3; 0.3 → 1 of 1; 0.2 → 0 of 1
+    assert t.ece == pytest.approx((3 * abs(1 / 3 - 0.9) + abs(1 - 0.3) + abs(0 - 0.2)) / 5)
+
+
+@pytest.mark.slow
+def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
+    from test_cli import hoidap
+
+    data = tmp_path / "d"
+    r = hoidap("ingest", str(FIXTURES / "articles.jsonl"), "corpus", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "scorer.json"
+    r = hoidap("train", str(QUESTIONS), "--folds", "2", "--out", str(out), "--json", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["questions"] == 12 and set(rep) >= {"fitted", "hand", "min_confidence"}
+    assert load(out).min_confidence == rep["min_confidence"]
+    r = hoidap("eval", str(QUESTIONS), "--scorer", str(out), "--plot", str(tmp_path / "png"), "--json", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    trust = json.loads(r.stdout)["dev"]["trust"]
+    assert trust["answerable"] == 9 and trust["unanswerable"] == 3
+    for name in ("precision_coverage.png", "reliability.png"):
+        assert (tmp_path / "png" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = hoidap("eval", str(QUESTIONS), "--scorer", "hand", "--json", data_dir=data)
+    hand = json.loads(r.stdout)["dev"]["trust"]
+    assert hand["abstention_unanswerable"] <= trust["abstention_unanswerable"]
+    assert HAND.calibrator is None
