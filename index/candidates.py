@@ -295,60 +295,62 @@ def _sentence_level(c: Candidate) -> float:
 
 
 def _trust_features(q: Question, out: list[Candidate], passages: dict[int, PassageHit], rel: dict[int, float]) -> None:
-    pair_share = {pid: p.pair_share for pid, p in passages.items()}
-    passage_words: dict[int, tuple[set[str], str, frozenset[str], set[str]]] = {}
     rarest = max((w for _, w in q.weighted), default=0.0)
+    total = sum(w for _, w in q.weighted)
     support: dict[tuple, set[str]] = defaultdict(set)
     for c in out:
         support[c.key].add(c.article_id)
+    per_passage: dict[int, dict[str, float]] = {}  # what depends on the passage alone
     for c in out:
-        p = passages.get(c.passage_id)
-        if c.passage_id not in passage_words:
-            passage_words[c.passage_id] = _passage_words(p)
-        words, joined, pkeys, years = passage_words[c.passage_id]
         f = c.features
-        f["rel"] = rel.get(c.passage_id, 0.0)
-        f["below_cut"] = float(f["rel"] < REL_MIN)
-        f["pair_share"] = pair_share.get(c.passage_id, 0.0)
+        shared = per_passage.get(c.passage_id)
+        if shared is None:
+            shared = per_passage[c.passage_id] = _passage_features(q, passages.get(c.passage_id), rel, total, rarest)
+        f.update(shared)
         f["span"] = float(c.figure is None)
         f["support"] = math.log1p(len(support[c.key]))
-        f[f"type_{q.type}"] = 1.0
-        # places: by canonical key, or the key's syllables in a row in the passage
-        sentence_keys = place_keys(c.sentence) | (place_keys(c.figure.context or "") if c.figure else frozenset())
-        if q.places:
-            present = [k for k in q.places if k in pkeys or f" {k} " in joined]
-            f["place_asked"] = 1.0
-            f["place_absent"] = float(not present)
-            f["place_contradicted"] = float(not present and bool(sentence_keys - q.places))
+        if q.places and shared["place_absent"]:
+            # another place named in its own sentence or context: contradicted
+            sentence_keys = place_keys(c.sentence) | (place_keys(c.figure.context or "") if c.figure else frozenset())
+            f["place_contradicted"] = float(bool(sentence_keys - q.places))
         if q.years:
-            sentence_years = set(YEAR.findall(c.sentence + " " + ((c.figure.context or "") if c.figure else "")))
-            f["year_asked"] = 1.0
-            f["year_absent"] = float(not (q.years & years))
+            sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
             f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
-        total = sum(w for _, w in q.weighted)
-        have = sum(w for s, w in q.weighted if s <= words)
         f["hand"] = sum(w * f.get(name, 0.0) for name, w in HAND_WEIGHTS.items())
-        f["coverage"] = have / total if total else 0.0
-        missing = [w for s, w in q.weighted if not s <= words]
-        f["missing_rare"] = max(missing) / rarest if missing and rarest > 0 else 0.0
     best = max((c.features["hand"] for c in out), default=0.0)
     for c in out:  # relative to the question's best, capped: a long tail is all "far behind"
         c.features["hand"] = max(-5.0, c.features["hand"] - best)
 
 
-def _passage_words(p: PassageHit | None) -> tuple[set[str], str, frozenset[str], set[str]]:
+def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:
+    words, joined, pkeys, years = _passage_words(p.title or "", p.text, p.places) if p else (frozenset(), " ", frozenset(), frozenset())
+    r = rel.get(p.passage_id, 0.0) if p else 0.0
+    f = {"rel": r, "below_cut": float(r < REL_MIN), "pair_share": p.pair_share if p else 0.0, f"type_{q.type}": 1.0}
+    if q.places:
+        # places: by canonical key, or the key's syllables in a row in the passage
+        present = any(k in pkeys or f" {k} " in joined for k in q.places)
+        f.update(place_asked=1.0, place_absent=float(not present), place_contradicted=0.0)
+    if q.years:
+        f.update(year_asked=1.0, year_absent=float(not (q.years & years)))
+    have = sum(w for s, w in q.weighted if s <= words)
+    f["coverage"] = have / total if total else 0.0
+    missing = [w for s, w in q.weighted if not s <= words]
+    f["missing_rare"] = max(missing) / rarest if missing and rarest > 0 else 0.0
+    return f
+
+
+@lru_cache(maxsize=4096)
+def _passage_words(title: str, text: str, places: str | None) -> tuple[frozenset[str], str, frozenset[str], frozenset[str]]:
     """(syllables, folded text, place keys, years) of a passage with its headline and
-    resolved places."""
-    if p is None:
-        return set(), " ", frozenset(), set()
-    whole = f"{p.title or ''} . {p.text} . {p.places or ''}"
+    resolved places (cached: the same passages answer many questions)."""
+    whole = f"{title} . {text} . {places or ''}"
     folded = " " + " ".join(re.findall(r"\w+", fold(whole).lower())) + " "
-    return set(folded.split()), folded, _keys(whole), set(YEAR.findall(whole))
+    return frozenset(folded.split()), folded, place_keys(whole), frozenset(YEAR.findall(whole))
 
 
-@lru_cache(maxsize=8192)
-def _keys(text: str) -> frozenset[str]:
-    return place_keys(text)
+@lru_cache(maxsize=16384)
+def _years(text: str) -> frozenset[str]:
+    return frozenset(YEAR.findall(text))
 
 
 # --- scoring pieces (shared with the hand baseline) -----------------------------------
@@ -448,10 +450,22 @@ def names_place(f: FigureHit, places: dict[str, float]) -> float:
     than one of any district of the city."""
     if not places:
         return 0.0
-    where = " " + " ".join(re.findall(r"\w+", fold(f"{f.sentence} {f.context or ''}").lower())) + " "
+    where = _spaced_words(f"{f.sentence} {f.context or ''}")
     keys = place_keys(f.sentence) | place_keys(f.context or "")
     named = sum(w for p, w in places.items() if p in keys or f" {p} " in where)
     return named / sum(places.values())
+
+
+@lru_cache(maxsize=16384)
+def _folded_lower(text: str) -> str:
+    return fold(text).lower()
+
+
+@lru_cache(maxsize=16384)
+def _spaced_words(text: str) -> str:
+    """Folded lower-case words of a text between spaces (" quan 5 tphcm "): a phrase
+    ``" quan 5 "`` is in it as whole words."""
+    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
 
 
 def _place_weight(q: Question, place: str) -> float:
@@ -523,7 +537,7 @@ def _windows(figures: list[FigureHit]) -> list[_Window]:
             spans.append((at, end))
             cursor = end
         # the sentence with every figure and its unit blanked: what governs the figures
-        gaps = list(fold(sentence).lower())
+        gaps = list(_folded_lower(sentence))
         for sp in spans:
             if sp:
                 gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])

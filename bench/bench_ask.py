@@ -1,0 +1,113 @@
+"""Whole-``ask`` latency of this tree beside another git revision, in the same run.
+
+Both versions answer the same questions over the same ingested data dir (VNTC +
+``corpus/``), each in its own process, in alternating rounds so that a noisy machine
+slows both alike; the table gives medians, p95 and the ratio. The other revision is
+checked out in a temporary git worktree (nothing in this tree changes).
+
+Usage:
+    python bench/bench_ask.py --data-dir DIR [--baseline-rev fd0ecbe] [--rounds 4] [QUESTIONS.jsonl ...]
+
+DIR must hold VNTC + corpus/ ingested (``hoidap ingest ../shared/data/vntc-chinhtri-xahoi/articles.jsonl
+corpus/ --data-dir DIR``); the questions default to ../shared/eval/dev_questions.jsonl
+(skipped with a message where absent).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
+
+# Runs in a child process with the version's own tree first on sys.path: times `ask`
+# and the index-only search over the questions (one warm-up pass first).
+CHILD = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from index.engine import Engine
+from index.query import query_tokens
+questions = json.loads(sys.stdin.read())
+engine = Engine(sys.argv[2])
+idx = engine.index
+for q in questions:
+    engine.ask(q)
+ask, search = [], []
+for q in questions:
+    t = time.perf_counter(); engine.ask(q); ask.append((time.perf_counter() - t) * 1000)
+    toks = query_tokens(q, idx.segment)
+    t = time.perf_counter(); idx.search(toks, k=5); search.append((time.perf_counter() - t) * 1000)
+print(json.dumps({"ask": ask, "search": search}))
+"""
+
+
+def run(tree: Path, data_dir: Path, questions: list[str]) -> dict[str, list[float]]:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(tree), str(data_dir)],
+        input=json.dumps(questions),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("questions", nargs="*", type=Path)
+    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--baseline-rev", default="fd0ecbe", help="git revision to compare with (default: before the trust work)")
+    ap.add_argument("--rounds", type=int, default=4)
+    args = ap.parse_args()
+    files = args.questions or [DEV]
+    if not all(f.exists() for f in files):
+        print(f"skipped: question file not found ({', '.join(str(f) for f in files if not f.exists())})")
+        return 0
+    if not (args.data_dir / "hoidap.db").exists():
+        print(f"skipped: {args.data_dir} holds no ingested database")
+        return 0
+    questions = [json.loads(line)["question"] for f in files for line in open(f, encoding="utf-8") if line.strip()]
+
+    from rich.console import Console
+    from rich.table import Table
+
+    with tempfile.TemporaryDirectory(prefix="hoidap-baseline-") as tmp:
+        base_tree = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_tree), args.baseline_rev],
+                       check=True, capture_output=True)  # fmt: skip
+        try:
+            results = {"this tree": {"ask": [], "search": []}, args.baseline_rev: {"ask": [], "search": []}}
+            for _ in range(args.rounds):
+                for name, tree in (("this tree", ROOT), (args.baseline_rev, base_tree)):
+                    r = run(tree, args.data_dir, questions)
+                    for key in ("ask", "search"):
+                        results[name][key] += r[key]
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)], capture_output=True)
+
+    now, base = results["this tree"], results[args.baseline_rev]
+    table = Table(title=f"whole ask over {len(questions)} questions x {args.rounds} rounds, alternating (ms)")
+    for col in ("measure", "this tree", args.baseline_rev, "ratio (this / baseline)"):
+        table.add_column(col)
+    for key, label in (("ask", "whole ask"), ("search", "index-only search")):
+        for q, name in ((0.5, "p50"), (0.95, "p95")):
+            a, b = pct(now[key], q), pct(base[key], q)
+            table.add_row(f"{label} {name}", f"{a:.2f}", f"{b:.2f}", f"{a / b:.2f}")
+    Console(width=120).print(table)
+    print(f"medians: this tree {statistics.median(now['ask']):.2f} ms, {args.baseline_rev} {statistics.median(base['ask']):.2f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
