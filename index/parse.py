@@ -21,9 +21,9 @@ from functools import lru_cache
 from index.figures import extract_figures
 from index.models import Figure
 from index.places import place_keys
-from index.query import question_syllables, stopwords, syllable_pairs
+from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
-from index.text import expand_abbreviations, expand_shorthand, fold, normalize
+from index.text import expand_question, fold
 
 _SYL = re.compile(r"\w+")
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
@@ -83,12 +83,6 @@ class Question:
         return folded_phrase
 
 
-def expand_question(text: str) -> str:
-    """A question as the engine reads it: normalized, abbreviations expanded (also in
-    lower case where unambiguous), chat shorthand in its long form."""
-    return expand_shorthand(expand_abbreviations(normalize(text), loose=True))
-
-
 def parse_question(
     text: str,
     segment: Callable[[list[str]], list[str]] = lambda sylls: sylls,
@@ -97,7 +91,7 @@ def parse_question(
     """Parse ``text`` against an index's segmenter and idf (a retriever's)."""
     expanded = expand_question(text)
     analysis = analyze_question(expanded)
-    sylls = question_syllables(expanded)
+    sylls = expanded_syllables(expanded)
     words = segment(sylls)
     stop = stopwords()
     tokens = [w for w in words if w not in stop] or words
@@ -134,7 +128,7 @@ def _lower_case_places(folded: str) -> frozenset[str]:
 def stated_figures(question: str) -> frozenset[tuple[float, str]]:
     """Figures with a unit that the question itself states ("Dịp kỷ niệm 75 năm ...",
     "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"): context, not the answer."""
-    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(normalize(question)) if f.unit)
+    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(question) if f.unit)
 
 
 @lru_cache(maxsize=16384)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
-from index.text import expand_abbreviations, fold, normalize
+from index.text import expand_question, fold, normalize
 
 _SYLLABLE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|\d+", re.UNICODE)
 
@@ -25,10 +25,15 @@ def stopwords() -> frozenset[str]:
 
 
 def question_syllables(question: str) -> list[str]:
-    """Folded lower-case syllables (numbers kept whole: ``1.234,5``), followed by the
-    words articles use for the question's paraphrases (``data/synonyms.tsv``)."""
-    text = expand_abbreviations(normalize(question), loose=True).lower()
-    written = _SYLLABLE.findall(text)
+    """Folded lower-case syllables (numbers kept whole: ``1.234,5``) of a raw question,
+    followed by the words articles use for its paraphrases (``data/synonyms.tsv``)."""
+    return expanded_syllables(expand_question(question))
+
+
+def expanded_syllables(expanded: str) -> list[str]:
+    """``question_syllables`` of a question already expanded (``text.expand_question``):
+    what ``index/parse.py`` calls, so the question is normalized once."""
+    written = _SYLLABLE.findall(expanded.lower())
     sylls = [fold(w) for w in written]
     return sylls + synonyms_of(written, sylls)
 

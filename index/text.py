@@ -166,6 +166,12 @@ def expand_shorthand(question: str) -> str:
     return _HSPACE_RUN.sub(" ", pattern.sub(long_form, question)).strip()
 
 
+def expand_question(text: str) -> str:
+    """A question as the engine reads it: normalized, abbreviations expanded (also in
+    lower case where unambiguous), chat shorthand in its long form."""
+    return expand_shorthand(expand_abbreviations(normalize(text), loose=True))
+
+
 # --- tokenization ----------------------------------------------------------------
 
 _WORD = re.compile(r"\w", re.UNICODE)
