@@ -36,7 +36,7 @@ from bot import render
 from bot.ratelimit import UserRateLimit
 from bot.settings import Settings
 from index.engine import BusyError, Engine
-from index.models import Answer, PassageHit
+from index.models import Answer
 from index.querylog import get_question, log_question, question_stats
 
 log = logging.getLogger(__name__)

@@ -621,7 +621,7 @@ _NOT_NAME = frozenset(
     ).split()
 )
 _PROVINCE_NAMES = frozenset(PROVINCES)
-_PLACE = re.compile(rf"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{{3,80}})")
+_PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 
 
 def _not_name(word: str) -> bool:

@@ -137,9 +137,7 @@ def test_elliptical_list_item_takes_the_lists_head(tmp_path):
     assert women.figures[0].value == pytest.approx(39)
 
 
-def test_a_figure_about_the_place_the_question_names_wins(tmp_path, monkeypatch):
-    import index.candidates
-
+def test_a_figure_about_the_place_the_question_names_wins(tmp_path):
     eng = _engine_with(
         tmp_path,
         [
@@ -275,9 +273,7 @@ def test_near_rivals_of_one_unit_put_the_newest_article_first():
     assert [c.passage_id for c in _newest_first(undated, {})] == [1, 5]
 
 
-def test_a_figure_the_question_states_is_not_its_answer(tmp_path, monkeypatch):
-    import index.candidates
-
+def test_a_figure_the_question_states_is_not_its_answer(tmp_path):
     eng = _engine_with(
         tmp_path,
         [
