@@ -23,13 +23,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.candidates import CANDIDATES, REL_MIN, SPAN_TYPES, Candidate, candidates, figure_line
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, figure_line
 from index.models import Answer, FigureHit, PassageHit
 from index.parse import Question
 from index.places import find_places, place_of
 from index.scorer import HAND, Scorer
-
-__all__ = ["CANDIDATES", "answer"]
 
 TIE = 1e-9
 NEAR = 0.1  # rivals of one unit within this score of the best: the newest article's first
