@@ -80,6 +80,7 @@ FEATURES: tuple[str, ...] = (
     "near",  # question words right around it
     "verb_here",  # the question's verb right around it
     "year_here",  # the question's year is the figure's own
+    "year_other_here",  # the question names a year and the figure's own is another
     "local_delta",  # local evidence minus that of its sentence's best candidate
     "headline",  # a figure of the headline
     "span",  # a person or place span
@@ -264,6 +265,7 @@ def _figure_candidates(
             "near": near_share(q, w.left | w.right),
             "verb_here": float(verb_here),
             "year_here": float(year_here),
+            "year_other_here": float(bool(q.years) and w.year is not None and w.year not in q.years),
             "headline": float((f.passage_id, f.sentence) in headline),
         }
         feats["local_delta"] = W_NEAR * feats["near"] + W_VERB_NEAR * verb_here + W_YEAR_NEAR * year_here
