@@ -240,6 +240,7 @@ def eval_cmd(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     show_failures: Annotated[int, typer.Option("--failures", help="How many failures to list.")] = 50,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Folder for PNG charts: precision–coverage curve, reliability diagram.")] = None,
+    articles: Annotated[Optional[list[str]], typer.Option("--article", help="Only the questions about this article id (repeatable).")] = None,
     scorer_file: Annotated[Optional[Path], typer.Option("--scorer", help="A scorer file, or 'hand' for the hand weights (default: the shipped scorer).")] = None,
     min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", envvar="HOIDAP_MIN_CONFIDENCE", min=0.0, max=1.0, help="Threshold of stated answers (default: the scorer's).")] = None,
     data_dir: DataDir = Path("data"),
@@ -266,6 +267,11 @@ def eval_cmd(
             engine.min_confidence = min_confidence
         _ensure_corpus(engine)
         qs = evaluate.load_jsonl(questions)
+        if articles:
+            qs = [q for q in qs if q.get("article_id") in set(articles)]
+            if not qs:
+                err.print(f"Không có câu hỏi nào về {', '.join(articles)} (no question about these articles).")
+                raise typer.Exit(2)
         missing = _missing_articles(engine, {q["article_id"] for q in qs if q.get("article_id")})
         if missing:
             err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")

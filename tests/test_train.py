@@ -91,6 +91,11 @@ def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     assert trust["answerable"] == 9 and trust["unanswerable"] == 3
     for name in ("precision_coverage.png", "reliability.png"):
         assert (tmp_path / "png" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = hoidap("eval", str(QUESTIONS), "--article", "fx-1", "--json", data_dir=data)
+    one = json.loads(r.stdout)["dev"]["trust"]
+    assert (one["answerable"], one["unanswerable"]) == (2, 1)  # q05, q06 and the 2019 near miss
+    r = hoidap("eval", str(QUESTIONS), "--article", "no-such-article", data_dir=data)
+    assert r.returncode == 2 and "no-such-article" in r.stderr
     r = hoidap("eval", str(QUESTIONS), "--scorer", "hand", "--json", data_dir=data)
     hand = json.loads(r.stdout)["dev"]["trust"]
     assert hand["abstention_unanswerable"] <= trust["abstention_unanswerable"]
