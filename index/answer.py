@@ -10,10 +10,10 @@ A pure function of (question, passages, figures, scorer): no database, no index.
 * ``uncertain``: a best candidate exists but is not trusted enough: ``best`` holds
   its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
   ("... là gì?") are never stated.
-* ``not_found``: no passage; or no candidate of the asked kind or unit; or the place
-  or year the question names is absent from every candidate's passage (or
-  contradicted by its sentence): ``missing`` says what the corpus does not speak of
-  ("quận Hoàn Kiếm"), and the closest passages follow.
+* ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
+  year or organization the question names is absent from every candidate's passage:
+  ``missing`` says what the corpus does not speak of ("quận Hoàn Kiếm"), and the
+  closest passages follow.
 
 The passage holding the best candidate goes first, as its evidence, kept even when
 it ranked past ``k``.
@@ -89,6 +89,8 @@ def _missing(q: Question, ranked: list[Candidate]) -> str | None:
         return _place_names(q) or _about(q)
     if q.years and all(c.features.get("year_absent") for c in ranked):
         return "năm " + ", ".join(sorted(q.years))
+    if q.organizations and all(c.features.get("org_absent") for c in ranked):
+        return ", ".join(q.written(o) or o for o in q.organizations)
     return None
 
 

@@ -91,6 +91,8 @@ FEATURES: tuple[str, ...] = (
     "year_asked",  # the question names a year
     "year_absent",  # ... that its passage never writes
     "year_contradicted",  # ... and its sentence writes another year instead
+    "org_asked",  # the question names an organization ("Công ty TOYOTA", "Hội Nông dân")
+    "org_absent",  # ... that its passage never names
     "coverage",  # idf-weighted share of the question's words in its passage
     "missing_rare",  # the rarest question word its passage lacks (idf share of the rarest)
     "support",  # log(1 + articles whose candidates have the same value)
@@ -334,6 +336,8 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
         f.update(place_asked=1.0, place_absent=float(not present), place_contradicted=0.0)
     if q.years:
         f.update(year_asked=1.0, year_absent=float(not (q.years & years)))
+    if q.organizations:
+        f.update(org_asked=1.0, org_absent=float(not any(f" {o} " in joined for o in q.organizations)))
     have = sum(w for s, w in q.weighted if s <= words)
     f["coverage"] = have / total if total else 0.0
     missing = [w for s, w in q.weighted if not s <= words]

@@ -48,6 +48,7 @@ class Question:
     tokens: tuple[str, ...]  # index tokens, question words removed (BM25)
     pairs: frozenset[tuple[str, str]]  # adjacent syllable pairs (re-ranking)
     places: frozenset[str]  # canonical place keys the question names ("quan 5", "long bien")
+    organizations: tuple[str, ...]  # folded names of the organizations it names ("cong ty toyota")
     years: frozenset[str]  # years it names
     stated: frozenset[tuple[float, str]]  # figures it states itself: (value, first unit syllable)
     content: frozenset[str]  # syllables of its content tokens
@@ -105,6 +106,7 @@ def parse_question(
         tokens=tuple(tokens),
         pairs=syllable_pairs(sylls),
         places=place_keys(expanded) | _lower_case_places(folded),
+        organizations=organizations(expanded),
         years=frozenset(YEAR.findall(expanded)),
         stated=stated_figures(expanded),
         content=frozenset(s for t in content_tokens for s in t.split("_")),
@@ -114,6 +116,81 @@ def parse_question(
         verbs=tuple(frozenset(m.split()) for m in dict.fromkeys(VERB_RE.findall(folded))),
         words=" ".join(folded.split() + [s for t in tokens for s in t.split("_")]),
     )
+
+
+# Words that start an organization's name: as written (with diacritics) and, where the
+# folded form is no common word too, folded ("cong ty" but not "hoi": hỏi / hội).
+_ORG_HEADS = (
+    "đảng bộ", "chi bộ", "tổ đảng", "công đoàn", "đoàn thanh niên", "thành đoàn", "tỉnh đoàn", "hội", "ủy ban",
+    "sở", "bộ", "công ty", "tổng công ty", "tập đoàn", "mặt trận", "hội đồng", "liên đoàn", "bệnh viện",
+    "trường", "xí nghiệp", "ngân hàng", "viện", "tòa án", "cục", "chi cục", "ban", "nhà máy", "hợp tác xã",
+)  # fmt: skip
+_ORG_FOLDED_OK = frozenset(
+    fold(h) for h in ("đảng bộ", "chi bộ", "tổ đảng", "công đoàn", "thành đoàn", "tỉnh đoàn", "ủy ban", "công ty",
+                      "tổng công ty", "tập đoàn", "mặt trận", "hội đồng", "liên đoàn", "bệnh viện", "xí nghiệp",
+                      "ngân hàng", "tòa án", "chi cục", "nhà máy", "hợp tác xã")
+)  # fmt: skip
+_ORG_GENERIC = frozenset(
+    fold(w) for w in "nhân dân các cấp cơ sở thành viên mới nhà nước trung ương tw việt nam vn đảng cộng sản".split()
+)
+# Words that end a name: function and question words, time words, verbs of the questions
+# asked, and level words (a place follows: "Hội Nông dân | tỉnh Bến Tre"). Compared as
+# written; an unaccented word by its folded form unless that is ambiguous ("tai": tại / tài).
+_ORG_END_WRITTEN = frozenset(
+    ("được đã bị là có trong ở tại của cho từ đến tới vào ra khi và với để mà nào này do thế thì sau trước "
+     "theo về trên dưới đang sẽ đều cần phải không chưa bao nhiêu mấy ai gì đâu năm tháng ngày lần kết nạp "
+     "thành lập tổ chức quận huyện tỉnh thành phố phường xã thị").split()
+)  # fmt: skip
+_ORG_END_FOLDED = frozenset(fold(w) for w in _ORG_END_WRITTEN) - frozenset("tai chi ma do the ra toi ve con".split())
+_ORG_SHORT_HEADS = frozenset("hội ban bộ sở viện trường cục".split())  # also common words: a capital must follow
+
+
+def _org_end(written: str, folded: str, accented: bool) -> bool:
+    if accented:  # typed with diacritics: words are as written ("quan" in "cơ quan" is no "quận")
+        return written in _ORG_END_WRITTEN
+    return folded in _ORG_END_FOLDED
+
+
+def organizations(expanded: str) -> tuple[str, ...]:
+    """The organizations a question names, as folded phrases of their distinctive words
+    ("Tổ đảng Công ty TOYOTA" → "toyota"; "Hội Nông dân" → "nong dan"); the words of a
+    level or a place alone ("Đảng bộ quận 5") name no organization of their own."""
+    raw = _SYL.findall(expanded)
+    written = [w.lower() for w in raw]
+    folded = [fold(w) for w in written]
+    letters = [w for w in written if w.isalpha()]
+    accented = sum(w != fold(w) for w in letters) >= 0.3 * max(1, len(letters))
+    out: list[str] = []
+    i = 0
+    while i < len(written):
+        head = _org_head(written, folded, i)
+        if not head or (written[i] in _ORG_SHORT_HEADS and head == 1 and not (i + 1 < len(raw) and raw[i + 1][:1].isupper())):
+            i += 1
+            continue
+        j = i + head
+        name: list[str] = []
+        while j < len(folded) and len(name) < 4 and not _org_end(written[j], folded[j], accented) and _org_head(written, folded, j) == 0:
+            name.append(folded[j])
+            j += 1
+        distinctive = [w for w in name if w not in _ORG_GENERIC and not w.isdigit()]
+        if distinctive:
+            phrase = " ".join(name[:2])  # its first two words: enough to find it
+            if phrase not in out:
+                out.append(phrase)
+        i = j
+    return tuple(out)
+
+
+def _org_head(written: list[str], folded: list[str], i: int) -> int:
+    """Length in words of the organization head starting at word ``i``, or 0."""
+    for head in _ORG_HEADS:
+        words = head.split()
+        n = len(words)
+        if written[i : i + n] == words:
+            return n
+        if fold(head) in _ORG_FOLDED_OK and folded[i : i + n] == fold(head).split() and written[i : i + n] == folded[i : i + n]:
+            return n  # typed without diacritics
+    return 0
 
 
 _NUMBERED_PLACE = re.compile(r"(?<!\w)(quan|phuong) (\d{1,2})(?!\w)")

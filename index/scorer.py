@@ -51,6 +51,7 @@ CALIBRATION: tuple[str, ...] = (
     "place_contradicted",
     "year_absent",
     "year_contradicted",
+    "org_absent",
     "unit_full",
     "unit_none",
     *TYPE_FEATURES,

@@ -80,6 +80,13 @@ def test_a_year_no_passage_writes_is_not_found():
     assert (ans.status, ans.missing) == ("not_found", "năm 2019")
 
 
+def test_an_organization_no_passage_names_is_not_found():
+    ps = [_passage(1, "Năm 2004, Công ty HONDA ở Vĩnh Phúc kết nạp 3 đảng viên.", 9.0)]
+    ans = _ask("Năm 2004 Công ty TOYOTA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(5.0))
+    assert (ans.status, ans.missing) == ("not_found", "TOYOTA")  # as the question writes it
+    assert _ask("Năm 2004 Công ty HONDA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(5.0)).status == "answered"
+
+
 def test_no_figure_of_the_asked_unit_is_not_found():
     ans = _ask("Quận Gò Vấp có bao nhiêu chi hội phụ nữ?", PASSAGES, _confident(5.0))
     assert ans.status == "not_found" and "chi hội phụ nữ" in ans.missing

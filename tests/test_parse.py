@@ -52,3 +52,21 @@ def test_a_folded_phrase_is_given_back_as_written():
     q = parse_question("Quận Gò Vấp có bao nhiêu chi hội phụ nữ?")
     assert q.written("chi hoi phu nu") == "chi hội phụ nữ"
     assert q.written("khong co") == "khong co"  # not in the question: as given
+
+
+@pytest.mark.parametrize(
+    "question, orgs",
+    [
+        ("Tổ đảng Công ty TOYOTA ở Vĩnh Phúc có bao nhiêu đảng viên?", ("toyota",)),
+        ("to dang cong ty honda co bao nhieu dang vien", ("honda",)),
+        ("Hội Nông dân tỉnh Bến Tre có bao nhiêu hội viên?", ("nong dan",)),
+        ("Bộ Tài chính dự kiến chi bao nhiêu?", ("tai chinh",)),
+        # a level and a place, or a common word after a short head, name no organization
+        ("Đảng bộ quận 5 kết nạp bao nhiêu đảng viên?", ()),
+        ("UBND quận Hoàn Kiếm khen thưởng bao nhiêu tập thể?", ()),
+        ("hoi nghi co bao nhieu y kien", ()),
+        ("Có bao nhiêu chi bộ đảng được thành lập?", ()),
+    ],
+)
+def test_organizations_the_question_names(question, orgs):
+    assert parse_question(question).organizations == orgs
