@@ -242,7 +242,7 @@ def eval_cmd(
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Folder for PNG charts: precision–coverage curve, reliability diagram.")] = None,
     articles: Annotated[Optional[list[str]], typer.Option("--article", help="Only the questions about this article id (repeatable).")] = None,
     scorer_file: Annotated[Optional[Path], typer.Option("--scorer", help="A scorer file, or 'hand' for the hand weights (default: the shipped scorer).")] = None,
-    min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", envvar="HOIDAP_MIN_CONFIDENCE", min=0.0, max=1.0, help="Threshold of stated answers (default: the scorer's).")] = None,
+    min_confidence: Annotated[Optional[float], typer.Option("--min-confidence", min=0.0, max=1.0, help="Threshold of stated answers (default: the scorer's).")] = None,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:

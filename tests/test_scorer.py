@@ -65,3 +65,16 @@ def test_confidence_grows_with_the_margin_to_another_answer():
     same_value = s.confidence(s.rank([_cand(1, unit=1.0), _cand(1, unit=0.99)]))  # one answer twice: no rival
     assert close < far < same_value
     assert HAND.confidence(HAND.rank([_cand(1)])) == 1.0 and HAND.confidence([]) == 0.0
+
+
+def test_the_threshold_comes_from_the_environment_or_says_what_is_wrong(tmp_path, monkeypatch):
+    from index.engine import Engine
+
+    monkeypatch.setenv("HOIDAP_MIN_CONFIDENCE", "0.5")
+    assert Engine(tmp_path / "a").min_confidence == 0.5
+    monkeypatch.setenv("HOIDAP_MIN_CONFIDENCE", "")
+    assert Engine(tmp_path / "b").min_confidence is None  # empty: the scorer's own
+    for bad in ("cao", "1.5"):
+        monkeypatch.setenv("HOIDAP_MIN_CONFIDENCE", bad)
+        with pytest.raises(ValueError, match="HOIDAP_MIN_CONFIDENCE must be a number from 0 to 1"):
+            Engine(tmp_path / "c")
