@@ -626,6 +626,10 @@ _NOT_NAME = frozenset(
         "Viện Trường Cục Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân Quốc"
     ).split()
 )
+# Capitalized words of _NOT_NAME that are given names too: at the end of a name that
+# starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
+GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội".split())
+_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn)(?!\w)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 
@@ -645,9 +649,11 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         later = next((i for i, w in enumerate(words[1:], 1) if w in SURNAMES), None)
         if words and words[0] not in SURNAMES and later is not None and len(words) - later >= 2:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
-        while words and _not_name(words[-1]):
-            words.pop()
         surname = bool(words) and words[0] in SURNAMES
+        org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
+        while words and _not_name(words[-1]) and (org_follows or not (surname and 3 <= len(words) <= 4 and words[-1] in GIVEN_NAMES_TOO)):
+            words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
+            org_follows = False
         words = words[:4]
         if not 2 <= len(words) <= 4 or " ".join(words) in _PROVINCE_NAMES:
             continue

@@ -286,7 +286,37 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
         if qtype == "money" and count is None and not _asks_amount(tokens):
             continue  # "được hỗ trợ 5 tỷ đồng khi nào?" is no money question
         return ("date" if qtype == "date_weak" else qtype), found[0]
+    titled = _titled_person(tokens)
+    if titled is not None:
+        return "person", titled
     return "other", None
+
+
+#: Titles that, followed a few words later by "nào", ask for a person: "Thứ trưởng Bộ
+#: Nội vụ nào ...", "Phó chủ tịch UBND TP HCM nào ..." (not "Chủ tịch tỉnh nào": a place).
+PERSON_TITLES: tuple[str, ...] = (
+    "thứ trưởng", "bộ trưởng", "chủ tịch", "phó chủ tịch", "bí thư", "phó bí thư", "giám đốc",
+    "phó giám đốc", "tổng giám đốc", "trưởng ban", "phó trưởng ban", "thủ tướng", "phó thủ tướng",
+    "chánh án", "viện trưởng", "chủ nhiệm", "phó chủ nhiệm", "tổng thư ký", "người phát ngôn",
+    "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
+)  # fmt: skip
+_NOT_A_PERSON_BEFORE_NAO = frozenset(
+    fold(w) for w in "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị".split()
+)
+
+def _titled_person(tokens: _Tokens) -> int | None:
+    """The position of "nào" in "<title> ... nào" within 10 words, or None."""
+    title = _first_match(tokens, PERSON_TITLES)
+    if title is None:
+        return None
+    start = title[0] + len(title[1].split())
+    for i in range(start, min(len(tokens.folded), start + 12)):
+        if _matches_at(tokens, "nào", i):
+            before = tokens.folded[i - 1]
+            return None if before in _NOT_A_PERSON_BEFORE_NAO else i
+        if _verb_at(tokens, i):
+            return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
+    return None
 
 
 _TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}

@@ -190,6 +190,13 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Đoàn LĐLĐ TPHCM do Chủ tịch Nguyễn Huy Cận dẫn đầu.", ["Nguyễn Huy Cận"]),
         # a province is not a person
         ("Đoàn công tác đến Bình Dương và Lai Châu.", []),
+        # given names that are also words of organizations, unless one follows
+        ("Ông Nguyễn Văn Thành được giao tạm phụ trách Sở.", ["Nguyễn Văn Thành"]),
+        ("Chủ tịch HĐQT VNPT Phạm Long Trận cho biết.", ["Phạm Long Trận"]),
+        ("Bí thư Nguyễn Văn Bình Thành ủy Hà Nội phát biểu.", ["Nguyễn Văn Bình"]),
+        # a stray letter or a place before the name
+        ("Ban Tuyên giáo T.Ư Nguyễn Khoa Điềm phát biểu.", ["Nguyễn Khoa Điềm"]),
+        ("Ông Ninh Bình Phạm Minh Tuyên đọc.", ["Phạm Minh Tuyên"]),
     ],
 )
 def test_person_candidates(sentence, names):

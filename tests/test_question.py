@@ -133,3 +133,19 @@ def test_frozen() -> None:
     a = analyze_question("Ai chủ trì?")
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.type = "count"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("Thứ trưởng Bộ Nội vụ nào khẳng định nhũng nhiễu dân là vấn nạn?", "person"),
+        ("Phó chủ tịch UBND TP HCM nào cho biết lượng người đi xe buýt tăng?", "person"),
+        ("Thu truong Bo Xay dung nao cho biet sap co nghi dinh?", "person"),
+        # a title followed by a place, a verb or a date before "nào" asks something else
+        ("Chủ tịch UBND tỉnh nào bị kỷ luật?", "place"),
+        ("Chủ tịch nước dự hội nghị nào?", "other"),
+        ("Hội nghị nào do Bí thư Thành ủy chủ trì?", "other"),
+    ],
+)
+def test_a_title_then_nao_asks_for_a_person(question, qtype):
+    assert analyze_question(question).type == qtype
