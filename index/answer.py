@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, figure_line
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates
 from index.models import Answer, FigureHit, PassageHit
 from index.parse import Question
 from index.places import find_places, place_of
@@ -62,7 +62,7 @@ def answer(
         result.status, result.passages = "uncertain", passages[:k]
         return result
     top = ranked[0]
-    result.best = top.line if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
+    result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = scorer.confidence(ranked)
     if q.type in STATED_TYPES and result.confidence >= threshold:
         result.status, result.answer = "answered", result.best
@@ -92,6 +92,19 @@ def _missing(q: Question, ranked: list[Candidate]) -> str | None:
     if q.organizations and all(c.features.get("org_absent") for c in ranked):
         return ", ".join(q.written(o) or o for o in q.organizations)
     return None
+
+
+def figure_line(top: list[FigureHit]) -> str:
+    """The short line a cadre reads first: the figure(s) with their unit, then the
+    context of the first ("61 chi bộ đảng — quận Long Biên, giai đoạn 2012-2020")."""
+    parts = []
+    for f in top[:3]:
+        unit = f" {f.unit}" if f.unit and f.kind != "date" else ""
+        parts.append(f"{f.text}{unit}")
+    line = "; ".join(parts)
+    if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates
+        line += f" — {top[0].context}"
+    return line
 
 
 def _about(q: Question) -> str:

@@ -142,39 +142,27 @@ class Candidate:
             return (self.figure.kind, round(self.figure.value, 6), first_unit_syllable(self.figure.unit))
         return (self.kind, " ".join(sorted(syllables(self.text))))
 
-    @property
-    def line(self) -> str:
-        """The short line a cadre reads first: figure first, then its context."""
-        if self.figure is None:
-            return self.text
-        return figure_line([self.figure])
 
-
-def figure_line(top: list[FigureHit]) -> str:
-    parts = []
-    for f in top[:3]:
-        unit = f" {f.unit}" if f.unit and f.kind != "date" else ""
-        parts.append(f"{f.text}{unit}")
-    line = "; ".join(parts)
-    if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates
-        line += f" — {top[0].context}"
-    return line
-
-
-def vector(c: Candidate) -> list[float]:
-    return [float(c.features.get(name, 0.0)) for name in FEATURES]
+def vector(c: Candidate, names: tuple[str, ...] = FEATURES) -> list[float]:
+    """The candidate's features in the order of ``names`` (absent ones are 0)."""
+    return [float(c.features.get(name, 0.0)) for name in names]
 
 
 # --- gathering -------------------------------------------------------------------------
 
 
+def relative_scores(passages: list[PassageHit]) -> dict[int, float]:
+    """Each passage's score as a share of the best one's (passages come best first)."""
+    best = passages[0].score if passages else 0.0
+    return {p.passage_id: (p.score / best if best > 0 else 0.0) for p in passages}
+
+
 def figure_passages(q: Question, passages: list[PassageHit]) -> list[int]:
     """The passages whose stored figures can be candidates (none for person and place
     questions; only those scoring at least ``REL_FLOOR`` of the best)."""
-    if q.type not in KINDS or not passages:
+    if q.type not in KINDS:
         return []
-    best = passages[0].score
-    return [p.passage_id for p in passages if best <= 0 or p.score >= REL_FLOOR * best]
+    return [pid for pid, r in relative_scores(passages).items() if r >= REL_FLOOR]
 
 
 def candidates(q: Question, passages: list[PassageHit], figures: list[FigureHit]) -> list[Candidate]:
@@ -182,8 +170,7 @@ def candidates(q: Question, passages: list[PassageHit], figures: list[FigureHit]
     features; ``figures`` are the stored figures of those passages."""
     if not passages:
         return []
-    best = passages[0].score or 1.0
-    rel = {p.passage_id: (p.score / best if best > 0 else 0.0) for p in passages}
+    rel = relative_scores(passages)
     by_id = {p.passage_id: p for p in passages}
     kept = {pid for pid, r in rel.items() if r >= REL_FLOOR}
     if q.type in SPAN_TYPES:

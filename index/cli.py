@@ -348,7 +348,7 @@ def _print_xquad(res: dict) -> None:
 @app.command("train")
 def train_cmd(
     questions: Annotated[list[Path], typer.Argument(help="Question sets (JSONL, eval format) to fit on.")],
-    out: Annotated[Path, typer.Option("--out", help="Where to write the scorer (default: the shipped one).")] = Path(__file__).resolve().parent / "data" / "scorer.json",
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the scorer (default: the shipped one).")] = Path(__file__).resolve().parent / "data" / "scorer.json",
     folds: Annotated[int, typer.Option("--folds", min=2, help="Folds, split by article.")] = 5,
     target: Annotated[float, typer.Option("--target-precision", min=0.5, max=1.0, help="Precision of stated answers the threshold is chosen for.")] = 0.92,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -364,20 +364,22 @@ def train_cmd(
         if not path.is_file():
             err.print(f"Không tìm thấy {path} (not found).")
             raise typer.Exit(2)
-        qs += evaluate.load_jsonl(path)
+        qs += [{**q, "_source": path.name} for q in evaluate.load_jsonl(path)]
     engine = open_engine(data_dir, database_url)
     missing = _missing_articles(engine, {q["article_id"] for q in qs if q.get("article_id")})
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
     scorer, rep = train.train(items, folds, target)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    scorer.save(out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    scorer.save(out_path)
     if as_json:
         print(json.dumps(rep, ensure_ascii=False))
         return
     _print_trust_table(f"k-fold by article ({rep['folds']} folds, {rep['questions']} questions, {rep['articles']} articles)", {"fitted": rep["fitted"], "hand weights": rep["hand"]})
-    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target}); written to {out}")
+    for src, t in rep["fitted"]["by_source"].items():
+        out.print(f"  {src}: coverage {t['coverage']:.3f}, precision {t['precision']:.3f}, abstention {t['abstention_unanswerable']:.3f} (fitted)", highlight=False)
+    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target}); written to {out_path}")
 
 
 def _print_trust_table(title: str, columns: dict[str, dict]) -> None:

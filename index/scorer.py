@@ -110,7 +110,7 @@ class Scorer:
         """``cands`` scored and sorted best first (stable: ties keep their order)."""
         if not cands:
             return []
-        X = np.array([_select(c, self.ranker.features) for c in cands])
+        X = np.array([vector(c, self.ranker.features) for c in cands])
         scores = self.ranker.logits(X)
         for c, s in zip(cands, scores):
             c.score = float(s)
@@ -171,12 +171,6 @@ def calibration_vector(ranked: list[Candidate]) -> dict[str, float]:
     out["margin"] = margin
     out["n_answers"] = math.log1p(len({c.key for c in ranked}))
     return out
-
-
-def _select(c: Candidate, features: tuple[str, ...]) -> list[float]:
-    if features == FEATURES:
-        return vector(c)
-    return [float(c.features.get(name, 0.0)) for name in features]
 
 
 def _sigmoid(x: float) -> float:

@@ -223,7 +223,20 @@ def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TA
         "hand": trust(cv["hand"].rows).to_json(),
     }
     for name in ("fitted", "hand"):
-        out[name]["by_variant"] = _by_variant(at_threshold(cv[name].rows, t if name == "fitted" else 0.0))
+        rows = at_threshold(cv[name].rows, t if name == "fitted" else 0.0)
+        out[name]["by_variant"] = _by_variant(rows)
+        out[name]["by_source"] = _by_source(rows)
+    return out
+
+
+def _by_source(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
+    """Coverage, precision and abstention per question file (``_source``, set by
+    ``hoidap train``): a set written after the model was designed shows how it does on
+    questions nobody looked at, even inside the same folds."""
+    out: dict[str, dict] = {}
+    for src in sorted({g.get("_source", "") for g, *_ in rows}):
+        t = trust([r for r in rows if r[0].get("_source", "") == src]).to_json()
+        out[src or "-"] = {m: t[m] for m in ("coverage", "precision", "abstention_unanswerable", "ece", "answerable", "unanswerable")}
     return out
 
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from conftest import SHARED, shared_path
+from conftest import shared_path
 from index.evaluate import evaluate_dev, evaluate_xquad, judge, numbers_in
 from index.models import Answer, FigureHit, PassageHit
 

@@ -84,7 +84,13 @@ def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
     assert rep["questions"] == 12 and set(rep) >= {"fitted", "hand", "min_confidence"}
+    assert set(rep["fitted"]["by_source"]) == {"questions.jsonl"}  # one file: one source
+    assert rep["fitted"]["by_source"]["questions.jsonl"]["answerable"] == 9
     assert load(out).min_confidence == rep["min_confidence"]
+    r = hoidap("train", str(QUESTIONS), "--folds", "2", "--out", str(tmp_path / "s2.json"), data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert "precision (right / stated)" in r.stdout and "questions.jsonl: coverage" in r.stdout
+    assert (tmp_path / "s2.json").read_text() == out.read_text()  # deterministic
     r = hoidap("eval", str(QUESTIONS), "--scorer", str(out), "--plot", str(tmp_path / "png"), "--json", data_dir=data)
     assert r.returncode == 0, r.stderr
     trust = json.loads(r.stdout)["dev"]["trust"]
