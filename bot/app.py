@@ -27,7 +27,7 @@ from index.engine import BusyError, Engine
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 COMMANDS = [
     BotCommand("start", "Bắt đầu và xem ví dụ câu hỏi"),
@@ -37,6 +37,7 @@ COMMANDS = [
 ADMIN_COMMANDS = COMMANDS + [
     BotCommand("reload", "Nạp lại kho bài viết"),
     BotCommand("stats", "Thống kê dữ liệu và câu hỏi"),
+    BotCommand("unanswered", "Câu hỏi chưa trả lời được"),
 ]
 
 
@@ -74,6 +75,7 @@ async def _post_init(app: Application) -> None:
         except TelegramError as exc:
             log.info("admin command menu not set for %s: %s", admin, exc)
     start_index_poller(app)
+    await handlers.refresh_examples(app.bot_data[handlers.STATE])
     log.info("bot @%s ready", app.bot.username)
 
 

@@ -89,6 +89,40 @@ def querylog_clear(
     print(f"Đã xoá {n} câu hỏi (deleted {n} logged questions).", file=sys.stderr)
 
 
+@querylog_app.command("export")
+def querylog_export(
+    fmt: Annotated[str, typer.Option("--format", help="Only 'eval': the question-set format `hoidap eval` reads.")] = "eval",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write here (default: standard output).")] = None,
+    days: Annotated[int | None, typer.Option("--days", min=1, help="Only questions of the last N days.")] = None,
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+) -> None:
+    """Logged questions as an eval set: a correction sent after 👎 is the gold answer, a 👍
+    on a stated answer confirms it; others are written unlabelled ("answerable": null)."""
+    import json
+
+    from index import querylog
+    from index.store import database_url as make_url
+    from index.store import make_engine
+
+    if fmt != "eval":
+        _fail(f"Định dạng không hỗ trợ: {fmt!r} (unsupported format; use --format eval).", 2)
+    if not database_url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    url = make_url(data_dir, database_url)
+    with _database_errors(url):
+        rows = list(querylog.export_eval(make_engine(url), days=days))
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    if out is None:
+        sys.stdout.write(lines)
+    else:
+        part = out.with_name(f".{out.name}.part")
+        part.write_text(lines, encoding="utf-8")
+        part.replace(out)
+    labelled = sum(1 for r in rows if r["answerable"] is not None)
+    print(f"Đã xuất {len(rows)} câu hỏi, {labelled} có nhãn (exported {len(rows)} questions, {labelled} labelled).", file=sys.stderr)
+
+
 def main() -> None:
     _engine_main()
 

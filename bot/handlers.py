@@ -15,11 +15,12 @@ import os
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
-from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import ForceReply, Message, MessageEntity, Update
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
@@ -27,6 +28,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -37,7 +39,8 @@ from bot.ratelimit import UserRateLimit
 from bot.settings import Settings
 from index.engine import BusyError, Engine
 from index.models import Answer
-from index.querylog import get_question, log_question, question_stats
+from index import feedback
+from index.querylog import get_question, log_answer, period_stats, previous_question, question_stats, unanswered, used_question
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ class BotState:
     buttons: UserRateLimit  # «Xem thêm» / «Nguồn» presses: a looser limit
     busy: str | None = None  # "reload" or "upload" while this bot runs an ingest
     last_reload: str | None = None
+    examples: list[str] = field(default_factory=list)  # /help: questions the loaded articles answer
     edit_interval_s: float = 2.0  # at most one progress edit this often
 
     @classmethod
@@ -121,8 +125,20 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def cmd_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    admin = state(context).settings.is_admin(_uid(update))
-    await update.effective_message.reply_html(render.welcome(user.first_name if user else None, admin=admin))
+    st = state(context)
+    admin = st.settings.is_admin(_uid(update))
+    await update.effective_message.reply_html(render.welcome(user.first_name if user else None, admin=admin, examples=st.examples))
+
+
+async def refresh_examples(st: BotState) -> None:
+    """Example questions drawn from the articles loaded, each one the engine answers
+    (``index.examples``); on a failure the fixed examples stay."""
+    from index.examples import example_questions
+
+    try:
+        st.examples = await asyncio.to_thread(example_questions, st.engine)
+    except Exception as exc:  # noqa: BLE001 - examples are a nicety, never a reason to fail
+        log.warning("could not draw example questions from the articles: %s", exc)
 
 
 async def cmd_hoi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -132,12 +148,17 @@ async def cmd_hoi(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await take_correction(update, context):
+        return
     await answer_question(update, context, update.effective_message.text or "")
 
 
 async def on_group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """In a group only a message that mentions the bot is a question."""
+    """In a group only a message that mentions the bot is a question (or a reply to the
+    bot's "Đáp án đúng là …?" prompt, a correction)."""
     message = update.effective_message
+    if await take_correction(update, context):
+        return
     if not _mentions_bot(message, context.bot.username, context.bot.id):
         return
     await answer_question(update, context, _without_mention(message, context.bot.username))
@@ -157,18 +178,29 @@ def ask(st: BotState, question: str) -> Answer:
 
 
 def _ask_and_log(st: BotState, question: str, chat_id: int | None, user_id: int | None, t0: float) -> tuple[Answer, int]:
-    ans = ask(st, question)
-    answered = ans.status == "answered"
-    log_id = log_question(
+    """Ask, completing a follow-up from this user's last question in this chat (read from
+    the question log: it survives restarts and is shared by every worker), and log it."""
+    within = timedelta(minutes=st.settings.followup_minutes)
+    prev = previous_question(st.engine.db, chat_id=chat_id, user_id=user_id, within=within) if user_id else None
+    ans = st.engine.ask(question, k=st.settings.answer_passages, previous=used_question(prev) if prev else None)
+    log_id = log_answer(
         st.engine.db,
-        question=question,
-        answer_type=ans.type,
-        answered=answered,
+        ans,
         latency_ms=(time.perf_counter() - t0) * 1000,
         chat_id=chat_id,
         user_id=user_id,
+        followup_of=int(prev.id) if prev is not None and ans.followup_of else None,
     )
     return ans, log_id
+
+
+def ask_logged(st: BotState, row) -> Answer:
+    """A logged question asked again (buttons): as it was answered, completed if it was a
+    follow-up, so the pages show what the first answer showed."""
+    ans = st.engine.ask(used_question(row), k=st.settings.answer_passages)
+    if row.question_used:
+        ans.question, ans.question_used, ans.followup_of = row.question, row.question_used, row.question
+    return ans
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
@@ -188,9 +220,83 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > st.settings.max_question_chars:
         await message.reply_text(render.too_long(len(question), st.settings.max_question_chars))
         return
+    await _typing(context, message.chat_id)
     ans, log_id = await asyncio.to_thread(_ask_and_log, st, question, message.chat_id, user_id, t0)
     text, keyboard = render.answer_page(ans, log_id, 0)
     await message.reply_html(text, reply_markup=keyboard)
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """"đang gõ…" while the answer is looked up; a failure here must not cost the answer."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:
+        log.debug("chat action failed: %s", exc)
+
+
+# --- feedback: 👍 / 👎 and corrections --------------------------------------------------------
+
+
+async def on_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, log_id: int, code: int) -> None:
+    """👍 / 👎 under an answer: one vote per user (pressing the other one changes it);
+    anyone in the chat may vote. After a 👎 the bot asks for the right answer."""
+    st = state(context)
+    query = update.callback_query
+    row = await asyncio.to_thread(get_question, st.engine.db, log_id)
+    chat_id = query.message.chat.id
+    if row is None or (row.chat_id is not None and row.chat_id != chat_id):
+        await query.answer(render.CALLBACK_GONE, show_alert=True)
+        return
+    value = feedback.UP if code == render.VOTE_UP else feedback.DOWN
+    result = await asyncio.to_thread(
+        feedback.vote, st.engine.db, log_id=log_id, user_id=query.from_user.id, chat_id=chat_id, value=value
+    )
+    await query.answer(render.vote_thanks(value > 0, result.changed))
+    current = query.message
+    markup = render.with_votes(getattr(current, "reply_markup", None), log_id, (result.votes.up, result.votes.down))
+    if isinstance(current, Message) and current.reply_markup != markup:
+        try:
+            await context.bot.edit_message_reply_markup(chat_id=chat_id, message_id=current.message_id, reply_markup=markup)
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                raise
+    if value < 0 and result.changed:
+        prompt = await context.bot.send_message(
+            chat_id,
+            render.correction_prompt(query.from_user.first_name),
+            parse_mode=HTML,
+            reply_to_message_id=current.message_id if isinstance(current, Message) else None,
+            reply_markup=ForceReply(selective=True, input_field_placeholder="Đáp án đúng là …"),
+        )
+        await asyncio.to_thread(feedback.ask_correction, st.engine.db, result.feedback_id, prompt.message_id)
+
+
+async def take_correction(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A reply to the bot's "Đáp án đúng là …?" prompt, or a message that says "Đáp án
+    đúng là …" soon after this user's 👎: stored beside the vote. True if it was one."""
+    message = update.effective_message
+    user_id = _uid(update)
+    text = (message.text or "").strip()
+    if not user_id or not text:
+        return False
+    reply = message.reply_to_message
+    reply_to = reply.message_id if reply is not None and reply.from_user and reply.from_user.id == context.bot.id else None
+    said = feedback.correction_text(text)
+    if reply_to is None and said is None:
+        return False
+    st = state(context)
+    row = await asyncio.to_thread(
+        feedback.pending_correction, st.engine.db, user_id=user_id, chat_id=message.chat_id, reply_to=reply_to, said_correction=said is not None
+    )
+    if row is None:
+        return False
+    if len(text) > feedback.MAX_CORRECTION_CHARS * 2:
+        await message.reply_text(render.correction_too_long(feedback.MAX_CORRECTION_CHARS))
+        return True
+    saved = await asyncio.to_thread(feedback.save_correction, st.engine.db, int(row.id or 0), said or text)
+    log.info("correction by %s for question %s", user_id, row.log_id)
+    await message.reply_html(render.correction_saved(saved))
+    return True
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -214,6 +320,9 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not verdict.allowed:
         await query.answer(render.rate_limited(verdict.retry_after))
         return
+    if kind == "v":
+        await on_vote(update, context, log_id, n)
+        return
     row = await asyncio.to_thread(get_question, st.engine.db, log_id)
     chat_id = query.message.chat.id
     if row is None:
@@ -223,10 +332,11 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.warning("refused button %r of user %s: the question belongs to someone else", query.data, query.from_user.id)
         await query.answer(render.CALLBACK_FORBIDDEN, show_alert=True)
         return
-    ans = await asyncio.to_thread(ask, st, row.question)
+    ans = await asyncio.to_thread(ask_logged, st, row)
     passages = render.ordered_passages(ans)
     if kind == "m":
-        await _show_page(query, context, ans, log_id, n, len(passages))
+        votes = await asyncio.to_thread(feedback.votes_of, st.engine.db, log_id)
+        await _show_page(query, context, ans, log_id, n, len(passages), (votes.up, votes.down))
         return
     if n >= len(passages):
         await query.answer(render.NO_MORE)
@@ -234,17 +344,17 @@ async def on_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     p = passages[n]
     paragraph = await asyncio.to_thread(st.engine.source_of, p)
     await query.answer()
-    for text in render.source_messages(p, paragraph, render.query_syllables(ans.query_tokens)):
+    for text in render.source_messages(p, paragraph, render.query_words(ans.query_tokens)):
         await context.bot.send_message(chat_id, text, parse_mode=HTML)
 
 
-async def _show_page(query, context, ans: Answer, log_id: int, page: int, pages: int) -> None:
+async def _show_page(query, context, ans: Answer, log_id: int, page: int, pages: int, votes: tuple[int, int]) -> None:
     if pages and page >= pages:
         await query.answer(render.NO_MORE)
         page = pages - 1
     else:
         await query.answer()
-    text, keyboard = render.answer_page(ans, log_id, page)
+    text, keyboard = render.answer_page(ans, log_id, page, votes)
     current = query.message
     if (
         isinstance(current, Message)
@@ -357,6 +467,7 @@ async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         log.info("reload done: %s", report.to_json())
         st.last_reload = f"{render.when(time.time())}: +{report.added} ~{report.updated} -{report.removed}, lỗi {report.failed}"
         await progress.finish(render.reload_summary(report))
+        context.application.create_task(refresh_examples(st), name="hoidap-examples")
     finally:
         st.busy = None
 
@@ -424,6 +535,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         if report.failed and not (report.added or report.updated or report.unchanged or report.duplicate):
             target.unlink(missing_ok=True)  # nothing readable in it: do not keep failing on every /reload
         await message.reply_html(render.upload_summary(target.name, report))
+        context.application.create_task(refresh_examples(st), name="hoidap-examples")
     finally:
         st.busy = None
 
@@ -433,12 +545,57 @@ def _write_file(part: Path, target: Path, data: bytes) -> None:
     os.replace(part, target)
 
 
+def _days_arg(context: ContextTypes.DEFAULT_TYPE, default: int) -> int | None:
+    """``/stats 30``: a number of days (1-365); None when the argument is not one."""
+    args = context.args or []
+    if not args:
+        return default
+    try:
+        days = int(args[0])
+    except ValueError:
+        return None
+    return days if 1 <= days <= 365 else None
+
+
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Corpus and index, today's questions, and over ``/stats N`` days (7 by default) the
+    shares answered / uncertain / not found, 👍 / 👎; a chart of questions per day by
+    status when there is more than a week of questions."""
     if await _refuse_non_admin(update, context):
         return
     st = state(context)
-    stats, qs = await asyncio.to_thread(lambda: (st.engine.stats(), question_stats(st.engine.db)))
-    await update.effective_message.reply_html(render.stats_text(stats, qs, st.last_reload))
+    days = _days_arg(context, 7)
+    if days is None:
+        await update.effective_message.reply_text(render.DAYS_USAGE.format(command="stats"))
+        return
+    stats, qs, period = await asyncio.to_thread(
+        lambda: (st.engine.stats(), question_stats(st.engine.db), period_stats(st.engine.db, days=max(days, CHART_DAYS)))
+    )
+    shown = period if days >= CHART_DAYS else await asyncio.to_thread(period_stats, st.engine.db, days=days)
+    await update.effective_message.reply_html(render.stats_text(stats, qs, st.last_reload, shown))
+    if period.span_days > 7:
+        from index.plots import questions_per_day_png
+
+        png = await asyncio.to_thread(questions_per_day_png, period.per_day, render.chart_title(period.days))
+        await context.bot.send_photo(update.effective_message.chat_id, png, caption=render.chart_title(period.days))
+
+
+CHART_DAYS = 30  # the chart covers at least this many days
+
+
+async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/unanswered [N]``: questions of the last N days (30) not found, uncertain or voted
+    👎, grouped by similar wording, most asked first."""
+    if await _refuse_non_admin(update, context):
+        return
+    st = state(context)
+    days = _days_arg(context, 30)
+    if days is None:
+        await update.effective_message.reply_text(render.DAYS_USAGE.format(command="unanswered"))
+        return
+    groups = await asyncio.to_thread(unanswered, st.engine.db, days=days)
+    for text in render.unanswered_messages(groups, days):
+        await update.effective_message.reply_html(text)
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -470,6 +627,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
+    from bot.inline import on_inline_query  # bot.inline imports this module
+
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     app.add_handler(TypeHandler(Update, guard), group=-1)
@@ -477,7 +636,9 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("hoi", cmd_hoi))
     app.add_handler(CommandHandler("reload", cmd_reload))
     app.add_handler(CommandHandler("stats", cmd_stats))
+    app.add_handler(CommandHandler("unanswered", cmd_unanswered))
     app.add_handler(CallbackQueryHandler(on_callback))
+    app.add_handler(InlineQueryHandler(on_inline_query))
     app.add_handler(MessageHandler(filters.Document.ALL, on_document))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, on_group_text))

@@ -72,19 +72,43 @@ def query_syllables(tokens: Iterable[str]) -> frozenset[str]:
     return frozenset(s for t in tokens for s in t.lower().split("_") if s)
 
 
-def highlight(text: str, syllables: frozenset[str]) -> str:
-    """``text`` escaped, with each word whose folded form is a query syllable in bold.
+def query_words(tokens: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """The question's index tokens as folded word sequences (``chi_bo`` -> (chi, bo)):
+    a token is highlighted only where all its syllables stand together."""
+    return frozenset(tuple(x for x in t.lower().split("_") if x) for t in tokens if t.strip("_"))
 
+
+def highlight(text: str, words: frozenset) -> str:
+    """``text`` escaped, with the question's words in bold.
+
+    ``words`` holds folded word sequences (``query_words``): "chi bộ" is bold where both
+    syllables stand together, never the "chi" of "37 chi hội" or the "thành" of "thành
+    niên" for a question about "thành lập". Plain strings count as one-syllable words.
     Neighbouring highlighted words on one line share one ``<b>`` ("chi bộ đảng").
     """
-    if not syllables:
+    if not words:
         return esc(text)
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for w in words:
+        seq = w if isinstance(w, tuple) else (w,)
+        if seq:
+            phrases.setdefault(seq[0], []).append(seq)
+    found = list(_WORD.finditer(text))
+    keys = [fold(m.group(0)).lower() for m in found]
+    marked = [False] * len(found)
+    for i, key in enumerate(keys):
+        for seq in phrases.get(key, ()):
+            n = len(seq)
+            if tuple(keys[i : i + n]) == seq and all(
+                not text[found[j].end() : found[j + 1].start()].strip() for j in range(i, i + n - 1)
+            ):
+                for j in range(i, i + n):
+                    marked[j] = True
     out: list[str] = []
     pos = 0
     run_start: int | None = None  # start of the current bold run in ``text``
     run_end = 0
-    for m in _WORD.finditer(text):
-        hit = fold(m.group(0)).lower() in syllables
+    for m, hit in zip(found, marked):
         gap = text[run_end : m.start()] if run_start is not None else ""
         if run_start is not None and (not hit or gap.strip() or "\n" in gap):
             out.append(f"<b>{esc(text[run_start:run_end])}</b>")
@@ -244,21 +268,35 @@ def source_lines(p: PassageHit) -> list[str]:
     return lines
 
 
-def answer_page(ans: Answer, log_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One message: answer lines, passage ``page`` highlighted, its source; buttons.
+def understood_line(ans: Answer) -> str | None:
+    """"Hiểu là: …": the completed question of a follow-up, so a wrong merge is visible."""
+    if not ans.followup_of:
+        return None
+    return f"<i>🔁 Hiểu là: {esc(shorten(ans.question_used or ans.question, 300))}</i>"
+
+
+def answer_page(
+    ans: Answer, log_id: int, page: int, votes: tuple[int, int] = (0, 0)
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One message: answer lines, passage ``page`` highlighted, its source; buttons
+    (pages, source, 👍 / 👎 with their counts).
 
     Always a single message within 4096 characters (it may replace another by an edit).
     """
     passages = ordered_passages(ans)
+    understood = understood_line(ans)
     if not passages:
-        return no_match(ans.question), None
+        text = no_match(ans.question)
+        return (f"{understood}\n\n{text}" if understood else text), vote_keyboard(log_id, votes)
     page = max(0, min(page, len(passages) - 1))
     p = passages[page]
-    syl = query_syllables(ans.query_tokens)
+    syl = query_words(ans.query_tokens)
     first = answer_lines(ans)
-    parts = ["\n".join(first)] if first else []
+    parts = [understood] if understood else []
+    if first:
+        parts.append("\n".join(first))
     intro = "Đoạn liên quan nhất:" if page == 0 else f"Đoạn liên quan thứ {page + 1}:"
-    if not parts:
+    if not first:
         parts.append(f"🔎 {intro}")
     text = shorten(p.text, PAGE_PASSAGE_CHARS)
     parts.append(highlight(text, syl))
@@ -270,27 +308,53 @@ def answer_page(ans: Answer, log_id: int, page: int) -> tuple[str, InlineKeyboar
     body = "\n\n".join(parts)
     if visible_len(body) > MAX_MESSAGE:  # only with absurd titles/answers: keep it one message
         body = pack([Block(visible(body))])[0]
-    return body, answer_keyboard(log_id, page, len(passages))
+    return body, answer_keyboard(log_id, page, len(passages), votes)
 
 
-def answer_keyboard(log_id: int, page: int, pages: int) -> InlineKeyboardMarkup:
-    """«Xem thêm» -> ``m:<log_id>:<page>``, «Nguồn» -> ``s:<log_id>:<page>`` (< 64 bytes)."""
+VOTE_UP, VOTE_DOWN = 1, 2  # callback codes: ``v:<log_id>:1`` is 👍, ``v:<log_id>:2`` is 👎
+
+
+def _vote_row(log_id: int, votes: tuple[int, int]) -> list[InlineKeyboardButton]:
+    up, down = votes
+    return [
+        InlineKeyboardButton(f"👍 {up}" if up else "👍", callback_data=f"v:{log_id}:{VOTE_UP}"),
+        InlineKeyboardButton(f"👎 {down}" if down else "👎", callback_data=f"v:{log_id}:{VOTE_DOWN}"),
+    ]
+
+
+def vote_keyboard(log_id: int, votes: tuple[int, int] = (0, 0)) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([_vote_row(log_id, votes)])
+
+
+def answer_keyboard(log_id: int, page: int, pages: int, votes: tuple[int, int] = (0, 0)) -> InlineKeyboardMarkup:
+    """«Xem thêm» -> ``m:<log_id>:<page>``, «Nguồn» -> ``s:<log_id>:<page>``; then 👍 / 👎
+    -> ``v:<log_id>:1`` / ``v:<log_id>:2`` with their counts (all < 64 bytes)."""
     row = []
     if page + 1 < pages:
         row.append(InlineKeyboardButton(f"Xem thêm ({page + 2}/{pages})", callback_data=f"m:{log_id}:{page + 1}"))
     elif pages > 1:
         row.append(InlineKeyboardButton("↩ Về đoạn đầu", callback_data=f"m:{log_id}:0"))
     row.append(InlineKeyboardButton("Nguồn", callback_data=f"s:{log_id}:{page}"))
-    return InlineKeyboardMarkup([row])
+    return InlineKeyboardMarkup([row, _vote_row(log_id, votes)])
 
 
-_CALLBACK = re.compile(r"([ms]):(\d{1,15}):(\d{1,3})")
+def with_votes(markup: InlineKeyboardMarkup | None, log_id: int, votes: tuple[int, int]) -> InlineKeyboardMarkup:
+    """``markup`` with its 👍 / 👎 row showing ``votes`` (the other rows as they are)."""
+    rows = [list(r) for r in (markup.inline_keyboard if markup else ())]
+    rows = [r for r in rows if not any((b.callback_data or "").startswith("v:") for b in r)]
+    return InlineKeyboardMarkup([*rows, _vote_row(log_id, votes)])
+
+
+_CALLBACK = re.compile(r"([msv]):(\d{1,15}):(\d{1,3})")
 
 
 def parse_callback(data: str | None) -> tuple[str, int, int] | None:
-    """``"m:12:1"`` -> ``("m", 12, 1)``; anything else -> None."""
+    """``"m:12:1"`` -> ``("m", 12, 1)``; ``v`` votes take 1 (👍) or 2 (👎); anything
+    else -> None."""
     m = _CALLBACK.fullmatch(data or "")
-    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None
+    if not m or (m.group(1) == "v" and int(m.group(3)) not in (VOTE_UP, VOTE_DOWN)):
+        return None
+    return (m.group(1), int(m.group(2)), int(m.group(3)))
 
 
 def source_messages(p: PassageHit, paragraph: str, syllables: frozenset[str], *, limit: int = MAX_MESSAGE) -> list[str]:
@@ -329,7 +393,9 @@ def no_match(question: str) -> str:
 # --- fixed texts -------------------------------------------------------------------------
 
 
-def welcome(first_name: str | None, *, admin: bool) -> str:
+def welcome(first_name: str | None, *, admin: bool, examples: Sequence[str] = ()) -> str:
+    """``/start`` and ``/help``; ``examples``: questions the loaded articles answer
+    (``index.examples``), else the fixed ``EXAMPLES``."""
     hello = f"Xin chào {esc(first_name)}!" if first_name else "Xin chào!"
     lines = [
         f"👋 {hello} Mình là trợ lý <b>hỏi đáp</b> về tin tức công tác Đảng.",
@@ -338,7 +404,11 @@ def welcome(first_name: str | None, *, admin: bool) -> str:
         "và đoạn văn gốc trong các bài viết đã được nạp.",
         "",
         "Ví dụ:",
-        *[f"• {esc(q)}" for q in EXAMPLES],
+        *[f"• {esc(q)}" for q in (examples or EXAMPLES)],
+        "",
+        "Câu hỏi tiếp theo có thể ngắn gọn, mình sẽ hiểu theo câu trước: «còn chi hội phụ nữ?», "
+        "«năm 2019 thì sao?», «ai chủ trì?».",
+        "Bấm 👍 / 👎 dưới mỗi câu trả lời để góp ý.",
         "",
         "Trong nhóm: gõ <code>/hoi câu hỏi</code> hoặc nhắc tên bot kèm câu hỏi.",
         "Bấm «Xem thêm» để xem các đoạn khác, «Nguồn» để đọc trọn đoạn văn gốc.",
@@ -348,7 +418,8 @@ def welcome(first_name: str | None, *, admin: bool) -> str:
             "",
             "<b>Quản trị viên:</b>",
             "/reload — nạp lại kho bài viết (chỉ bài mới hoặc đã sửa)",
-            "/stats — thống kê dữ liệu và câu hỏi",
+            "/stats [số ngày] — thống kê dữ liệu, câu hỏi và đánh giá",
+            "/unanswered [số ngày] — câu hỏi chưa trả lời được, chưa chắc chắn hoặc bị 👎",
             "Gửi tệp .txt, .md hoặc .jsonl để bổ sung bài viết.",
         ]
     return "\n".join(lines)
@@ -487,8 +558,8 @@ def upload_busy_saved(name: str) -> str:
     )
 
 
-def stats_text(st, qs, last_reload: str | None = None) -> str:
-    """``/stats``: engine ``Stats`` and ``QuestionStats`` (index.querylog)."""
+def stats_text(st, qs, last_reload: str | None = None, period=None) -> str:
+    """``/stats``: engine ``Stats``, ``QuestionStats`` and ``PeriodStats`` (index.querylog)."""
     lines = [
         "📊 <b>Thống kê</b>",
         f"Bài viết: <b>{num(st.articles)}</b>",
@@ -516,8 +587,88 @@ def stats_text(st, qs, last_reload: str | None = None) -> str:
     lines.append("")
     share = f", trả lời được {num(100 * qs.answered_share, 0)}%" if qs.today else ""
     lines.append(f"Câu hỏi hôm nay (giờ Việt Nam): <b>{num(qs.today)}</b>{share}")
+    if period is not None:
+        lines.append("")
+        lines += period_lines(period)
     if qs.top_unanswered:
+        lines.append("")
         lines.append("Câu hỏi chưa tìm được câu trả lời (30 ngày):")
         for q, n in qs.top_unanswered:
             lines.append(f"• {esc(shorten(q, 150))} — {num(n)} lần")
+        lines.append("Xem đủ, kể cả câu chưa chắc chắn và bị 👎: /unanswered")
     return "\n".join(lines)
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{num(100 * part / whole, 0)}%" if whole else "—"
+
+
+def period_lines(p) -> list[str]:
+    """Shares answered / uncertain / not found and the votes over ``p.days`` days."""
+    lines = [f"<b>{num(p.days)} ngày qua</b>: {num(p.total)} câu hỏi"]
+    if p.total:
+        lines.append(
+            f"✅ Trả lời được: {num(p.by_status.get('answered', 0))} ({pct(p.by_status.get('answered', 0), p.total)}) · "
+            f"❔ Chưa chắc chắn: {num(p.by_status.get('uncertain', 0))} ({pct(p.by_status.get('uncertain', 0), p.total)}) · "
+            f"🚫 Không tìm thấy: {num(p.by_status.get('not_found', 0))} ({pct(p.by_status.get('not_found', 0), p.total)})"
+        )
+    votes = p.up + p.down
+    lines.append(
+        f"Đánh giá: 👍 {num(p.up)} · 👎 {num(p.down)}"
+        + (f" ({pct(p.up, votes)} hài lòng)" if votes else "")
+        + (f" · {num(p.corrections)} đáp án được góp ý" if p.corrections else "")
+    )
+    return lines
+
+
+def chart_title(days: int) -> str:
+    return f"Câu hỏi mỗi ngày theo kết quả ({num(days)} ngày qua)"
+
+
+DAYS_USAGE = "Cú pháp: /{command} [số ngày], ví dụ /{command} 30 (từ 1 đến 365 ngày)."
+
+STATUS_NAMES = {"answered": "trả lời được", "uncertain": "chưa chắc chắn", "not_found": "không tìm thấy"}
+
+
+def unanswered_messages(groups, days: int) -> list[str]:
+    """``/unanswered``: groups of similar questions (``querylog.UnansweredGroup``), each
+    with how often, how it ended, its 👎 and the latest corrections."""
+    if not groups:
+        return [f"🎉 Không có câu hỏi nào bị bỏ ngỏ, chưa chắc chắn hay bị 👎 trong {num(days)} ngày qua."]
+    head = f"📋 <b>Câu hỏi chưa được trả lời tốt</b> ({num(days)} ngày qua; nhóm theo cách hỏi giống nhau):"
+    blocks = [Block(visible(head), lambda _t, h=head: h)]
+    for i, g in enumerate(groups, 1):
+        how = ", ".join(f"{STATUS_NAMES.get(k, k)} {num(v)}" for k, v in sorted(g.statuses.items(), key=lambda kv: -kv[1]))
+        line = f"{i}. «{shorten(g.question, 200)}» — {num(g.count)} lần"
+        if g.wordings > 1:
+            line += f" ({num(g.wordings)} cách hỏi)"
+        line += f"; {how}"
+        if g.down_votes:
+            line += f"; 👎 {num(g.down_votes)}"
+        line += f"; gần nhất {when(g.last_asked)}"
+        if g.corrections:
+            line += "\n   Góp ý: " + "; ".join(f"«{shorten(c, 120)}»" for c in g.corrections[:3])
+        blocks.append(Block(line))
+    return pack(blocks, sep="\n")
+
+
+def vote_thanks(up: bool, changed: bool) -> str:
+    if not changed:
+        return "Bạn đã đánh giá như vậy rồi."
+    return "Cảm ơn bạn! 👍 đã được ghi nhận." if up else "Cảm ơn bạn đã góp ý. 👎 đã được ghi nhận."
+
+
+def correction_prompt(first_name: str | None) -> str:
+    who = f"{esc(first_name)} ơi, n" if first_name else "N"
+    return (
+        f"{who}ếu bạn biết đáp án đúng, hãy <b>trả lời tin nhắn này</b> bằng một câu, ví dụ: "
+        "«Đáp án đúng là 61 chi bộ đảng». Góp ý sẽ được lưu để cải thiện câu trả lời."
+    )
+
+
+def correction_saved(text: str) -> str:
+    return f"✅ Đã ghi nhận đáp án đúng: «{esc(shorten(text, 300))}». Cảm ơn bạn!"
+
+
+def correction_too_long(limit: int) -> str:
+    return f"Góp ý dài quá. Vui lòng viết ngắn gọn đáp án đúng, tối đa {limit} ký tự."

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("HOIDAP_INDEX_POLL_SECONDS", "INDEX_POLL_SECONDS", "index_poll_seconds"),
     )
 
+    # a message this soon after the user's last question in the chat may be a follow-up
+    # ("còn chi hội phụ nữ?"); 0 = every message stands alone
+    followup_minutes: float = Field(10.0, ge=0)
+
     # --- webhook (off unless WEBHOOK_URL is set) --------------------------------
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -77,6 +81,8 @@ class Settings(BaseSettings):
     rate_limit_window_s: float = Field(60.0, gt=0)
     max_question_chars: int = Field(500, ge=1)
     flood_max_retries: int = Field(3, ge=0)
+    # seconds Telegram may cache the results of an inline query (per user); 0 = none
+    inline_cache_seconds: int = Field(10, ge=0)
 
     log_level: str = "INFO"
 

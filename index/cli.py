@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -170,6 +171,8 @@ def answer_head(ans) -> list[str]:
 
 
 def _render(ans, console: Console) -> None:
+    if ans.followup_of:
+        console.print(f"[dim]Hiểu là: {escape(ans.question_used or ans.question)}[/dim]", highlight=False)
     for line in answer_head(ans):
         console.print(line, highlight=False)
     if not ans.passages:
@@ -186,6 +189,10 @@ def ask_cmd(
     question: Annotated[str, typer.Argument(help="The question, or - to read one question per line from stdin.")],
     k: Annotated[int, typer.Option("-k", help="How many passages.", min=1, max=50)] = DEFAULT_K,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per answer.")] = False,
+    previous: Annotated[
+        str | None,
+        typer.Option("--previous", help="The question asked just before: a follow-up ('còn chi hội phụ nữ?') is completed from it."),
+    ] = None,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -199,11 +206,41 @@ def ask_cmd(
                 err.print("Câu hỏi trống (empty question).")
                 raise typer.Exit(2)
             continue
-        ans = engine.ask(q, k=k)
+        ans = engine.ask(q, k=k, previous=previous)
         if as_json:
             print(json.dumps(ans.to_json(), ensure_ascii=False), flush=True)
         else:
             _render(ans, out)
+
+
+@app.command("chat")
+def chat_cmd(
+    k: Annotated[int, typer.Option("-k", help="How many passages.", min=1, max=50)] = 3,
+    followup_minutes: Annotated[
+        float,
+        typer.Option("--followup-minutes", envvar="FOLLOWUP_MINUTES", min=0, help="A message this soon after the last one may be a follow-up."),
+    ] = 10.0,
+    data_dir: DataDir = Path("data"),
+    database_url: DbUrl = None,
+) -> None:
+    """An interactive prompt with the bot's conversation rules: a short follow-up
+    ("còn chi hội phụ nữ?", "năm 2019?") borrows from the question before it."""
+    engine = open_engine(data_dir, database_url)
+    _ensure_corpus(engine)
+    err.print("Gõ câu hỏi (Enter trống hoặc Ctrl-D để thoát). Câu hỏi ngắn như «còn chi hội phụ nữ?» được hiểu theo câu trước.")
+    previous: str | None = None
+    last = 0.0
+    while True:
+        try:
+            q = input("? ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not q:
+            break
+        recent = previous if previous and time.monotonic() - last <= followup_minutes * 60 else None
+        ans = engine.ask(q, k=k, previous=recent)
+        _render(ans, out)
+        previous, last = ans.question_used or q, time.monotonic()
 
 
 @app.command("stats")
@@ -267,6 +304,13 @@ def eval_cmd(
             engine.min_confidence = min_confidence
         _ensure_corpus(engine)
         qs = evaluate.load_jsonl(questions)
+        unlabelled = [q for q in qs if "answerable" in q and q["answerable"] is None]
+        if unlabelled:  # `hoidap querylog export`: questions nobody has judged yet
+            err.print(f"{len(unlabelled)} câu hỏi chưa có nhãn (answerable: null) được bỏ qua (skipped unlabelled questions).")
+            qs = [q for q in qs if not ("answerable" in q and q["answerable"] is None)]
+            if not qs:
+                err.print("Không còn câu hỏi nào có nhãn (no labelled question left).")
+                raise typer.Exit(2)
         if articles:
             qs = [q for q in qs if q.get("article_id") in set(articles)]
             if not qs:

@@ -30,6 +30,7 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from index import answer as answering
+from index import followup
 from index import reads, rerank
 from index import scorer as scoring
 from index.bm25 import BM25Params, IndexError_, SearchIndex
@@ -103,6 +104,9 @@ class Stats:
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
+
+
+WITHIN_POOL = 2000  # passages searched for one article's (a follow-up on the same subject)
 
 
 class Engine:
@@ -366,24 +370,47 @@ class Engine:
 
     # -- asking -------------------------------------------------------------------
 
-    def ask(self, question: str, k: int = DEFAULT_K) -> Answer:
+    def ask(self, question: str, k: int = DEFAULT_K, *, previous: str | Question | None = None) -> Answer:
         """Answer ``question`` from one snapshot of the live index:
 
         question → retrieve (BM25, re-ranked by word pairs) → candidates → features →
         scorer → Answer (``index/answer.py``, a pure function of what is read here).
+
+        ``previous``: the question asked just before in the same conversation (as it was
+        answered, i.e. completed itself); an elliptical ``question`` ("còn chi hội phụ
+        nữ?") is completed from it (``index/followup.py``) and the answer says so
+        (``question_used``, ``followup_of``).
         """
         t0 = time.perf_counter()
         k = max(1, min(int(k), MAX_K))
-        got = self.retrieve(question, k)
+        before = previous.text if isinstance(previous, Question) else previous
+        merged = followup.complete(question, before) if before else None
+        used = merged.text if merged else question
+        got = None
+        if merged and merged.kind == "question":
+            # a new question on the same subject ("ai chủ trì?"): asked as it is, of the
+            # article the previous question was answered from
+            first = self.retrieve(before, 1).passages
+            if first:
+                got = self.retrieve(question, k, within=first[0].article_id)
+                got = got if got.passages else None
+        got = got or self.retrieve(used, k)
         ans = answering.answer(got.question, got.passages, got.figures, self.scorer, k, self.min_confidence)
+        ans.question = question
+        ans.question_used = used
+        ans.followup_of = merged.previous if merged else None
         ans.elapsed_ms = (time.perf_counter() - t0) * 1000
         return ans
 
-    def retrieve(self, question: str, k: int = DEFAULT_K) -> Retrieved:
-        """The parsed question, its best passages (re-ranked) and their stored figures."""
+    def retrieve(self, question: str, k: int = DEFAULT_K, *, within: str | None = None) -> Retrieved:
+        """The parsed question, its best passages (re-ranked) and their stored figures;
+        ``within``: only passages of that article (among the best ``WITHIN_POOL``)."""
         idx = self.index  # one snapshot for the whole question
         q = parse_question(question, idx.segment, idx.idf)
-        hits = idx.search(list(q.tokens), k=max(k, CANDIDATES, rerank.POOL))
+        hits = idx.search(list(q.tokens), k=max(k, CANDIDATES, rerank.POOL, WITHIN_POOL if within else 0))
+        if within is not None:
+            mine = set(reads.passage_ids_of(self.db, within))
+            hits = [h for h in hits if h[0] in mine]
         shares = rerank.pair_shares(q.pairs, reads.index_words(self.db, [pid for pid, _ in hits]))
         hits = rerank.rerank(hits, shares)[: max(k, CANDIDATES)]
         passages = reads.passages(self.db, [pid for pid, _ in hits], dict(hits), shares)

@@ -15,7 +15,7 @@ def plot_trust(t: Trust, folder: Path, title: str = "") -> list[Path]:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError as exc:
-        raise SystemExit('--plot needs matplotlib: pip install -e ".[train]"') from exc
+        raise SystemExit('--plot needs matplotlib: pip install matplotlib') from exc
     folder.mkdir(parents=True, exist_ok=True)
     out = []
 
@@ -50,3 +50,34 @@ def plot_trust(t: Trust, folder: Path, title: str = "") -> list[Path]:
     plt.close(fig)
     out.append(path)
     return out
+
+
+def questions_per_day_png(per_day: list, title: str = "") -> bytes:
+    """A stacked bar chart of questions per day by status (``querylog.PeriodStats.per_day``)
+    as PNG bytes; the bot sends it with ``/stats`` (matplotlib, a dependency of the bot)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure  # no pyplot: no global state, safe in a thread
+
+    labels = {"answered": "trả lời được", "uncertain": "chưa chắc chắn", "not_found": "không tìm thấy"}
+    colors = {"answered": "#2e7d32", "uncertain": "#f9a825", "not_found": "#c62828"}
+    days = [d for d, _ in per_day]
+    fig = Figure(figsize=(7, 3.2), dpi=110)
+    ax = fig.subplots()
+    bottom = [0] * len(days)
+    for status in ("answered", "uncertain", "not_found"):
+        values = [counts.get(status, 0) for _, counts in per_day]
+        ax.bar(days, values, bottom=bottom, color=colors[status], label=labels[status], width=0.8)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.set_ylabel("câu hỏi / ngày")
+    ax.set_title(title or "Câu hỏi mỗi ngày theo kết quả")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(axis="y", alpha=0.3)
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()

@@ -113,3 +113,9 @@ def source_of(db: SAEngine, p: PassageHit) -> str:
 def count_passages(db: SAEngine) -> int:
     with db.connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM passage")).scalar_one())
+
+
+def passage_ids_of(db: SAEngine, article_id: str) -> list[int]:
+    """The ids of one article's passages."""
+    with session(db) as s:
+        return [int(i) for i in s.exec(select(PassageRow.id).where(PassageRow.article_id == article_id))]

@@ -112,6 +112,7 @@ class QuestionLogRow(SQLModel, table=True):
     """One question asked through the bot (see ``index.querylog``)."""
 
     __tablename__ = "question_log"
+    __table_args__ = (Index("ix_question_log_chat_user", "chat_id", "user_id", "asked_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     asked_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
@@ -122,6 +123,31 @@ class QuestionLogRow(SQLModel, table=True):
     answer_type: str = "other"
     answered: bool = False
     latency_ms: float = 0.0
+    # trust and conversation (migration 0004); NULL on rows logged before it
+    status: str | None = Field(default=None, max_length=16)  # answered | uncertain | not_found
+    confidence: float | None = None
+    answer: str | None = None  # the answer line stated, or the best candidate's ("Có thể là")
+    article_id: str | None = Field(default=None, max_length=255)  # the first passage's article
+    question_used: str | None = None  # the completed question of a follow-up
+    followup_of: int | None = Field(default=None, sa_type=BigInteger)  # the log id it completed
+
+
+class FeedbackRow(SQLModel, table=True):
+    """A user's 👍 / 👎 on one logged answer (one per user, changeable), and the
+    correction they sent after a 👎."""
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (Index("ix_answer_feedback_log_user", "log_id", "user_id", unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    log_id: int = Field(sa_type=BigInteger, index=True)
+    user_id: int = Field(sa_type=BigInteger)
+    chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    vote: int = 0  # +1 or -1
+    voted_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    prompt_message_id: int | None = Field(default=None, sa_type=BigInteger)  # "Đáp án đúng là …?" asked here
+    correction: str | None = None
+    corrected_at: NaiveDatetime | None = None
 
 
 class MetaRow(SQLModel, table=True):

@@ -75,7 +75,7 @@ async def feed(app: Application, update: dict) -> None:
 async def polling(app: Application):
     async with app:
         await app.start()
-        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message", "callback_query"])
+        await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message", "callback_query", "inline_query"])
         try:
             yield app
         finally:

@@ -56,7 +56,7 @@ async def test_polling_question_more_and_source(fake, bot_engine):
         msgs = await fake.wait_for_messages(USER, 3)
         assert "61 chi bộ đảng" in msgs[2]["text"]
 
-        more, source = buttons(answer)[0], buttons(answer)[-1]
+        more, source = buttons(answer)[0], next(b for b in buttons(answer) if b.startswith("s:"))
         fake.push_callback(USER, USER, answer["message_id"], more)
         await fake.wait_for(lambda: "Đoạn 2/" in fake.message(USER, answer["message_id"])["text"])
         fake.push_callback(USER, USER, answer["message_id"], source)
@@ -170,7 +170,7 @@ async def test_long_paragraph_source_is_split(fake, bot_engine, tmp_path):
         fake.push_message(USER, USER, "Sóc Sơn tuyên truyền chuyển đổi số như thế nào?")
         (msg,) = await fake.wait_for_messages(USER, 1)
         assert "<chuyển đổi số> &" in msg["text"]
-        fake.push_callback(USER, USER, msg["message_id"], buttons(msg)[-1])
+        fake.push_callback(USER, USER, msg["message_id"], next(b for b in buttons(msg) if b.startswith("s:")))
         await fake.wait_for(lambda: len(fake.messages(USER)) >= 4 and fake.calls("answerCallbackQuery"))
         await asyncio.sleep(0.2)
     parts = fake.calls("sendMessage", chat_id=USER)[1:]

@@ -82,7 +82,7 @@ async def test_seed_question_is_answered_with_61(app, fake, engine, question):
         assert bold[0] == "61 chi bộ đảng" and msg["entities"][0]["offset"] == 0
     buttons = [b["callback_data"] for row in msg["reply_markup"]["inline_keyboard"] for b in row]
     kind, log_id, page = render.parse_callback(buttons[0])
-    assert (kind, page) == ("m", 1) and buttons[-1] == f"s:{log_id}:0"
+    assert (kind, page) == ("m", 1) and buttons[1:] == [f"s:{log_id}:0", f"v:{log_id}:1", f"v:{log_id}:2"]
     row = get_question(engine.db, log_id)
     assert row.question == question and row.user_id == USER and row.chat_id == USER and row.answered
 
@@ -158,7 +158,7 @@ def buttons_of(msg: dict) -> list[str]:
 async def test_no_match_gets_help(app, fake):
     (msg,) = await ask(app, fake, "xyzzy quux blorf")
     assert "chưa tìm thấy" in msg["text"] and "viết tắt" in msg["text"] and render.EXAMPLES[0] in msg["text"]
-    assert "reply_markup" not in msg
+    assert [b["callback_data"][:2] for row in msg["reply_markup"]["inline_keyboard"] for b in row] == ["v:", "v:"]  # 👍 / 👎 only
 
 
 async def test_article_with_lt_and_amp_is_escaped(app, fake):
@@ -250,7 +250,7 @@ async def test_stats_for_admins(app, fake, engine):
 
 
 async def test_errors_are_logged_without_token_and_reported(app, fake, engine, monkeypatch, caplog):
-    def broken(question, k=5):
+    def broken(question, k=5, **kw):
         raise RuntimeError(f"engine exploded near https://api.telegram.org/bot{fake.token}/x")
 
     monkeypatch.setattr(engine, "ask", broken)

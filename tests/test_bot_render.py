@@ -76,10 +76,10 @@ def test_answer_page_with_figure_first_line():
     assert "Tổng kết Nghị quyết 09" in shown and "27/02/2020" in shown
     assert '<a href="https://x.vn/a?b=1&amp;c=2">' in html_text
     buttons = [b for row in kb.inline_keyboard for b in row]
-    assert [b.callback_data for b in buttons] == ["m:42:1", "s:42:0"]
+    assert [b.callback_data for b in buttons] == ["m:42:1", "s:42:0", "v:42:1", "v:42:2"]
     last, kb2 = render.answer_page(ans, 42, 1)
     assert "Đoạn khác" in visible_ok(last)
-    assert [b.callback_data for row in kb2.inline_keyboard for b in row] == ["m:42:0", "s:42:1"]
+    assert [b.callback_data for row in kb2.inline_keyboard for b in row] == ["m:42:0", "s:42:1", "v:42:1", "v:42:2"]
 
 
 def test_answer_sentence_shown_once():

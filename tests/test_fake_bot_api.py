@@ -197,6 +197,47 @@ async def test_send_document_multipart_upload(fake):
     assert fake.errors == []
 
 
+def tiny_png(width: int, height: int) -> bytes:
+    """A valid grey PNG of ``width`` x ``height`` pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.asyncio
+async def test_send_photo_multipart_upload(fake):
+    png = tiny_png(40, 30)
+    async with make_bot(fake) as bot:
+        msg = await bot.send_photo(CHAT, photo=png, caption="<b>Biểu đồ</b> câu hỏi", parse_mode="HTML")
+        assert msg.caption == "Biểu đồ câu hỏi" and msg.caption_entities[0].type == "bold"
+        (size,) = msg.photo
+        assert (size.width, size.height) == (40, 30)
+        assert fake.uploaded(size.file_id) == png
+        again = await bot.send_photo(CHAT, photo=size.file_id)  # a file_id is sent again as is
+        assert again.photo[0].file_id == size.file_id and again.caption is None
+        with pytest.raises(BadRequest, match=r"(?i)IMAGE_PROCESS_FAILED"):
+            await bot.send_photo(CHAT, photo=b"GIF89a" + b"\x00" * 100)
+        with pytest.raises(BadRequest, match=r"(?i)PHOTO_INVALID_DIMENSIONS"):
+            await bot.send_photo(CHAT, photo=tiny_png(500, 10))
+        with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+            await bot.send_photo(CHAT, photo=png, caption="a" * 1025)
+    stored = fake.messages(CHAT)
+    assert [m["photo"][0]["width"] for m in stored] == [40, 40]
+    assert stored[0]["from"]["is_bot"] is True and stored[0]["caption"] == "Biểu đồ câu hỏi"
+    assert fake.texts(CHAT) == ["Biểu đồ câu hỏi", ""]
+    assert [e.description for e in fake.errors] == [
+        "Bad Request: IMAGE_PROCESS_FAILED",
+        "Bad Request: PHOTO_INVALID_DIMENSIONS",
+        "Bad Request: message caption is too long",
+    ]
+
+
 # ---------------------------------------------------------------- Telegram rules
 
 

@@ -35,6 +35,9 @@ Deliberate deviations from the real server:
   offsets); this is never more lenient than counting code points.
 * ``setWebhook`` accepts plain ``http://`` URLs on any port.
 * Markdown / MarkdownV2 text is not validated (its raw length is checked).
+* ``sendPhoto`` accepts PNG uploads only (the bot sends nothing else).
+* ``answerInlineQuery`` validates ``article`` results with text content in
+  depth; other result types only get the id checks.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ import itertools
 import json
 import re
 import socket
+import struct
 import threading
 import time
 import urllib.error
@@ -74,6 +78,10 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_INLINE_BUTTONS = 100
 MAX_DOWNLOAD_SIZE = 20 * 1024 * 1024  # getFile refuses bigger files
 MAX_CALLBACK_ANSWER_LENGTH = 200
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID_BYTES = 64
+MAX_PHOTO_SIZE = 10 * 1024 * 1024  # sendPhoto's limit for an upload
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 NOT_MODIFIED = (
@@ -481,6 +489,8 @@ _STRING_PARAMS = frozenset(
         "caption",
         "parse_mode",
         "callback_query_id",
+        "inline_query_id",
+        "next_offset",
         "url",
         "secret_token",
         "file_id",
@@ -760,6 +770,7 @@ class FakeBotAPI:
         self._pending: list[dict] = []
         self._update_ids = itertools.count(100_000_001)
         self._callback_ids = itertools.count(1)
+        self._inline_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._next_message_id: dict[int, int] = {}
         self._chats: dict[int, dict] = {}
@@ -767,6 +778,7 @@ class FakeBotAPI:
         self._files: dict[str, _StoredFile] = {}
         self._files_by_path: dict[str, _StoredFile] = {}
         self._open_callbacks: dict[str, dict] = {}
+        self._open_inline_queries: dict[str, dict] = {}
         self._failures: dict[str, list[_ApiError]] = {}
         self._blocked: set[int] = set()
         self._poll_generation = 0
@@ -793,8 +805,10 @@ class FakeBotAPI:
             "editmessagereplymarkup": self._m_edit_message_reply_markup,
             "deletemessage": self._m_delete_message,
             "answercallbackquery": self._m_answer_callback_query,
+            "answerinlinequery": self._m_answer_inline_query,
             "sendchataction": self._m_send_chat_action,
             "senddocument": self._m_send_document,
+            "sendphoto": self._m_send_photo,
             "getfile": self._m_get_file,
         }
 
@@ -908,7 +922,7 @@ class FakeBotAPI:
             "username": self.username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,  # as after BotFather's /setinline
         }
 
     def fail_next(
@@ -1060,6 +1074,34 @@ class FakeBotAPI:
             self._open_callbacks[query_id] = query
         return {"update_id": next(self._update_ids), "callback_query": copy.deepcopy(query)}
 
+    def inline_query_update(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        offset: str = "",
+        chat_type: str | None = "sender",
+        username: str | None = None,
+    ) -> dict:
+        """Build (but do not queue) an ``inline_query`` update (``@bot query`` typed
+        in a chat of ``chat_type``: "sender" is the private chat with the bot itself).
+
+        The query stays open until the bot answers it once (a second answer fails
+        like on Telegram); its id is ``update["inline_query"]["id"]``.
+        """
+        with self._lock:
+            query_id = f"{self.bot_id}{next(self._inline_ids):010d}"
+            inline: dict[str, Any] = {
+                "id": query_id,
+                "from": self.user(user_id, username),
+                "query": query,
+                "offset": offset,
+            }
+            if chat_type is not None:
+                inline["chat_type"] = chat_type
+            self._open_inline_queries[query_id] = inline
+        return {"update_id": next(self._update_ids), "inline_query": copy.deepcopy(inline)}
+
     def register_file(
         self,
         content: bytes,
@@ -1201,6 +1243,22 @@ class FakeBotAPI:
             self.callback_update(chat_id, user_id, message_id, data, username=username)
         )
 
+    def push_inline_query(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        offset: str = "",
+        chat_type: str | None = "sender",
+        username: str | None = None,
+    ) -> str:
+        """Queue an inline query; returns the query's id (see :meth:`inline_answer`)."""
+        update = self.inline_query_update(
+            user_id, query, offset=offset, chat_type=chat_type, username=username
+        )
+        self.push_update(update)
+        return update["inline_query"]["id"]
+
     def push_document(
         self,
         chat_id: int,
@@ -1280,6 +1338,18 @@ class FakeBotAPI:
                 continue
             out.append(call)
         return out
+
+    def inline_answer(self, query_id: str) -> dict | None:
+        """The parameters of the accepted ``answerInlineQuery`` for ``query_id``
+        (``results``, ``cache_time``, ``is_personal``, ``button``, ...), or None."""
+        for call in self.calls("answerInlineQuery", inline_query_id=query_id):
+            if call.ok:
+                return copy.deepcopy(call.params)
+        return None
+
+    async def wait_for_inline_answer(self, query_id: str, timeout: float = 5.0) -> dict:
+        """Await the accepted answer to inline query ``query_id``."""
+        return await self.wait_for(lambda: self.inline_answer(query_id), timeout)
 
     def uploaded(self, file_id: str) -> bytes:
         """Content of a file (one the bot uploaded, or one registered by the test)."""
@@ -1832,6 +1902,76 @@ class FakeBotAPI:
             self._cond.notify_all()
         return True
 
+    def _m_answer_inline_query(self, params: dict, files: dict) -> bool:
+        query_id = params.get("inline_query_id")
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise _bad("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise _bad("RESULTS_TOO_MUCH")
+        seen: set[str] = set()
+        for result in results:
+            self._check_inline_result(result, seen)
+        button = params.get("button")
+        if button is not None:
+            self._check_inline_results_button(button)
+        cache_time = params.get("cache_time")
+        if cache_time is not None and (self._int_param(cache_time) is None or int(cache_time) < 0):
+            raise _bad("wrong parameter cache_time")
+        next_offset = params.get("next_offset")
+        if next_offset is not None and len(str(next_offset).encode("utf-8")) > 64:
+            raise _bad("NEXT_OFFSET_INVALID")
+        with self._cond:
+            if not isinstance(query_id, str) or query_id not in self._open_inline_queries:
+                raise _bad(QUERY_TOO_OLD.removeprefix("Bad Request: "))
+            del self._open_inline_queries[query_id]
+            self._cond.notify_all()
+        return True
+
+    def _check_inline_result(self, result: Any, seen: set[str]) -> None:
+        """One InlineQueryResult: its id, and an article's title and message text."""
+        if not isinstance(result, dict) or not isinstance(result.get("type"), str):
+            raise _bad("can't parse InlineQueryResult: field \"type\" must be of type String")
+        result_id = result.get("id")
+        if (
+            not isinstance(result_id, str)
+            or not 1 <= len(result_id.encode("utf-8")) <= MAX_RESULT_ID_BYTES
+        ):
+            raise _bad("RESULT_ID_INVALID")
+        if result_id in seen:
+            raise _bad("RESULT_ID_DUPLICATE")
+        seen.add(result_id)
+        if result.get("reply_markup") is not None:
+            if self._reply_markup({"reply_markup": result["reply_markup"]}) is None:
+                raise _bad("REPLY_MARKUP_INVALID")  # only an inline keyboard is allowed
+        if result["type"] != "article":
+            return
+        title = result.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise _bad("ARTICLE_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict):
+            raise _bad("can't parse InputMessageContent")
+        if "message_text" in content:
+            self._formatted(
+                content, "message_text", MAX_MESSAGE_LENGTH, "MESSAGE_TOO_LONG", "MESSAGE_EMPTY"
+            )
+
+    @staticmethod
+    def _check_inline_results_button(button: Any) -> None:
+        text = button.get("text") if isinstance(button, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            raise _bad(
+                "can't parse InlineQueryResultsButton: field \"text\" must be a non-empty String"
+            )
+        has_start = "start_parameter" in button
+        if has_start == ("web_app" in button):
+            raise _bad(
+                "can't parse InlineQueryResultsButton: exactly one of web_app, start_parameter"
+            )
+        if has_start and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", str(button["start_parameter"])):
+            raise _bad("START_PARAM_INVALID")
+
     def _m_send_chat_action(self, params: dict, files: dict) -> bool:
         self._chat_id(params)
         if params.get("action") not in CHAT_ACTIONS:
@@ -1879,6 +2019,72 @@ class FakeBotAPI:
             if entities:
                 content["caption_entities"] = entities
         return self._check_sent_markup_and_store(chat_id, content, params, None)
+
+    def _m_send_photo(self, params: dict, files: dict) -> dict:
+        """A PNG upload (multipart) or the file_id of a photo stored here; the
+        message gets ``photo`` (one PhotoSize) and the optional caption."""
+        chat_id = self._chat_id(params)
+        photo = params.get("photo")
+        upload = files.get("photo")
+        if upload is None and isinstance(photo, str) and photo.startswith("attach://"):
+            upload = files.get(photo.removeprefix("attach://"))
+        if upload is not None:
+            data = upload.content
+            if not data:
+                raise _bad("file must be non-empty")
+            if len(data) > MAX_PHOTO_SIZE:
+                raise _bad("file is too big")
+            width, height = self._png_size(data)
+            size = self.register_file(
+                data, file_name=upload.filename, mime_type="image/png", kind="photos"
+            )
+        elif isinstance(photo, str) and photo:
+            with self._lock:
+                known = self._files.get(photo)
+            if known is None:
+                if photo.startswith(("http://", "https://")):
+                    raise _bad("failed to get HTTP URL content")
+                raise _bad("wrong file identifier/HTTP URL specified")
+            width, height = self._png_size(known.content)
+            size = {
+                "file_id": known.file_id,
+                "file_unique_id": known.file_unique_id,
+                "file_size": known.file_size,
+            }
+        else:
+            raise _bad("there is no photo in the request")
+        photo_size = {
+            "file_id": size["file_id"],
+            "file_unique_id": size["file_unique_id"],
+            "file_size": size["file_size"],
+            "width": width,
+            "height": height,
+        }
+        content: dict[str, Any] = {"photo": [photo_size]}
+        if params.get("caption") is not None:
+            caption, entities = self._formatted(
+                params, "caption", MAX_CAPTION_LENGTH, "message caption is too long", None
+            )
+            if caption:
+                content["caption"] = caption
+            if entities:
+                content["caption_entities"] = entities
+        return self._check_sent_markup_and_store(chat_id, content, params, None)
+
+    @staticmethod
+    def _png_size(data: bytes) -> tuple[int, int]:
+        """(width, height) from a PNG's IHDR chunk; anything else is refused."""
+        if not data.startswith(PNG_SIGNATURE) or len(data) < 24 or data[12:16] != b"IHDR":
+            raise _bad("IMAGE_PROCESS_FAILED")
+        width, height = struct.unpack(">II", data[16:24])
+        if (
+            not width
+            or not height
+            or width + height > 10000
+            or max(width, height) > 20 * min(width, height)
+        ):
+            raise _bad("PHOTO_INVALID_DIMENSIONS")
+        return width, height
 
     def _m_get_file(self, params: dict, files: dict) -> dict:
         file_id = params.get("file_id")
