@@ -286,3 +286,57 @@ def test_every_setting_is_in_env_example():
     assert expected <= names, expected - names
 
 
+
+
+def test_highlight_marks_whole_question_words_not_their_syllables():
+    text = "đã thành lập được 61 chi bộ đảng, 104 tổ chức đoàn, Hội Liên hiệp thành niên, 37 chi hội phụ nữ"
+    out = render.highlight(text, render.query_words(["chi_bo", "dang", "thanh_lap"]))
+    assert "<b>thành lập</b>" in out and "<b>chi bộ đảng</b>" in out
+    assert "<b>thành</b> niên" not in out and "thành niên" in out  # "thành" alone is no question word
+    assert "<b>chi</b> hội" not in out and "37 chi hội" in out
+    assert visible_ok(out) == text
+    # a word split by punctuation is not the question's word either
+    assert "<b>" not in render.highlight("chi, bộ", render.query_words(["chi_bo"]))
+
+
+def test_a_followup_shows_what_it_understood_and_every_answer_has_votes():
+    ans = Answer(
+        question="còn tổ chức công đoàn?", type="count", passages=[passage()], query_tokens=["to_chuc"],
+        question_used="Có bao nhiêu tổ chức công đoàn <được> thành lập?", followup_of="Có bao nhiêu chi bộ đảng được thành lập?",
+    )
+    html_text, kb = render.answer_page(ans, 7, 0, votes=(2, 1))
+    first = visible_ok(html_text).splitlines()[0]
+    assert first == "🔁 Hiểu là: Có bao nhiêu tổ chức công đoàn <được> thành lập?"
+    assert "&lt;được&gt;" in html_text
+    assert [(b.text, b.callback_data) for b in kb.inline_keyboard[-1]] == [("👍 2", "v:7:1"), ("👎 1", "v:7:2")]
+    plain, _ = render.answer_page(Answer(question="q", passages=[passage()]), 7, 0)
+    assert "Hiểu là" not in plain
+    nothing, kb = render.answer_page(Answer(question="xyzzy"), 8, 0)
+    assert "chưa tìm thấy" in nothing and [b.callback_data for b in kb.inline_keyboard[0]] == ["v:8:1", "v:8:2"]
+
+
+@pytest.mark.parametrize(("data", "parsed"), [("v:12:1", ("v", 12, 1)), ("v:12:2", ("v", 12, 2)), ("v:12:3", None), ("v:x:1", None)])
+def test_vote_callbacks(data, parsed):
+    assert render.parse_callback(data) == parsed
+
+
+def test_with_votes_keeps_the_other_buttons():
+    _, kb = render.answer_page(Answer(question="q", passages=[passage(), passage(passage_id=2)]), 5, 0)
+    again = render.with_votes(kb, 5, (1, 0))
+    assert again.inline_keyboard[0] == kb.inline_keyboard[0]
+    assert [b.text for b in again.inline_keyboard[-1]] == ["👍 1", "👎"] and len(again.inline_keyboard) == 2
+
+
+def test_unanswered_messages_fit_and_escape():
+    from datetime import datetime
+
+    from index.querylog import UnansweredGroup
+
+    groups = [
+        UnansweredGroup(f"Câu hỏi <{i}> " + "rất dài " * 40, 3, {"not_found": 2, "uncertain": 1}, 1, ["đáp án <đúng>"], datetime(2026, 12, 1), 2)
+        for i in range(40)
+    ]
+    msgs = render.unanswered_messages(groups, 30)
+    assert len(msgs) > 1 and all(render.visible_len(m) <= render.MAX_MESSAGE for m in msgs)
+    assert "&lt;0&gt;" in msgs[0] and "đáp án &lt;đúng&gt;" in msgs[0] and "không tìm thấy 2" in msgs[0]
+    assert "Không có câu hỏi nào" in render.unanswered_messages([], 7)[0]

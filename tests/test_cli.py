@@ -95,3 +95,23 @@ def test_ingest_while_another_ingest_runs_refuses_and_changes_nothing(tmp_path):
     assert "Traceback" not in r.stderr
     assert running.generation() == before and running.is_empty()
     assert hoidap("ingest", str(FIXTURES / "articles.jsonl"), data_dir=data).returncode == 0
+
+
+def test_ask_previous_completes_a_followup_and_says_so(tmp_path):
+    r = hoidap("ask", "còn tổ chức công đoàn?", "--json", "--previous", SEED_QUESTION, data_dir=tmp_path)
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    assert j["followup_of"] == SEED_QUESTION
+    assert j["question_used"] == "Có bao nhiêu tổ chức công đoàn được thành lập?"
+    assert j["figures"][0]["value"] == 173
+
+
+def test_chat_keeps_the_conversation(tmp_path):
+    dialogue = f"{SEED_QUESTION}\ncòn tổ chức công đoàn?\nTỉnh Hà Giang có bao nhiêu đảng viên?\n\n"
+    r = hoidap("chat", "-k", "1", data_dir=tmp_path, stdin=dialogue)
+    assert r.returncode == 0, r.stderr
+    assert "61 chi bộ đảng" in r.stdout and "173" in r.stdout
+    assert r.stdout.count("Hiểu là:") == 1  # the full question about Hà Giang stands alone
+    assert "Hiểu là: Có bao nhiêu tổ chức công đoàn được thành lập?" in r.stdout
+    r = hoidap("chat", "--followup-minutes", "0", data_dir=tmp_path, stdin=f"{SEED_QUESTION}\ncòn tổ chức công đoàn?\n")
+    assert "Hiểu là" not in r.stdout
