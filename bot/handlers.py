@@ -557,17 +557,25 @@ def _days_arg(context: ContextTypes.DEFAULT_TYPE, default: int) -> int | None:
     return days if 1 <= days <= 365 else None
 
 
+async def _admin_days(update: Update, context: ContextTypes.DEFAULT_TYPE, default: int, command: str) -> int | None:
+    """The days of an admin command (``/stats 30``); None after refusing a non-admin or
+    showing the usage for a bad argument."""
+    if await _refuse_non_admin(update, context):
+        return None
+    days = _days_arg(context, default)
+    if days is None:
+        await update.effective_message.reply_text(render.DAYS_USAGE.format(command=command))
+    return days
+
+
 async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Corpus and index, today's questions, and over ``/stats N`` days (7 by default) the
     shares answered / uncertain / not found, 👍 / 👎; a chart of questions per day by
     status when there is more than a week of questions."""
-    if await _refuse_non_admin(update, context):
+    days = await _admin_days(update, context, 7, "stats")
+    if days is None:
         return
     st = state(context)
-    days = _days_arg(context, 7)
-    if days is None:
-        await update.effective_message.reply_text(render.DAYS_USAGE.format(command="stats"))
-        return
     stats, qs, period = await asyncio.to_thread(
         lambda: (st.engine.stats(), question_stats(st.engine.db), period_stats(st.engine.db, days=max(days, CHART_DAYS)))
     )
@@ -586,14 +594,10 @@ CHART_DAYS = 30  # the chart covers at least this many days
 async def cmd_unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """``/unanswered [N]``: questions of the last N days (30) not found, uncertain or voted
     👎, grouped by similar wording, most asked first."""
-    if await _refuse_non_admin(update, context):
-        return
-    st = state(context)
-    days = _days_arg(context, 30)
+    days = await _admin_days(update, context, 30, "unanswered")
     if days is None:
-        await update.effective_message.reply_text(render.DAYS_USAGE.format(command="unanswered"))
         return
-    groups = await asyncio.to_thread(unanswered, st.engine.db, days=days)
+    groups = await asyncio.to_thread(unanswered, state(context).engine.db, days=days)
     for text in render.unanswered_messages(groups, days):
         await update.effective_message.reply_html(text)
 
