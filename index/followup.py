@@ -363,17 +363,17 @@ def complete(message: str, previous: str | None) -> Followup | None:
     )
     if not (marker or ending or bare or question_only):
         return None
-    prev = expand_question(previous)
-    pbody, pend = _body(prev)
+    pbody, pend = _body(expand_question(previous))
+    pwords = _words(pbody)
+    target = _previous_target(pbody, pwords)  # what P counts, if anything
+    rest = _drop_lead(_without_asking(parts.rest))
     counts = any(_phrase_at(parts.rest, i, q) for i in range(len(parts.rest)) for q in ("bao nhiêu", "mấy"))
-    target_change = counts and _previous_target(*_with_words(_body(expand_question(previous))[0])) is not None
-    if asks and not parts.place and not parts.times and not (target_change and _drop_lead(_without_asking(parts.rest))):
+    if asks and not parts.place and not parts.times and not (counts and target is not None and rest):
         subject = _without_question_words(pbody)
         own, end = _body(_tidy(msg[words[0].start : words[-1].end]) if words else msg)
         if not own or not subject:
             return None
         return Followup(f"{own} ({subject})?", previous, "question")
-    pwords = _words(pbody)
     edits: list[tuple[int, int, str]] = []
     appended: list[str] = []
     kinds: list[str] = []
@@ -394,9 +394,8 @@ def complete(message: str, previous: str | None) -> Followup | None:
         else:
             appended.append(new_time)
         kinds.append("time")
-    rest = _drop_lead(_without_asking(parts.rest))
     if rest:
-        at = _previous_target(pbody, pwords)
+        at = target
         if at is None:
             if not kinds:
                 return None  # a noun phrase, and P counts nothing to replace it with
@@ -407,10 +406,6 @@ def complete(message: str, previous: str | None) -> Followup | None:
         return None
     done = _tidy(" ".join([_splice(pbody, edits), *appended])) + (pend or "?")
     return Followup(done, previous, "+".join(kinds))
-
-
-def _with_words(text: str) -> tuple[str, list[_Word]]:
-    return text, _words(text)
 
 
 def _without_asking(words: list[_Word]) -> list[_Word]:
