@@ -21,7 +21,7 @@ from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
 
-from bot import handlers, redact
+from bot import handlers, loading, redact
 from bot.settings import Settings
 from index.engine import BusyError, Engine
 
@@ -38,6 +38,7 @@ ADMIN_COMMANDS = COMMANDS + [
     BotCommand("reload", "Nạp lại kho bài viết"),
     BotCommand("stats", "Thống kê dữ liệu và câu hỏi"),
     BotCommand("unanswered", "Câu hỏi chưa trả lời được"),
+    BotCommand("sources", "Nguồn tin và lần lấy tin gần nhất"),
 ]
 
 
@@ -75,6 +76,8 @@ async def _post_init(app: Application) -> None:
         except TelegramError as exc:
             log.info("admin command menu not set for %s: %s", admin, exc)
     start_index_poller(app)
+    await loading.seed_from_settings(app.bot_data[handlers.STATE])
+    loading.start_fetch_schedule(app)
     await handlers.refresh_examples(app.bot_data[handlers.STATE])
     log.info("bot @%s ready", app.bot.username)
 

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from telegram import ForceReply, Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
@@ -37,7 +34,7 @@ from telegram.ext import (
 from bot import render
 from bot.ratelimit import UserRateLimit
 from bot.settings import Settings
-from index.engine import BusyError, Engine
+from index.engine import Engine
 from index.models import Answer
 from index import feedback
 from index.querylog import get_question, log_answer, period_stats, previous_question, question_stats, unanswered, used_question
@@ -45,7 +42,6 @@ from index.querylog import get_question, log_answer, period_stats, previous_ques
 log = logging.getLogger(__name__)
 
 STATE = "hoidap"
-UPLOAD_SUFFIXES = frozenset({".txt", ".md", ".jsonl"})
 HTML = ParseMode.HTML
 
 
@@ -55,8 +51,9 @@ class BotState:
     engine: Engine
     questions: UserRateLimit
     buttons: UserRateLimit  # «Xem thêm» / «Nguồn» presses: a looser limit
-    busy: str | None = None  # "reload" or "upload" while this bot runs an ingest
+    busy: str | None = None  # "reload", "upload" or "fetch" while this bot runs an ingest
     last_reload: str | None = None
+    last_fetch: str | None = None  # the last scheduled fetch (FETCH_INTERVAL_MINUTES)
     examples: list[str] = field(default_factory=list)  # /help: questions the loaded articles answer
     edit_interval_s: float = 2.0  # at most one progress edit this often
 
@@ -382,169 +379,6 @@ async def _refuse_non_admin(update: Update, context: ContextTypes.DEFAULT_TYPE, 
     return True
 
 
-class ProgressMessage:
-    """One message edited while an ingest runs in a worker thread.
-
-    ``from_thread`` is the engine's progress callback: it throttles (one edit per
-    ``interval`` seconds, never the same text twice) and hands the edit to the
-    event loop with ``run_coroutine_threadsafe``. ``finish`` writes the summary;
-    a progress edit still queued after it is dropped.
-    """
-
-    def __init__(self, bot, message: Message, interval: float, loop: asyncio.AbstractEventLoop):
-        self.bot = bot
-        self.chat_id = message.chat_id
-        self.message_id = message.message_id
-        self.interval = interval
-        self.loop = loop
-        self.t0 = time.monotonic()
-        self.last_text = message.text or ""
-        self._last_scheduled = self.t0
-        self._scheduled_text = self.last_text
-        self._lock = asyncio.Lock()
-        self._finished = False
-
-    def from_thread(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last_scheduled < self.interval:
-            return
-        text = render.reload_progress(done, total, now - self.t0)
-        if text == self._scheduled_text:
-            return
-        self._last_scheduled, self._scheduled_text = now, text
-        asyncio.run_coroutine_threadsafe(self._edit(text), self.loop)
-
-    async def _edit(self, text: str) -> None:
-        async with self._lock:
-            if self._finished or text == self.last_text:
-                return
-            try:
-                await self.bot.edit_message_text(text, chat_id=self.chat_id, message_id=self.message_id)
-            except TelegramError as exc:  # a lost progress edit is harmless
-                log.warning("progress edit failed: %s", exc)
-            else:
-                self.last_text = text
-
-    async def finish(self, html_text: str) -> None:
-        async with self._lock:
-            self._finished = True
-            if render.visible(html_text).strip() != self.last_text:
-                await self.bot.edit_message_text(
-                    html_text, chat_id=self.chat_id, message_id=self.message_id, parse_mode=HTML
-                )
-                self.last_text = render.visible(html_text).strip()
-
-
-async def cmd_reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Re-read CORPUS_PATHS (+ uploads) incrementally; questions go on meanwhile."""
-    if await _refuse_non_admin(update, context):
-        return
-    st = state(context)
-    if st.busy or st.engine.ingesting:
-        await update.effective_message.reply_text(render.RELOAD_BUSY)
-        return
-    st.busy = "reload"
-    try:
-        sent = await update.effective_message.reply_text(render.reload_started())
-        progress = ProgressMessage(context.bot, sent, st.edit_interval_s, asyncio.get_running_loop())
-        paths = st.settings.reload_paths()
-        log.info("reload by %s: %s", _uid(update), ", ".join(map(str, paths)))
-        try:
-            report = await asyncio.to_thread(
-                st.engine.ingest,
-                paths,
-                progress=progress.from_thread,
-                remove_missing=True,
-                workers=st.settings.ingest_workers,
-            )
-        except BusyError:
-            await progress.finish(render.RELOAD_BUSY)
-            return
-        except Exception:
-            log.exception("reload failed")
-            await progress.finish(render.reload_failed())
-            return
-        log.info("reload done: %s", report.to_json())
-        st.last_reload = f"{render.when(time.time())}: +{report.added} ~{report.updated} -{report.removed}, lỗi {report.failed}"
-        await progress.finish(render.reload_summary(report))
-        context.application.create_task(refresh_examples(st), name="hoidap-examples")
-    finally:
-        st.busy = None
-
-
-def sanitize_filename(name: str) -> str:
-    """A safe file name: no folders, no leading dots, letters/digits/``._-`` only."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = re.sub(r"[^\w.\-]+", "_", name, flags=re.UNICODE)
-    name = re.sub(r"\.{2,}", ".", name)
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-    stem = stem.strip("._-")[:100].rstrip("._-") or "tai-lieu"
-    return f"{stem}.{suffix[:10]}" if suffix else stem
-
-
-def upload_target(folder: Path, name: str) -> Path:
-    """``folder/name``, refusing anything that would land outside ``folder``."""
-    base = folder.resolve()
-    target = (base / name).resolve()
-    if target.parent != base:
-        raise ValueError(f"unsafe upload name {name!r}")
-    return target
-
-
-async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An admin's .txt/.md/.jsonl document: saved to <data_dir>/uploads and ingested."""
-    st = state(context)
-    message = update.effective_message
-    if not st.settings.is_admin(_uid(update)):
-        if message.chat.type == ChatType.PRIVATE:
-            await _refuse_non_admin(update, context, render.NOT_ADMIN_UPLOAD)
-        return
-    doc = message.document
-    name = sanitize_filename(doc.file_name or "")
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        await message.reply_html(render.upload_bad_type(doc.file_name or name, UPLOAD_SUFFIXES))
-        return
-    limit = st.settings.upload_max_bytes
-    if doc.file_size and doc.file_size > limit:
-        await message.reply_text(render.upload_too_big(doc.file_size, limit))
-        return
-    if st.busy or st.engine.ingesting:
-        await message.reply_text(render.RELOAD_BUSY)
-        return
-    st.busy = "upload"
-    try:
-        folder = st.settings.uploads_dir
-        folder.mkdir(parents=True, exist_ok=True)
-        target = upload_target(folder, name)
-        data = bytes(await (await doc.get_file()).download_as_bytearray())
-        if len(data) > limit:
-            await message.reply_text(render.upload_too_big(len(data), limit))
-            return
-        part = target.with_name(f".{target.name}.part")  # hidden: a reload never reads it
-        await asyncio.to_thread(_write_file, part, target, data)
-        log.info("upload by %s: %s (%d bytes)", _uid(update), target, len(data))
-        try:
-            report = await asyncio.to_thread(st.engine.ingest, [target], workers=st.settings.ingest_workers)
-        except BusyError:
-            await message.reply_html(render.upload_busy_saved(target.name))
-            return
-        if report.failed and not (report.added or report.updated or report.unchanged or report.duplicate):
-            target.unlink(missing_ok=True)  # nothing readable in it: do not keep failing on every /reload
-        await message.reply_html(render.upload_summary(target.name, report))
-        context.application.create_task(refresh_examples(st), name="hoidap-examples")
-    finally:
-        st.busy = None
-
-
-def _write_file(part: Path, target: Path, data: bytes) -> None:
-    part.write_bytes(data)
-    os.replace(part, target)
-
-
 def _days_arg(context: ContextTypes.DEFAULT_TYPE, default: int) -> int | None:
     """``/stats 30``: a number of days (1-365); None when the argument is not one."""
     args = context.args or []
@@ -580,7 +414,7 @@ async def cmd_stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lambda: (st.engine.stats(), question_stats(st.engine.db), period_stats(st.engine.db, days=max(days, CHART_DAYS)))
     )
     shown = period if days >= CHART_DAYS else await asyncio.to_thread(period_stats, st.engine.db, days=days)
-    await update.effective_message.reply_html(render.stats_text(stats, qs, st.last_reload, shown))
+    await update.effective_message.reply_html(render.stats_text(stats, qs, st.last_reload, shown, st.last_fetch))
     if period.span_days > 7:
         from index.plots import questions_per_day_png
 
@@ -631,6 +465,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def register(app: Application) -> None:
+    from bot import loading  # bot.loading imports this module
     from bot.inline import on_inline_query  # bot.inline imports this module
 
     private = filters.ChatType.PRIVATE
@@ -638,12 +473,13 @@ def register(app: Application) -> None:
     app.add_handler(TypeHandler(Update, guard), group=-1)
     app.add_handler(CommandHandler(["start", "help"], cmd_start))
     app.add_handler(CommandHandler("hoi", cmd_hoi))
-    app.add_handler(CommandHandler("reload", cmd_reload))
+    app.add_handler(CommandHandler("reload", loading.cmd_reload))
+    app.add_handler(CommandHandler("sources", loading.cmd_sources))
     app.add_handler(CommandHandler("stats", cmd_stats))
     app.add_handler(CommandHandler("unanswered", cmd_unanswered))
     app.add_handler(CallbackQueryHandler(on_callback))
     app.add_handler(InlineQueryHandler(on_inline_query))
-    app.add_handler(MessageHandler(filters.Document.ALL, on_document))
+    app.add_handler(MessageHandler(filters.Document.ALL, loading.on_document))
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, on_private_text))
     app.add_handler(MessageHandler(groups & filters.TEXT & ~filters.COMMAND, on_group_text))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

@@ -543,7 +543,7 @@ def upload_bad_type(name: str, allowed: Iterable[str]) -> str:
     return (
         f"Không nhận tệp <code>{esc(name)}</code>: chỉ nhận tệp "
         + ", ".join(sorted(allowed))
-        + " (UTF-8)."
+        + " (tệp văn bản ở dạng UTF-8)."
     )
 
 
@@ -551,14 +551,21 @@ def upload_too_big(size: int, limit: int) -> str:
     return f"Tệp quá lớn ({size_text(size)}); giới hạn là {size_text(limit)}."
 
 
-def upload_busy_saved(name: str) -> str:
+def upload_busy(name: str) -> str:
     return (
-        f"⏳ Đang có một lượt nạp dữ liệu chạy. Tệp <code>{esc(name)}</code> đã được lưu "
-        "và sẽ được nạp ở lần /reload tiếp theo."
+        f"⏳ Đang có một lượt nạp dữ liệu chạy, tệp {name} chưa được nạp. "
+        "Vui lòng gửi lại tệp sau khi lượt đó xong."
     )
 
 
-def stats_text(st, qs, last_reload: str | None = None, period=None) -> str:
+def upload_old_word(name: str) -> str:
+    return (
+        f"Không đọc được tệp Word cũ <code>{esc(name)}</code> (.doc). Hãy mở tệp bằng Word và chọn "
+        "«Lưu thành» (Save As) định dạng .docx, rồi gửi lại."
+    )
+
+
+def stats_text(st, qs, last_reload: str | None = None, period=None, last_fetch: str | None = None) -> str:
     """``/stats``: engine ``Stats``, ``QuestionStats`` and ``PeriodStats`` (index.querylog)."""
     lines = [
         "📊 <b>Thống kê</b>",
@@ -584,6 +591,8 @@ def stats_text(st, qs, last_reload: str | None = None, period=None) -> str:
         lines.append("Lần nạp gần nhất: —")
     if last_reload:
         lines.append(f"/reload gần nhất (từ khi bot chạy): {esc(last_reload)}")
+    if last_fetch:
+        lines.append(f"Lấy tin tự động gần nhất: {esc(last_fetch)} (xem /sources)")
     lines.append("")
     share = f", trả lời được {num(100 * qs.answered_share, 0)}%" if qs.today else ""
     lines.append(f"Câu hỏi hôm nay (giờ Việt Nam): <b>{num(qs.today)}</b>{share}")

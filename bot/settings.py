@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     # ("còn chi hội phụ nữ?"); 0 = every message stands alone
     followup_minutes: float = Field(10.0, ge=0)
 
+    # --- news sites (index/crawl.py) ----------------------------------------------
+    # seeds the source list (table ``source``): "[name=]url[ kind]", comma separated
+    sources: str = ""
+    # minutes between scheduled fetches of every source (one at a time across workers); 0 = off
+    fetch_interval_minutes: float = Field(0.0, ge=0)
+    fetch_timeout_s: float = Field(10.0, gt=0)
+    fetch_host_delay_s: float = Field(1.0, ge=0)
+    fetch_max_pages: int | None = Field(None, ge=1)  # article pages per source and run; empty = all
+
     # --- webhook (off unless WEBHOOK_URL is set) --------------------------------
     webhook_url: str | None = None
     webhook_listen: str = "127.0.0.1"
@@ -105,7 +114,7 @@ class Settings(BaseSettings):
             return None
         return value
 
-    @field_validator("ingest_workers", "min_confidence", mode="before")
+    @field_validator("ingest_workers", "min_confidence", "fetch_max_pages", mode="before")
     @classmethod
     def _blank_workers(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

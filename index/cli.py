@@ -21,8 +21,10 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from index.cli_options import DataDir, DbUrl
 from index.engine import DEFAULT_K, BusyError, Engine, _redact
 from index.ingest import IngestReport
+from index.cli_fetch import register as register_fetch_commands
 
 app = typer.Typer(
     help="hoidap: hỏi đáp over Vietnamese party news (BM25 over underthesea tokens).",
@@ -33,13 +35,6 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
-DataDir = Annotated[
-    Path, typer.Option("--data-dir", envvar="HOIDAP_DATA_DIR", help="Folder of the database and index.")
-]
-DbUrl = Annotated[
-    Optional[str],
-    typer.Option("--database-url", envvar="DATABASE_URL", help="SQLAlchemy URL; overrides the SQLite file.", show_default=False),
-]
 
 
 def shipped_corpus() -> Path:
@@ -490,6 +485,9 @@ def db_current_cmd(data_dir: DataDir = Path("data"), database_url: DbUrl = None)
     state = "head" if rev == head else f"behind head {head}: run hoidap db upgrade"
     print(f"{_redact(url)}: revision {rev or '(none)'} ({state})")
     raise typer.Exit(0 if rev == head else 1)
+
+
+register_fetch_commands(app)  # hoidap sources …, hoidap fetch
 
 
 def main() -> None:

@@ -1,8 +1,10 @@
-"""Reading articles from corpus files: portal text, JSONL, plain .txt/.md.
+"""Reading articles from corpus files: portal text, JSONL, plain .txt/.md, documents.
 
 ``read_corpus(paths)`` yields ``Article`` values and ``ReadError`` values in file
 order; a bad file or line becomes one ``ReadError`` naming it and the reason, and
-reading goes on with the rest.
+reading goes on with the rest. ``read_bytes`` reads one file's bytes already in
+memory (a bot upload) the same way. Documents (.docx, .pdf, .html) are one article
+each (``index.documents``); an old Word .doc gives a ``ReadError`` with advice.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from index.documents import DOCUMENT_SUFFIXES, OLD_WORD_SUFFIXES, read_document
 from index.models import Article
 from index.text import normalize
 
 TEXT_SUFFIXES = {".txt", ".md"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | DOCUMENT_SUFFIXES | OLD_WORD_SUFFIXES
 MAX_FILE_BYTES = 200 * 1024 * 1024  # a corpus file bigger than this is refused
 MAX_ARTICLE_CHARS = 2_000_000  # one article longer than this is refused
 
@@ -97,21 +100,46 @@ def read_file(path: Path) -> Iterator[Article | ReadError]:
     except OSError as exc:
         yield ReadError(where, f"không đọc được tệp: {exc.strerror or exc}")
         return
+    yield from read_bytes(data, path.name, origin=where)
+
+
+def read_bytes(data: bytes, name: str, *, origin: str | None) -> Iterator[Article | ReadError]:
+    """Articles in one file's bytes; ``name``'s suffix picks the format, its stem is the
+    id of a single-article file. Articles get ``origin`` (None for uploads stored
+    straight in the database); errors name ``origin`` or else ``name``."""
+    where = origin or name
+    suffix = Path(name).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        yield ReadError(where, f"tệp quá lớn ({len(data)} bytes > {MAX_FILE_BYTES})")
+        return
+    if suffix in DOCUMENT_SUFFIXES or suffix in OLD_WORD_SUFFIXES:
+        yield _read_document(data, name, origin, where)
+        return
     try:
         raw = decode(data, where)
     except ValueError as exc:
         yield ReadError(where, str(exc))
         return
-    if path.suffix.lower() in JSONL_SUFFIXES:
+    if suffix in JSONL_SUFFIXES:
         if not raw.strip():
             yield ReadError(where, "tệp rỗng (empty file)")
             return
-        yield from parse_jsonl(raw, where)
+        yield from _parse_jsonl(raw, where, origin)
         return
     try:
-        yield parse_text(raw, article_id=path.stem, origin=where)
+        yield parse_text(raw, article_id=Path(name).stem, origin=origin)
     except ValueError as exc:
         yield ReadError(where, str(exc))
+
+
+def _read_document(data: bytes, name: str, origin: str | None, where: str) -> Article | ReadError:
+    try:
+        article = read_document(data, name, origin=origin)
+    except ValueError as exc:
+        return ReadError(where, str(exc))
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        return ReadError(where, f"bài quá dài ({len(article.text)} ký tự > {MAX_ARTICLE_CHARS})")
+    return article
 
 
 def read_corpus(paths: Iterable[Path]) -> Iterator[Article | ReadError]:
@@ -123,7 +151,8 @@ def read_corpus(paths: Iterable[Path]) -> Iterator[Article | ReadError]:
 
 
 def count_articles(paths: Iterable[Path]) -> int:
-    """About how many articles ``read_corpus`` will yield (lines of JSONL, 1 a text file)."""
+    """About how many articles ``read_corpus`` will yield (lines of JSONL, 1 a text file
+    or document)."""
     total = 0
     for item in iter_files(paths):
         if isinstance(item, ReadError):
@@ -193,6 +222,11 @@ def _join_paragraphs(lines: list[str]) -> str:
 
 
 def parse_jsonl(raw: str, where: str) -> Iterator[Article | ReadError]:
+    """Articles of JSONL text read from file ``where`` (their origin)."""
+    return _parse_jsonl(raw, where, where)
+
+
+def _parse_jsonl(raw: str, where: str, origin: str | None) -> Iterator[Article | ReadError]:
     for lineno, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
@@ -203,7 +237,7 @@ def parse_jsonl(raw: str, where: str) -> Iterator[Article | ReadError]:
             yield ReadError(loc, f"dòng không phải JSON (invalid JSON: {exc.msg})")
             continue
         try:
-            yield article_from_json(obj, origin=where)
+            yield article_from_json(obj, origin=origin)
         except ValueError as exc:
             yield ReadError(loc, str(exc))
 

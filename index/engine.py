@@ -43,7 +43,8 @@ from index.ingest import (
     ingest,
     refresh_derived,
 )
-from index.models import Answer, FigureHit, PassageHit
+from index.corpus import ReadError
+from index.models import Answer, Article, FigureHit, PassageHit
 from index.candidates import CANDIDATES, figure_passages
 from index.parse import Question, parse_question
 from index.retrieval import Backend, Retriever
@@ -330,8 +331,11 @@ class Engine:
         progress: ProgressFn | None = None,
         remove_missing: bool = False,
         workers: int | None = None,
+        articles: Iterable[Article | ReadError] | None = None,
+        label: str | None = None,
     ) -> IngestReport:
-        """Bring the database up to date with ``paths``; swap in a new index if anything changed.
+        """Bring the database up to date with ``paths`` (and ``articles``: fetched pages,
+        uploaded documents); swap in a new index if anything changed.
 
         Raises ``BusyError`` if another ingest runs in this engine or in another process
         on the same database. A finished ingest publishes its generation as the index
@@ -345,7 +349,15 @@ class Engine:
             try:
                 t0 = time.perf_counter()
                 with Tokenizer(workers) as tok:
-                    report = ingest(self.db, [Path(p) for p in paths], progress=progress, remove_missing=remove_missing, tokenizer=tok)
+                    report = ingest(
+                        self.db,
+                        [Path(p) for p in paths],
+                        progress=progress,
+                        remove_missing=remove_missing,
+                        tokenizer=tok,
+                        articles=articles,
+                        label=label,
+                    )
                     self._publish()
                     served = self._index
                     stale = served is not None and served.manifest.generation != self.generation()

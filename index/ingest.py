@@ -8,6 +8,7 @@ same content -> unchanged). The BM25 index is rebuilt afterwards by the caller.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import multiprocessing as mp
@@ -15,7 +16,7 @@ import os
 import threading
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,19 +221,25 @@ def ingest(
     progress: ProgressFn | None = None,
     remove_missing: bool = False,
     tokenizer: Tokenizer | None = None,
+    articles: Iterable[Article | ReadError] | None = None,
+    label: str | None = None,
 ) -> IngestReport:
-    """Read ``paths`` and bring the database up to date with them."""
+    """Read ``paths`` (then ``articles``: fetched pages, uploaded documents; consumed
+    lazily, batch by batch) and bring the database up to date with them. ``label``
+    names the run in ``ingest_run`` beside the paths ("fetch", "upload: x.docx")."""
     t0 = time.perf_counter()
     paths = [Path(p) for p in paths]
     report = IngestReport()
     expected = count_articles(paths) if progress else 0
+    if progress and isinstance(articles, Sized):
+        expected += len(articles)
     done = 0
     seen_ids: set[str] = set()
     seen_content: dict[str, str] = {}  # content hash -> id, within this run
     own_tokenizer = tokenizer is None
     tok = tokenizer or Tokenizer()
     deferred: list[Article] | None = [] if remove_missing else None
-    run_id = _start_run(db, paths)
+    run_id = _start_run(db, paths, label)
     with session(db) as s:
         if s.exec(select(ArticleRow.id).limit(1)).first() is None:
             set_meta(s, DERIVED_VERSION_KEY, derived_version())  # empty: nothing to refresh
@@ -251,7 +258,8 @@ def ingest(
                 progress(done, max(expected, done))
             pending, pending_n = planned, len(articles)
 
-        for item in read_corpus(paths):
+        items = read_corpus(paths) if articles is None else itertools.chain(read_corpus(paths), articles)
+        for item in items:
             if isinstance(item, ReadError):
                 report.failed += 1
                 report.errors.append(item)
@@ -547,9 +555,10 @@ def bump_generation(s) -> None:
     set_meta(s, "generation", str(int(get_meta(s, "generation", "0") or 0) + 1))
 
 
-def _start_run(db: SAEngine, paths: list[Path]) -> int:
+def _start_run(db: SAEngine, paths: list[Path], label: str | None = None) -> int:
+    names = [str(p) for p in paths] + ([label] if label else [])
     with session(db) as s:
-        row = IngestRunRow(paths=json.dumps([str(p) for p in paths], ensure_ascii=False))
+        row = IngestRunRow(paths=json.dumps(names, ensure_ascii=False))
         s.add(row)
         s.flush()
         return int(row.id or 0)

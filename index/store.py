@@ -150,6 +150,45 @@ class FeedbackRow(SQLModel, table=True):
     corrected_at: NaiveDatetime | None = None
 
 
+class SourceRow(SQLModel, table=True):
+    """A news site, feed or sitemap that ``hoidap fetch`` and /reload bring articles from
+    (see ``index.sources``); every worker reads the same list."""
+
+    __tablename__ = "source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    url: str
+    kind: str = Field(default="auto", max_length=16)  # auto | feed | sitemap | page
+    added_at: NaiveDatetime = Field(default_factory=utcnow)
+    # the last fetch: when, how it ended (ok | partial | failed), what it brought
+    last_fetch_at: NaiveDatetime | None = None
+    last_status: str | None = Field(default=None, max_length=16)
+    last_found: int = 0  # article URLs discovered
+    last_new: int = 0  # pages downloaded whose article was new or changed
+    last_unchanged: int = 0  # pages answered 304, or whose text had not changed
+    last_failed: int = 0
+    last_errors: str | None = None  # JSON list of {"url", "reason"} (at most 50)
+    articles: int = 0  # articles in the database from this source
+
+
+class FetchedPageRow(SQLModel, table=True):
+    """One fetched URL (a page, feed or sitemap): its validators for conditional GETs."""
+
+    __tablename__ = "fetched_page"
+
+    key: str = Field(primary_key=True, max_length=255)  # index.webpage.article_id_for(url)
+    url: str
+    source_id: int | None = Field(default=None, index=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = Field(default=None, max_length=64)
+    article_id: str | None = Field(default=None, max_length=255)  # the article it gave, if any
+    status: str = Field(default="ok", max_length=16)  # ok | failed
+    reason: str | None = None
+    fetched_at: NaiveDatetime = Field(default_factory=utcnow)
+
+
 class MetaRow(SQLModel, table=True):
     """Small key/value facts: the database generation the index must match."""
 

@@ -137,8 +137,8 @@ async def test_document_upload(fake, bot_engine):
         fake.push_document(ADMIN, ADMIN, "../../ngọc thụy.jsonl", (json.dumps(article, ensure_ascii=False) + "\n").encode(), "application/json")
         await fake.wait_for_messages(ADMIN, 1, timeout=15)
         assert "Đã nạp tệp" in fake.texts(ADMIN)[0] and "Thêm mới: 1" in fake.texts(ADMIN)[0]
-        saved = bot_engine.data_dir / "uploads" / "ngọc_thụy.jsonl"
-        assert saved.exists() and [p.name for p in saved.parent.iterdir()] == [saved.name]
+        # straight into the database (every worker serves it), not a folder of this worker
+        assert not (bot_engine.data_dir / "uploads").exists()
 
         fake.push_message(USER, USER, "Đảng bộ phường Ngọc Thụy kết nạp bao nhiêu đảng viên?")
         (msg,) = await fake.wait_for_messages(USER, 1)
@@ -146,17 +146,47 @@ async def test_document_upload(fake, bot_engine):
 
         fake.push_document(ADMIN, ADMIN, "virus.exe", b"MZ", "application/octet-stream")
         fake.push_document(ADMIN, ADMIN, "big.txt", b"x", "text/plain", file_size=50_000_000)
-        await fake.wait_for_messages(ADMIN, 3)
-        refusals = fake.texts(ADMIN)[1:3]  # the two uploads are handled concurrently: either order
+        fake.push_document(ADMIN, ADMIN, "nghi-quyet.doc", b"\xd0\xcf\x11\xe0", "application/msword")
+        await fake.wait_for_messages(ADMIN, 4)
+        refusals = fake.texts(ADMIN)[1:4]  # handled concurrently: any order
         assert any("chỉ nhận tệp" in t for t in refusals) and any("quá lớn" in t for t in refusals)
-        fake.push_message(ADMIN, ADMIN, "/reload")  # uploads are part of /reload: not removed
+        assert any(".docx" in t and "Lưu thành" in t for t in refusals)
+        fake.push_message(ADMIN, ADMIN, "/reload")  # uploads are not files of CORPUS_PATHS: not removed
         await fake.wait_for(lambda: fake.texts(ADMIN)[-1].startswith(("✅", "⚠️")), timeout=30)
-        assert "Lỗi: 0" in fake.texts(ADMIN)[-1]
+        assert "Lỗi: 0" in fake.texts(ADMIN)[-1]  # (earlier tests' generated files are removed)
         fake.push_message(USER, USER, "Ngoc Thuy ket nap bao nhieu dang vien?")
         msgs = await fake.wait_for_messages(USER, 2)
         assert "27 đảng viên" in msgs[1]["text"]
-    assert saved.exists()
     assert len(fake.calls("getFile")) == 1
+    fake.assert_no_errors()
+
+
+async def test_word_and_pdf_uploads_are_answered_from(fake, tmp_path):
+    from index.engine import Engine
+    from test_documents import make_docx, make_pdf
+
+    engine = Engine(tmp_path / "data")
+    docx = make_docx(title="Nghị quyết Đảng bộ xã Tân Lập", paragraphs=[
+        "Năm 2025, Đảng bộ xã Tân Lập kết nạp 19 đảng viên mới.",
+        "Toàn Đảng bộ có 12 chi bộ trực thuộc."])
+    pdf = make_pdf(["Báo cáo của Đảng ủy phường Hòa Bình.", "Năm 2025, Đảng bộ phường Hòa Bình kết nạp 23 đảng viên mới."],
+                   title="Báo cáo phường Hòa Bình")
+    async with polling(make_app(fake, engine)):
+        fake.push_document(ADMIN, ADMIN, "nghi quyet tan lap.docx", docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        await fake.wait_for_messages(ADMIN, 1, timeout=20)
+        fake.push_document(ADMIN, ADMIN, "bao-cao.pdf", pdf, "application/pdf")
+        await fake.wait_for_messages(ADMIN, 2, timeout=20)
+        fake.push_document(ADMIN, ADMIN, "scan.pdf", make_pdf(None), "application/pdf")
+        await fake.wait_for_messages(ADMIN, 3, timeout=20)
+        texts = fake.texts(ADMIN)
+        assert "Thêm mới: 1" in texts[0]
+        assert any("Thêm mới: 1" in t and "bao-cao.pdf" in t for t in texts[1:])
+        assert any("scan.pdf" in t and "Lỗi: 1" in t and "OCR" in t for t in texts[1:]), texts
+        fake.push_message(USER, USER, "Đảng bộ xã Tân Lập kết nạp bao nhiêu đảng viên mới?")
+        fake.push_message(USER, USER, "Đảng bộ phường Hòa Bình kết nạp bao nhiêu đảng viên mới?")
+        msgs = await fake.wait_for_messages(USER, 2, timeout=20)
+        assert any("19 đảng viên" in m["text"] for m in msgs) and any("23 đảng viên" in m["text"] for m in msgs)
+    assert engine.stats().articles == 2
     fake.assert_no_errors()
 
 

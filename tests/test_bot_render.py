@@ -11,7 +11,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from bot import render
-from bot.handlers import sanitize_filename, upload_target
+from bot.loading import sanitize_filename, upload_target
 from bot.ratelimit import UserRateLimit
 from bot.settings import Settings
 from index.corpus import ReadError

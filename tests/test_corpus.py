@@ -71,7 +71,7 @@ def test_folder_is_read_recursively_and_missing_path_reported(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "one.txt").write_text("Một\nthân bài", "utf-8")
     (tmp_path / "a" / "b" / "two.md").write_text("Hai\nthân bài", "utf-8")
-    (tmp_path / "a" / "b" / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "b" / "ignored.png").write_bytes(b"\x89PNG")
     (tmp_path / "a" / "README.md").write_text("# About this folder\nnot an article", "utf-8")
     (tmp_path / "a" / "b" / "more.jsonl").write_text(json.dumps({"id": "j1", "text": "Ba"}) + "\n", "utf-8")
     items = list(read_corpus([tmp_path / "a", tmp_path / "nope"]))

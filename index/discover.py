@@ -1,0 +1,467 @@
+"""Finding article URLs: RSS/Atom feeds, sitemaps (and sitemap indexes), HTML pages.
+
+``parse_listing(body, url, content_type)`` is pure: it reads one downloaded document
+and says what it is and which URLs it lists. ``discover(fetcher, url)`` fetches a
+source, follows sitemap indexes (at most ``max_sitemaps`` documents, no cycles) or the
+feed an HTML page advertises, and returns the article URLs deduplicated by
+``canonical_url``, newest first when dated. Failures never raise: each becomes an
+``(url, reason)`` in ``DiscoverResult.errors`` and the rest goes on.
+
+Dates (``Discovered.lastmod``) are naive datetimes in Vietnam time (UTC+7), like
+``Article.date``: a date with an offset is converted, one without is kept as written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import urljoin, urlsplit
+
+from index.webpage import canonical_url
+
+if TYPE_CHECKING:
+    from index.fetch import Fetcher
+
+MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # a .xml.gz sitemap bigger than this once unzipped is refused
+VIETNAM = timezone(timedelta(hours=7))
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+LISTING_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
+    "text/html;q=0.8, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class Discovered:
+    url: str
+    lastmod: datetime | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    kind: Literal["feed", "sitemap_index", "sitemap", "page"]
+    entries: list[Discovered]  # article URLs (absolute, as written)
+    sitemaps: list[str]  # child sitemaps of an index
+    feeds: list[str]  # feeds an HTML page advertises
+
+
+@dataclass
+class DiscoverResult:
+    kind: str  # what the source turned out to be: feed | sitemap | sitemap_index | page | unknown
+    urls: list[Discovered] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
+
+
+# -- parsing --------------------------------------------------------------------------
+
+
+def _gunzip(body: bytes, limit: int | None = None) -> bytes:
+    """Decompress (possibly multi-member) gzip, refusing more than ``limit`` bytes out."""
+    if limit is None:
+        limit = MAX_DECOMPRESSED_BYTES
+    out: list[bytes] = []
+    size = 0
+    data = body
+    try:
+        while data:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            while data:
+                chunk = d.decompress(data, limit + 1 - size)
+                size += len(chunk)
+                out.append(chunk)
+                if size > limit:
+                    raise ValueError(
+                        f"tệp gzip giải nén quá lớn (decompressed size over {limit / 2**20:g} MB)"
+                    )
+                data = d.unconsumed_tail
+                if d.eof:
+                    break
+            if not d.eof:
+                raise ValueError("tệp gzip bị cắt cụt (truncated gzip file)")
+            data = d.unused_data
+            if data and data[:2] != b"\x1f\x8b":
+                break  # trailing garbage after the last member: ignore, like gzip(1)
+    except zlib.error as exc:
+        raise ValueError(f"tệp gzip hỏng (corrupt gzip: {exc})") from None
+    return b"".join(out)
+
+
+_PROLOG = re.compile(rb"<\?.*?\?>|<!--.*?-->|<![^<>]*(?:\[[^\]]*\])?\s*>", re.S)
+_FIRST_TAG = re.compile(rb"<\s*([A-Za-z_][\w:.\-]*)")
+
+
+def _root_name(head: bytes) -> str | None:
+    """Local name (lower case) of the first element in ``head``."""
+    text = _PROLOG.sub(b"", head)
+    m = _FIRST_TAG.search(text)
+    if not m:
+        return None
+    return m.group(1).decode("ascii", "replace").rsplit(":", 1)[-1].lower()
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _naive_vietnam(dt: datetime) -> datetime:
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(VIETNAM).replace(tzinfo=None)
+    return dt
+
+
+def _parse_w3c_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    text = text.strip()
+    if not text:
+        return None
+    value = text.replace("z", "Z")
+    if re.fullmatch(r"\d{4}-\d{2}", value):  # W3C "YYYY-MM"
+        value += "-01"
+    if re.fullmatch(r"\d{4}", value):
+        value += "-01-01"
+    # fromisoformat wants seconds when there is an offset after "hh:mm"
+    value = re.sub(r"T(\d{2}):(\d{2})(?=Z|[+-]\d{2}:?\d{2}$|$)", r"T\1:\2:00", value)
+    try:
+        return _naive_vietnam(datetime.fromisoformat(value))
+    except ValueError:
+        pass
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return _naive_vietnam(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _http_url(url: str) -> bool:
+    return urlsplit(url).scheme.lower() in ("http", "https")
+
+
+def _xml_root(body: bytes):
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        recover=False,
+    )
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"XML hỏng (malformed XML: {exc})") from None
+    if root is None:
+        raise ValueError("XML rỗng (empty XML document)")
+    return root
+
+
+def _local(el) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""  # comments, processing instructions
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+def _child_text(el, name: str) -> str | None:
+    for child in el:
+        if _local(child) == name:
+            return (child.text or "").strip() or None
+    return None
+
+
+def _parse_sitemap(body: bytes, url: str) -> tuple[str, list[Discovered], list[Discovered]]:
+    """(kind, entries, child sitemaps with their lastmod) of an XML sitemap."""
+    root = _xml_root(body)
+    name = _local(root)
+    if name == "sitemapindex":
+        children: list[Discovered] = []
+        for sm in root:
+            if _local(sm) != "sitemap":
+                continue
+            loc = _child_text(sm, "loc")
+            if loc:
+                child = urljoin(url, loc)
+                if _http_url(child):
+                    children.append(Discovered(child, _parse_w3c_date(_child_text(sm, "lastmod"))))
+        return "sitemap_index", [], children
+    if name != "urlset":
+        raise ValueError(f"không phải sitemap (not a sitemap: <{name}>)")
+    entries: list[Discovered] = []
+    for item in root:
+        if _local(item) != "url":
+            continue
+        loc = _child_text(item, "loc")
+        if not loc:
+            continue
+        target = urljoin(url, loc)
+        if not _http_url(target):
+            continue
+        lastmod = _parse_w3c_date(_child_text(item, "lastmod"))
+        title = None
+        for news in item:
+            if _local(news) == "news":  # Google news sitemap
+                published = _parse_w3c_date(_child_text(news, "publication_date"))
+                lastmod = lastmod or published
+                title = _child_text(news, "title")
+        entries.append(Discovered(target, lastmod, title))
+    return "sitemap", entries, []
+
+
+def _parse_text_sitemap(text: str, url: str) -> list[Discovered] | None:
+    """A plain-text sitemap (one URL a line), or None when it is not one."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines or not all(_http_url(line) and " " not in line for line in lines):
+        return None
+    return [Discovered(urljoin(url, line)) for line in lines]
+
+
+def _parse_feed(body: bytes, url: str, content_type: str | None) -> list[Discovered]:
+    import feedparser
+
+    # a file object: feedparser would treat bytes as a file name, a str as a URL to fetch
+    parsed = feedparser.parse(
+        io.BytesIO(body),
+        response_headers={"content-location": url, "content-type": content_type or "application/xml"},
+    )
+    if not parsed.get("version") and not parsed.entries:
+        exc = parsed.get("bozo_exception")
+        raise ValueError(f"feed hỏng (malformed feed: {exc or 'unknown format'})")
+    entries: list[Discovered] = []
+    for entry in parsed.entries:
+        link = entry.get("link")
+        if not link:
+            for candidate in entry.get("links", []):
+                if candidate.get("rel", "alternate") == "alternate" and candidate.get("href"):
+                    link = candidate["href"]
+                    break
+        if not link and entry.get("guidislink"):
+            link = entry.get("id")
+        if not link:
+            continue
+        link = urljoin(url, link.strip())
+        if not _http_url(link):
+            continue
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        lastmod = None
+        if when:
+            lastmod = _naive_vietnam(datetime(*when[:6], tzinfo=timezone.utc))
+        title = (entry.get("title") or "").strip() or None
+        entries.append(Discovered(link, lastmod, title))
+    return entries
+
+
+def _page_feeds(body: bytes, url: str) -> list[str]:
+    """Feeds advertised by ``<link rel="alternate" type="application/rss+xml">``."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        doc = lxml.html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return []
+    base = url
+    for b in doc.iter("base"):
+        if b.get("href"):
+            base = urljoin(url, b.get("href").strip())
+            break
+    feeds: list[str] = []
+    for link in doc.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = _media_type(link.get("type"))
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            target = urljoin(base, href)
+            if _http_url(target) and target not in feeds:
+                feeds.append(target)
+    return feeds
+
+
+def _parse(body: bytes, url: str, content_type: str | None) -> tuple[Listing, list[Discovered]]:
+    """The listing, plus the child sitemaps of an index with their lastmod."""
+    if body[:2] == b"\x1f\x8b":
+        body = _gunzip(body)
+    stripped = body.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not stripped:
+        raise ValueError("tài liệu rỗng (empty document)")
+    media = _media_type(content_type)
+    root = _root_name(stripped[:8192])
+    if root == "html" or (media in ("text/html", "application/xhtml+xml") and root not in (
+        "rss", "feed", "rdf", "urlset", "sitemapindex"
+    )):
+        return Listing("page", [], [], _page_feeds(body, url)), []
+    if root in ("urlset", "sitemapindex"):
+        kind, entries, children = _parse_sitemap(stripped, url)
+        return Listing(kind, entries, [c.url for c in children], []), children  # type: ignore[arg-type]
+    if root in ("rss", "feed", "rdf"):
+        return Listing("feed", _parse_feed(body, url, content_type), [], []), []
+    if root is None or media == "text/plain":
+        try:
+            text = stripped.decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        entries = _parse_text_sitemap(text, url)
+        if entries is not None:
+            return Listing("sitemap", entries, [], []), []
+    if root in ("head", "body", "title", "meta", "div", "p"):  # HTML without <html>
+        return Listing("page", [], [], _page_feeds(body, url)), []
+    what = f"<{root}>" if root else (media or "unknown content")
+    raise ValueError(f"không phải feed, sitemap hay trang HTML (not a feed, sitemap or HTML page: {what})")
+
+
+def parse_listing(body: bytes, url: str, content_type: str | None = None) -> Listing:
+    """What ``body`` (downloaded from ``url``) is, and the URLs it lists.
+
+    Raises ``ValueError(reason)`` for broken XML, bad gzip, a gzip over
+    ``MAX_DECOMPRESSED_BYTES`` once unzipped, or content that is none of feed,
+    sitemap (XML or plain text) or HTML.
+    """
+    return _parse(body, url, content_type)[0]
+
+
+# -- discovery ------------------------------------------------------------------------
+
+
+def _sort_key(d: Discovered) -> float:
+    return -d.lastmod.replace(tzinfo=timezone.utc).timestamp() if d.lastmod else float("inf")
+
+
+def _finish(kind: str, found: list[Discovered], errors, max_urls: int | None) -> DiscoverResult:
+    merged: dict[str, Discovered] = {}
+    for d in found:
+        try:
+            key = canonical_url(d.url)
+        except ValueError as exc:
+            errors.append((d.url, f"địa chỉ không hợp lệ (invalid URL: {exc})"))
+            continue
+        old = merged.get(key)
+        if old is None:
+            merged[key] = Discovered(key, d.lastmod, d.title)
+        else:  # keep the first, filling in what it lacked
+            lastmod = old.lastmod or d.lastmod
+            if old.lastmod and d.lastmod:
+                lastmod = max(old.lastmod, d.lastmod)
+            merged[key] = Discovered(key, lastmod, old.title or d.title)
+    urls = sorted(merged.values(), key=_sort_key)  # stable: undated keep their order, last
+    if max_urls is not None:
+        urls = urls[: max(0, max_urls)]
+    return DiscoverResult(kind, urls, errors)
+
+
+def discover(
+    fetcher: Fetcher,
+    url: str,
+    kind: Literal["auto", "feed", "sitemap", "page"] = "auto",
+    *,
+    max_urls: int | None = None,
+    max_sitemaps: int = 50,
+) -> DiscoverResult:
+    """Article URLs of the source at ``url``; never raises for fetch or parse failures.
+
+    ``kind="page"`` takes ``url`` as the one article without fetching it. ``"feed"``
+    and ``"sitemap"`` insist on that kind (an HTML page advertising a feed is accepted
+    for ``"feed"``). ``"auto"`` decides from the content: a sitemap index is followed
+    (children newest first by their lastmod, at most ``max_sitemaps`` documents
+    fetched in all, each once); an HTML page advertising a feed gives that feed's
+    entries, otherwise the page itself. URLs come back canonical (``canonical_url``),
+    deduplicated, newest first where dated, at most ``max_urls``.
+    """
+    errors: list[tuple[str, str]] = []
+    if kind == "page":
+        return _finish("page", [Discovered(url)], errors, max_urls)
+
+    def fetch(target: str) -> tuple[Listing, list[Discovered], str] | None:
+        res = fetcher.get(target, accept=LISTING_ACCEPT)
+        if not res.ok:
+            errors.append((target, res.reason or f"không tải được ({res.status})"))
+            return None
+        try:
+            listing, children = _parse(res.body, res.final_url, res.content_type)
+        except ValueError as exc:
+            errors.append((target, str(exc)))
+            return None
+        return listing, children, res.final_url
+
+    first = fetch(url)
+    if first is None:
+        return DiscoverResult(kind if kind != "auto" else "unknown", [], errors)
+    listing, children, final_url = first
+
+    if listing.kind == "page":
+        if kind == "sitemap":
+            errors.append((url, "không phải sitemap (not a sitemap: HTML page)"))
+            return DiscoverResult("page", [], errors)
+        for feed_url in listing.feeds[:1]:
+            got = fetch(feed_url)
+            if got is not None and got[0].kind == "feed":
+                return _finish("feed", got[0].entries, errors, max_urls)
+            if got is not None:
+                errors.append((feed_url, f"không phải feed (not a feed: {got[0].kind})"))
+        if kind == "feed":
+            if not listing.feeds:
+                errors.append((url, "không phải feed (not a feed: HTML page)"))
+            return DiscoverResult("page", [], errors)
+        return _finish("page", [Discovered(final_url)], errors, max_urls)
+
+    if listing.kind == "feed":
+        if kind == "sitemap":
+            errors.append((url, "không phải sitemap (not a sitemap: feed)"))
+            return DiscoverResult("feed", [], errors)
+        return _finish("feed", listing.entries, errors, max_urls)
+
+    if kind == "feed":
+        errors.append((url, f"không phải feed (not a feed: {listing.kind})"))
+        return DiscoverResult(listing.kind, [], errors)
+
+    # a sitemap or a sitemap index: walk the index breadth-first
+    found: list[Discovered] = list(listing.entries)
+    seen = {_key(url), _key(final_url)}
+    fetched = 1
+    queue = _newest_first(children)
+    skipped: list[str] = []
+    while queue:
+        child = queue.pop(0)
+        key = _key(child.url)
+        if key in seen:
+            continue
+        seen.add(key)
+        if fetched >= max_sitemaps:
+            skipped.append(child.url)
+            continue
+        fetched += 1
+        got = fetch(child.url)
+        if got is None:
+            continue
+        sub, grandchildren, _ = got
+        if sub.kind not in ("sitemap", "sitemap_index"):
+            errors.append((child.url, f"không phải sitemap (not a sitemap: {sub.kind})"))
+            continue
+        found.extend(sub.entries)
+        queue.extend(_newest_first(grandchildren))
+    if skipped:
+        errors.append(
+            (
+                skipped[0],
+                f"bỏ qua {len(skipped)} sitemap vì vượt giới hạn {max_sitemaps} "
+                f"(sitemap limit reached, {len(skipped)} skipped)",
+            )
+        )
+    return _finish(listing.kind, found, errors, max_urls)
+
+
+def _key(url: str) -> str:
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return url
+
+
+def _newest_first(items: list[Discovered]) -> list[Discovered]:
+    return sorted(items, key=_sort_key)

@@ -1,0 +1,91 @@
+"""The bot and news sites: /reload fetches the sources, /sources lists them, SOURCES
+seeds them, FETCH_INTERVAL_MINUTES fetches on a schedule — against the fake Bot API
+and a real HTTP portal, both on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import render_sources
+from bot.app import stop_index_poller
+from bot.handlers import STATE
+from index import sources
+from index.engine import Engine
+from portal import portal  # noqa: F401
+from portal_site import build_site
+
+pytestmark = pytest.mark.slow  # the fake Bot API and an HTTP portal: not in the fast loop
+
+pytest_plugins = ["conftest_bot"]
+pytest.register_assert_rewrite("conftest_bot")
+
+from conftest_bot import ADMIN, USER, make_app, polling  # noqa: E402
+
+FAST = dict(fetch_timeout_s=0.5, fetch_host_delay_s=0.0)
+
+
+@pytest.fixture
+def fresh_engine(tmp_path):
+    return Engine(tmp_path / "data")
+
+
+def _done(text: str) -> bool:
+    return text.startswith(("✅", "⚠️", "❌"))
+
+
+async def test_reload_fetches_every_source_and_reports_each_failure(fake, portal, fresh_engine):
+    site = build_site(portal)
+    sources.add_source(fresh_engine.db, site.feed_url, name="tin-tuc")
+    sources.add_source(fresh_engine.db, site.sitemap_url, name="sitemap")
+    async with polling(make_app(fake, fresh_engine, **FAST)):
+        fake.push_message(ADMIN, ADMIN, "/reload")
+        await fake.wait_for(lambda: fake.texts(ADMIN) and _done(fake.texts(ADMIN)[-1]), timeout=60)
+        summary = fake.texts(ADMIN)[-1]
+        assert summary.startswith("⚠️ Đã lấy tin")
+        assert "tin-tuc: tìm thấy 11, mới 3" in summary and "sitemap: tìm thấy 2, mới 2" in summary
+        assert "Thêm mới: 6" in summary  # five pages + the seed article of CORPUS_PATHS
+        assert "da-go.html" in summary and "HTTP 404" in summary and "robots.txt" in summary
+
+        fake.push_message(USER, USER, "Đảng bộ phường Thạch Lâm kết nạp bao nhiêu đảng viên mới?")
+        (msg,) = await fake.wait_for_messages(USER, 1)
+        assert "45" in msg["text"]
+        links = [e.get("url") for e in msg.get("entities", []) if e.get("type") == "text_link"]
+        assert site.articles["a1-ket-nap-dang-vien"]["url"] in links  # «Xem bài gốc»
+
+        fake.push_message(ADMIN, ADMIN, "/sources")
+        fake.push_message(USER, USER, "/sources")
+        await fake.wait_for(lambda: len(fake.texts(USER)) >= 2)
+        await fake.wait_for(lambda: fake.texts(ADMIN)[-1].startswith("🌐"))
+        listing = fake.texts(ADMIN)[-1]
+        assert "tin-tuc" in listing and "một phần lỗi" in listing and "bài: 3" in listing
+        assert "sitemap" in listing and "bài: 2" in listing
+        assert "Chỉ quản trị viên" in fake.texts(USER)[-1]
+
+        portal.clear_requests()
+        fake.push_message(ADMIN, ADMIN, "/reload")  # nothing new: nothing changes
+        await fake.wait_for(lambda: _done(fake.texts(ADMIN)[-1]) and fake.texts(ADMIN)[-1] != summary, timeout=60)
+        again = fake.texts(ADMIN)[-1]
+        assert "Thêm mới: 0" in again and "Cập nhật: 0" in again and "Xoá: 0" in again
+    fake.assert_no_errors()
+
+
+async def test_sources_setting_seeds_the_list_and_the_schedule_fetches(fake, portal, fresh_engine):
+    site = build_site(portal, failures=False)
+    settings = dict(FAST, sources=f"tin-tuc={site.feed_url} feed", fetch_interval_minutes=0.005)  # 0.3 s
+    app = make_app(fake, fresh_engine, **settings)
+    async with polling(app):
+        await app.post_init(app)  # run_polling() / run_webhook() call it; the test harness does not
+        await fake.wait_for(lambda: app.bot_data[STATE].last_fetch is not None, timeout=30)
+        (src,) = sources.list_sources(fresh_engine.db)
+        assert (src.name, src.kind, src.last_status, src.articles) == ("tin-tuc", "feed", "ok", 3)
+        fake.push_message(USER, USER, "Đảng bộ phường Thạch Lâm kết nạp bao nhiêu đảng viên mới?")
+        (msg,) = await fake.wait_for_messages(USER, 1)
+        assert "45" in msg["text"]
+        fake.push_message(ADMIN, ADMIN, "/stats")
+        await fake.wait_for(lambda: any("Lấy tin tự động" in t for t in fake.texts(ADMIN)))
+        await stop_index_poller(app)  # post_init started it
+    fake.assert_no_errors()
+
+
+async def test_sources_empty_and_texts():
+    assert "hoidap sources add" in render_sources.sources_text([])
