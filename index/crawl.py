@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine as SAEngine
 from index import sources as sources_mod
 from index.corpus import ReadError
 from index.discover import Discovered, parse_listing
-from index.fetch import Fetcher, FetchPolicy, FetchResult, Validators
+from index.fetch import Fetcher, FetchPolicy, FetchResult, RobotsMemo, Validators
 from index.ingest import IngestReport
 from index.models import Article
 from index.sources import Source
@@ -177,6 +177,43 @@ class _Pages:
         self.pending.clear()
 
 
+class _RobotsMemory(MutableMapping):
+    """robots.txt per origin, kept in ``fetched_page`` (written with the other rows)."""
+
+    def __init__(self, pages: _Pages):
+        self.pages = pages
+        self.changed: dict[str, RobotsMemo] = {}
+
+    def __getitem__(self, origin: str) -> RobotsMemo:
+        if origin in self.changed:
+            return self.changed[origin]
+        row = self.pages.cached(origin + "/robots.txt")
+        if row is None or row.robots_txt is None:
+            raise KeyError(origin)
+        return (row.etag, row.last_modified, row.robots_txt)
+
+    def __setitem__(self, origin: str, memo: RobotsMemo) -> None:
+        self.changed[origin] = memo
+
+    def __delitem__(self, origin: str) -> None:
+        self.changed.pop(origin, None)
+
+    def __iter__(self):
+        return iter(self.changed)
+
+    def __len__(self) -> int:
+        return len(self.changed)
+
+    def save(self) -> None:
+        with session(self.pages.db) as s:
+            for origin, (etag, modified, text) in self.changed.items():
+                url = origin + "/robots.txt"
+                row = s.get(FetchedPageRow, article_id_for(url)) or FetchedPageRow(key=article_id_for(url), url=url)
+                row.etag, row.last_modified, row.robots_txt, row.fetched_at = etag, modified, text, utcnow()
+                s.add(row)
+        self.changed.clear()
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -198,8 +235,8 @@ def discover_urls(
     found: dict[str, Discovered] = {}
     while queue and len(done) < MAX_LISTINGS:
         url, kind = queue.pop(0)
-        key = canonical_url(url)
-        if key in done:
+        key = _canonical(run, url)
+        if key is None or key in done:
             continue
         done.add(key)
         row = pages.cached(url)
@@ -226,7 +263,9 @@ def discover_urls(
         pages.remember(_Seen(article_id_for(url), url, src.id, result, None, "ok", body_hash=body_hash(result.body)))
         queue.extend((child, "sitemap") for child in listing.sitemaps)
         for entry in listing.entries:
-            found.setdefault(canonical_url(entry.url, result.final_url), entry)
+            entry_key = _canonical(run, entry.url, result.final_url)
+            if entry_key is not None:
+                found.setdefault(entry_key, Discovered(entry_key, entry.lastmod, entry.title))
     ordered = sorted(found.values(), key=lambda d: d.lastmod.timestamp() if d.lastmod else float("-inf"), reverse=True)
     return ordered, None
 
@@ -243,6 +282,16 @@ def transient(result: FetchResult | None) -> bool:
         return False
     code = result.http_status
     return code is None or code >= 500 or code == 429 or (result.reason or "").startswith("hết thời gian")
+
+
+def _canonical(run: SourceRun, url: str, base: str | None = None) -> str | None:
+    """The canonical form of a URL a listing gave; a junk one ("javascript:…") is a failure."""
+    try:
+        return canonical_url(url, base)
+    except ValueError as exc:
+        run.failed += 1
+        run.errors.append((url, f"địa chỉ không hợp lệ (invalid URL: {exc})"))
+        return None
 
 
 def _fail(pages: _Pages, run: SourceRun, url: str, reason: str, result: FetchResult | None) -> None:
@@ -288,8 +337,8 @@ def iter_articles(
         if progress:
             progress(report)
         urls, page = discover_urls(fetcher, pages, run, report)
-        known = {canonical_url(d.url) for d in urls}
-        urls += [Discovered(u) for u in pages.retries(src.id) if canonical_url(u) not in known]
+        known = {d.url for d in urls}  # canonical already
+        urls += [Discovered(u) for u in pages.retries(src.id) if u not in known]
         if page is not None:
             run.found = 1
             article = _article(pages, run, src.url, page)
@@ -341,7 +390,8 @@ def fetch_sources(
     sources = sources_mod.list_sources(engine.db, names)
     report = FetchReport(total_sources=len(sources))
     pages = _Pages(engine.db)
-    with Fetcher(policy or FetchPolicy()) as fetcher:
+    robots = _RobotsMemory(pages)
+    with Fetcher(policy or FetchPolicy(), robots_memory=robots) as fetcher:
         items = iter_articles(fetcher, pages, sources, report, max_pages=max_pages, progress=progress)
         report.ingest = engine.ingest(
             paths,
@@ -352,6 +402,7 @@ def fetch_sources(
             progress=ingest_progress,
         )
     pages.save()
+    robots.save()
     for run in report.runs:
         sources_mod.record_fetch(
             engine.db,

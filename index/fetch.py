@@ -51,7 +51,7 @@ import socket
 import threading
 import time
 import urllib.robotparser
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Literal
@@ -213,6 +213,24 @@ def _host(url: str) -> str:
 
 # -- internals ------------------------------------------------------------------------
 
+RobotsMemo = tuple[str | None, str | None, str]  # etag, last_modified, text
+
+
+def _conditional(validators: tuple) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from (etag, last_modified, ...)."""
+    etag, modified = validators[0], validators[1]
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if modified:
+        headers["If-Modified-Since"] = modified
+    return headers
+
+
+def _validators_of(headers: httpx.Headers | None) -> tuple[str | None, str | None]:
+    h = headers if headers is not None else httpx.Headers()
+    return h.get("etag"), h.get("last-modified")
+
 
 @dataclass
 class _Hop:
@@ -281,8 +299,13 @@ class Fetcher:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        robots_memory: MutableMapping[str, RobotsMemo] | None = None,
     ):
         self.policy = policy
+        # origin -> (etag, last_modified, text) of its robots.txt from an earlier run: asked
+        # for conditionally, and on a 304 the remembered text is used (``index.crawl``
+        # keeps it in the database); a fresh 200 with a validator is written back
+        self.robots_memory: MutableMapping[str, RobotsMemo] = {} if robots_memory is None else robots_memory
         self._sleep = sleep
         self._clock = clock
         self._client = httpx.Client(
@@ -312,12 +335,7 @@ class Fetcher:
     ) -> FetchResult:
         start = self._clock()
         headers = {"Accept": accept or DEFAULT_ACCEPT}
-        conditional: dict[str, str] = {}
-        if validators is not None:
-            if validators.etag:
-                conditional["If-None-Match"] = validators.etag
-            if validators.last_modified:
-                conditional["If-Modified-Since"] = validators.last_modified
+        conditional = _conditional((validators.etag, validators.last_modified)) if validators is not None else {}
         headers.update(conditional)
 
         def result(status, current, *, hop=None, reason=None, body=b""):
@@ -418,9 +436,11 @@ class Fetcher:
                 blocked=f"robots.txt không truy cập được (robots.txt unreachable: {why})",
             )
 
+        memo = self.robots_memory.get(origin)
         for _ in range(max(self.policy.max_redirects, 5) + 1):
+            conditional = _conditional(memo) if memo is not None and current == origin + "/robots.txt" else {}
             hop = self._exchange(
-                current, headers, {}, read_body=lambda c: 200 <= c < 300, truncate=True
+                current, {**headers, **conditional}, conditional, read_body=lambda c: 200 <= c < 300, truncate=True
             )
             if hop.error:
                 return unreachable(hop.error)
@@ -433,6 +453,13 @@ class Fetcher:
                 seen.add(target)
                 current = target
                 continue
+            if code == 304 and conditional and memo is not None:
+                hop.body = memo[2].encode("utf-8")
+                code = 200
+            elif 200 <= code < 300 and current == origin + "/robots.txt":
+                etag, modified = _validators_of(hop.headers)
+                if etag or modified:
+                    self.robots_memory[origin] = (etag, modified, hop.body.decode("utf-8", errors="replace"))
             if 200 <= code < 300:
                 text = hop.body.decode("utf-8", errors="replace").lstrip("\ufeff")
                 parser.parse(_round_up_crawl_delays(text).splitlines())

@@ -184,8 +184,9 @@ class FetchedPageRow(SQLModel, table=True):
     last_modified: str | None = None
     body_hash: str | None = Field(default=None, max_length=64)
     article_id: str | None = Field(default=None, max_length=255)  # the article it gave, if any
-    status: str = Field(default="ok", max_length=16)  # ok | failed
+    status: str = Field(default="ok", max_length=16)  # ok | failed (retried) | refused
     reason: str | None = None
+    robots_txt: str | None = None  # a site's robots.txt, used when it answers 304
     fetched_at: NaiveDatetime = Field(default_factory=utcnow)
 
 

@@ -37,10 +37,10 @@ class FakeTime:
         self.now += seconds
 
 
-def fetcher(**policy) -> Fetcher:
+def fetcher(robots_memory=None, **policy) -> Fetcher:
     """A fetcher that never really sleeps between requests (host delay 0 unless given)."""
     policy.setdefault("host_delay_s", 0.0)
-    return Fetcher(FetchPolicy(**policy), sleep=lambda s: None)
+    return Fetcher(FetchPolicy(**policy), sleep=lambda s: None, robots_memory=robots_memory)
 
 
 # -- plain answers --------------------------------------------------------------------
@@ -262,6 +262,26 @@ def test_robots_disallowed_path_is_never_requested(portal):
         assert r.reason == "robots.txt không cho phép (disallowed by robots.txt)"
         assert f.get(portal.url("/public.html")).ok
     assert portal.paths() == ["/robots.txt", "/public.html"]  # robots.txt read once
+
+
+def test_robots_remembered_is_asked_conditionally_and_reused_on_304(portal):
+    portal.add("/robots.txt", "User-agent: *\nDisallow: /private/\n", "text/plain")
+    portal.add("/private/secret.html", PAGE)
+    memory: dict = {}
+    with fetcher(robots_memory=memory) as f:
+        assert f.get(portal.url("/private/secret.html")).status == "disallowed"
+    (origin,) = memory
+    etag, _modified, text = memory[origin]
+    assert etag and "Disallow: /private/" in text
+    portal.clear_requests()
+    with fetcher(robots_memory=memory) as f:  # a later run: robots.txt unchanged -> 304
+        assert f.get(portal.url("/private/secret.html")).status == "disallowed"
+    ((_, path, headers),) = portal.requests
+    assert path == "/robots.txt" and headers.get("if-none-match") == etag
+    portal.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")  # changed: 200, the new rules
+    with fetcher(robots_memory=memory) as f:
+        assert f.get(portal.url("/private/secret.html")).ok
+    assert "Allow: /" in memory[origin][2]
 
 
 def test_robots_for_our_agent(portal):

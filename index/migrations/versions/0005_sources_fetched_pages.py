@@ -52,6 +52,7 @@ def upgrade() -> None:
             sa.Column("article_id", AutoString(length=255), nullable=True),
             sa.Column("status", AutoString(length=16), nullable=False),
             sa.Column("reason", AutoString(), nullable=True),
+            sa.Column("robots_txt", AutoString(), nullable=True),
             sa.Column("fetched_at", sa.DateTime(), nullable=False),
         )
         op.create_index("ix_fetched_page_source_id", "fetched_page", ["source_id"])
