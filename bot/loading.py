@@ -26,7 +26,7 @@ from index.corpus import read_bytes
 from index.crawl import FetchReport, fetch_sources
 from index.engine import BusyError
 from index.fetch import FetchPolicy
-from index.sources import SourceError, list_sources, seed_sources
+from index.sources import list_sources, seed_sources
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +83,20 @@ class ProgressMessage:
                 self.last_text = text
 
     async def finish(self, html_text: str) -> None:
+        """The summary replaces the progress; if Telegram refuses it, a short line does."""
         async with self._lock:
             self._finished = True
-            if render.visible(html_text).strip() != self.last_text:
+            if render.visible(html_text).strip() == self.last_text:
+                return
+            try:
                 await self.bot.edit_message_text(
                     html_text, chat_id=self.chat_id, message_id=self.message_id, parse_mode=HTML
                 )
-                self.last_text = render.visible(html_text).strip()
+            except TelegramError as exc:
+                log.error("summary edit refused (%s); sending a short one", exc)
+                html_text = render.reload_summary_short()
+                await self.bot.edit_message_text(html_text, chat_id=self.chat_id, message_id=self.message_id, parse_mode=HTML)
+            self.last_text = render.visible(html_text).strip()
 
 
 def fetch_policy(st: BotState) -> FetchPolicy:
@@ -222,11 +229,9 @@ async def seed_from_settings(st: BotState) -> None:
     """``SOURCES`` in the settings: the entries not in the list yet are added."""
     if not st.settings.sources.strip():
         return
-    try:
-        added = await asyncio.to_thread(seed_sources, st.engine.db, st.settings.sources)
-    except SourceError as exc:
-        log.error("SOURCES: %s", exc)
-        return
+    added, problems = await asyncio.to_thread(seed_sources, st.engine.db, st.settings.sources)
+    for problem in problems:
+        log.error("%s", problem)
     for src in added:
         log.info("source added from SOURCES: %s %s", src.name, src.url)
 

@@ -530,6 +530,10 @@ def reload_summary(report) -> str:
     return "\n".join([head, *report_lines(report)])
 
 
+def reload_summary_short() -> str:
+    return "✅ Đã nạp lại dữ liệu xong. Chi tiết: /stats và /sources."
+
+
 def reload_failed() -> str:
     return "❌ Nạp lại dữ liệu thất bại; chỉ mục cũ vẫn được dùng. Xem nhật ký của bot để biết chi tiết."
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from dotenv import dotenv_values
 from rich.console import Console
 from rich.table import Table
 
@@ -32,13 +33,13 @@ def _engine(data_dir: Path, database_url: str | None) -> Engine:
     from index.cli import open_engine  # index.cli registers these commands: imported late
 
     engine = open_engine(data_dir, database_url)
-    seed = os.environ.get("SOURCES", "")
+    seed = os.environ.get("SOURCES")
+    if seed is None:  # as the bot reads it: the environment first, then ./.env
+        seed = dotenv_values(".env").get("SOURCES") or ""
     if seed.strip():
-        try:
-            sources_mod.seed_sources(engine.db, seed)
-        except sources_mod.SourceError as exc:
-            err.print(f"[red]SOURCES:[/red] {exc}", highlight=False)
-            raise typer.Exit(2) from None
+        _added, problems = sources_mod.seed_sources(engine.db, seed)
+        for problem in problems:
+            err.print(f"[yellow]{problem}[/yellow]", highlight=False)
     return engine
 
 

@@ -1,27 +1,41 @@
-"""Fetching articles from the sources: discover → download (conditional) → extract → ingest.
+"""Fetching articles from the sources: discover → download → extract → ingest.
 
 ``fetch_sources(engine, ...)`` runs one fetch of every source (or the named ones)
 inside one ``Engine.ingest``: the database-wide ingest lock makes it one run at a
 time across workers, pages are downloaded lazily as the ingest asks for the next
-batch, and each batch of articles is one transaction. What was fetched is
-remembered in ``fetched_page`` (ETag, Last-Modified, a hash of the body) only
-after the ingest finished, so a run killed half way costs a re-download next
-time, never a lost article: an unchanged feed or page then costs one 304.
+batch, and each batch of articles is one transaction. What each URL needs next time
+is written to ``fetched_page`` only after the ingest finished, and a page's
+validators only when its article is there with the text extracted: a run killed
+half way costs a download next time, never a lost article.
 
-Discovery: a feed gives its entries; a sitemap index its sitemaps (recursively),
-a sitemap its URLs; an HTML page that advertises a feed gives that feed (kind
-``auto``), any other HTML page is the one article of the source. Feeds and
-sitemaps are requested conditionally too: when a listing answers 304 nothing new
-can come from it and none of its pages is requested.
+Discovery reads the source's listings: a feed gives its entries; a sitemap index
+its sitemaps (newest first, at most ``MAX_LISTINGS``), a sitemap its URLs; an HTML
+page that advertises a feed stands for that feed (kind ``auto``), any other HTML page
+at the source's own URL is its one article. HTML where a feed or sitemap is expected
+is a failure. Listings are asked conditionally; one that answers 304 has its
+remembered children asked in turn, so a changed sitemap under an unchanged index is
+still read.
+
+Which pages are requested: new URLs; pages that failed in a way worth retrying (a
+server error, a timeout, the network: at most ``MAX_FAILURES`` runs in a row) or were
+left for next time by ``max_pages``; and known pages whose sitemap ``lastmod`` is newer
+than their last fetch. A page already stored, refused (404, robots.txt, not an article)
+or a duplicate of another article is not asked again while its listing says nothing
+new of it, so a changed feed or a big sitemap costs a request per new page only.
+
+Nothing a site serves raises out of ``fetch_sources``: every failure is recorded with
+its URL and reason in the report and on the source (``sources list``, /sources).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine as SAEngine
@@ -30,7 +44,7 @@ from index import sources as sources_mod
 from index.corpus import ReadError
 from index.discover import Discovered, parse_listing
 from index.fetch import Fetcher, FetchPolicy, FetchResult, RobotsMemo, Validators
-from index.ingest import IngestReport
+from index.ingest import IngestReport, text_hash
 from index.models import Article
 from index.sources import Source
 from index.store import ArticleRow, FetchedPageRow, session, utcnow
@@ -39,7 +53,11 @@ from index.webpage import article_id_for, canonical_url, extract_article
 log = logging.getLogger(__name__)
 
 MAX_LISTINGS = 50  # feeds and sitemaps read per source and run
+MAX_FAILURES = 5  # a page failing this many runs in a row waits until its listing changes
+SKIPPED_STATUSES = ("ok", "refused", "duplicate")  # known pages not asked again
 FetchProgress = Callable[["FetchReport"], None]
+VIETNAM_OFFSET = timedelta(hours=7)  # listings' lastmod is Vietnam time, fetched_at UTC
+EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass
@@ -49,9 +67,9 @@ class SourceRun:
     source: Source
     found: int = 0  # article URLs discovered
     new: int = 0  # pages downloaded whose article went to the ingest
-    unchanged: int = 0  # 304, or the same body as last time
+    unchanged: int = 0  # known pages not asked again, 304s, or the same body as before
     failed: int = 0
-    skipped: int = 0  # beyond --max
+    skipped: int = 0  # beyond max_pages: next time
     listings_unchanged: int = 0  # feeds / sitemaps that answered 304
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
@@ -60,6 +78,11 @@ class SourceRun:
         if not self.failed:
             return "ok"
         return "partial" if (self.new or self.unchanged or self.listings_unchanged) else "failed"
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failed += 1
+        self.errors.append((url, reason))
+        log.warning("fetch %s: %s", url, reason)
 
     def to_json(self) -> dict:
         return {
@@ -112,73 +135,127 @@ class FetchReport:
 class _Seen:
     """What a fetch learned of one URL, written to ``fetched_page`` after the ingest."""
 
-    key: str
     url: str
     source_id: int
-    result: FetchResult | None
-    article_id: str | None
-    status: str  # ok | failed (worth retrying: 5xx, timeout, network) | refused (4xx, robots, not an article)
+    role: str  # page | listing
+    status: str  # ok | failed | pending | refused | duplicate
+    result: FetchResult | None = None  # a 200 whose validators to keep; None: keep the old ones
     reason: str | None = None
+    article_id: str | None = None
+    content_hash: str | None = None  # of the extracted text: the article must hold it
     body_hash: str | None = None
-    keep_validators: bool = True  # False: a listing read in part (--max), to be read again in full
+    children: list[str] | None = None  # a listing's child listings
+
+    @property
+    def key(self) -> str:
+        return article_id_for(self.url)
+
+
+def _ascii(value: str | None) -> str | None:
+    """A validator to send back later: only printable ASCII survives an HTTP header."""
+    return value if value and value.isascii() and value.isprintable() else None
 
 
 class _Pages:
-    """The ``fetched_page`` rows a run reads, and the rows it will write."""
+    """The ``fetched_page`` rows (read once per run) and the rows the run will write."""
 
     def __init__(self, db: SAEngine):
         self.db = db
         self.pending: dict[str, _Seen] = {}
+        with session(db) as s:
+            self.rows: dict[str, FetchedPageRow] = {r.key: r for r in s.exec(select(FetchedPageRow)).scalars()}
 
-    def cached(self, url: str) -> FetchedPageRow | None:
-        with session(self.db) as s:
-            return s.get(FetchedPageRow, article_id_for(url))
+    def row(self, url: str) -> FetchedPageRow | None:
+        return self.rows.get(article_id_for(url))
 
     def validators(self, row: FetchedPageRow | None) -> Validators | None:
-        """The validators to send, unless the last fetch failed or its article is gone."""
         if row is None or row.status != "ok" or not (row.etag or row.last_modified):
-            return None
-        if row.article_id is not None and not self._has_article(row.article_id):
             return None
         return Validators(etag=row.etag, last_modified=row.last_modified)
 
-    def _has_article(self, article_id: str) -> bool:
+    def stored(self, article_ids: list[str]) -> set[str]:
+        """Which of these articles are in the database."""
+        found: set[str] = set()
         with session(self.db) as s:
-            return s.exec(select(ArticleRow.id).where(ArticleRow.id == article_id)).first() is not None
+            for i in range(0, len(article_ids), 500):
+                part = article_ids[i : i + 500]
+                found.update(s.exec(select(ArticleRow.id).where(ArticleRow.id.in_(part))).scalars())
+        return found
+
+    def retries(self, source_id: int) -> list[str]:
+        """Pages of this source that failed in a way worth retrying, or were left for later."""
+        return [
+            r.url
+            for r in self.rows.values()
+            if r.source_id == source_id and r.role == "page" and r.status in ("failed", "pending")
+        ]
 
     def remember(self, seen: _Seen) -> None:
         self.pending[seen.key] = seen
 
-    def retries(self, source_id: int) -> list[str]:
-        """URLs of this source whose last fetch failed in a way worth retrying."""
-        with session(self.db) as s:
-            rows = s.exec(
-                select(FetchedPageRow.url).where(FetchedPageRow.source_id == source_id, FetchedPageRow.status == "failed")
-            )
-            return [r[0] for r in rows]
+    def seen(self, url: str) -> bool:
+        return article_id_for(url) in self.pending
 
     def save(self) -> None:
-        """Write what was learned (after the ingest committed the articles)."""
+        """Write what was learned, once the ingest has committed the articles."""
         if not self.pending:
             return
+        landed = self._landed([s for s in self.pending.values() if s.article_id])
         with session(self.db) as s:
             for seen in self.pending.values():
                 row = s.get(FetchedPageRow, seen.key) or FetchedPageRow(key=seen.key, url=seen.url)
-                row.url, row.source_id, row.status, row.reason = seen.url, seen.source_id, seen.status, seen.reason
-                row.fetched_at = utcnow()
-                if not seen.keep_validators:
-                    row.etag = row.last_modified = row.body_hash = None
-                elif seen.result is not None and seen.result.status == "ok":
-                    row.etag, row.last_modified = seen.result.etag, seen.result.last_modified
-                    row.body_hash = seen.body_hash
-                if seen.article_id is not None:
-                    row.article_id = seen.article_id
+                _apply(row, seen, landed.get(seen.key))
                 s.add(row)
         self.pending.clear()
 
+    def _landed(self, pages: list[_Seen]) -> dict[str, str | None]:
+        """Per page with an article: None when the article holds its text, else why not."""
+        by_id = {p.article_id: p for p in pages}
+        hashes: dict[str, str] = {}
+        with session(self.db) as s:
+            ids = list(by_id)
+            for i in range(0, len(ids), 500):
+                rows = s.exec(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(ids[i : i + 500])))
+                hashes.update({r[0]: r[1] for r in rows})
+        out: dict[str, str | None] = {}
+        for p in pages:
+            have = hashes.get(p.article_id or "")
+            if p.content_hash is None or have == p.content_hash:
+                out[p.key] = None
+            elif have is None:
+                out[p.key] = "duplicate"
+            else:
+                out[p.key] = "trang khác đã dùng cùng địa chỉ gốc (another page has the same canonical URL)"
+        return out
+
+
+def _apply(row: FetchedPageRow, seen: _Seen, landing: str | None) -> None:
+    row.url, row.source_id, row.role, row.fetched_at = seen.url, seen.source_id, seen.role, utcnow()
+    status, reason = seen.status, seen.reason
+    if landing == "duplicate":
+        status, reason = "duplicate", "cùng nội dung với một bài đã có (the text of another article)"
+    elif landing:
+        status, reason = "refused", landing
+    if status == "failed":
+        row.failures = (row.failures or 0) + 1
+        if row.failures >= MAX_FAILURES:
+            status, reason = "refused", f"{reason} — đã lỗi {row.failures} lần liền (failed {row.failures} times in a row)"
+    else:
+        row.failures = 0
+    row.status, row.reason = status, reason
+    if status != "ok":
+        row.etag = row.last_modified = row.body_hash = None
+    elif seen.result is not None:
+        row.etag, row.last_modified = _ascii(seen.result.etag), _ascii(seen.result.last_modified)
+        row.body_hash = seen.body_hash
+    if seen.article_id is not None:
+        row.article_id = seen.article_id
+    if seen.children is not None:
+        row.children = json.dumps(seen.children)
+
 
 class _RobotsMemory(MutableMapping):
-    """robots.txt per origin, kept in ``fetched_page`` (written with the other rows)."""
+    """robots.txt per origin, kept in ``fetched_page`` (role robots)."""
 
     def __init__(self, pages: _Pages):
         self.pages = pages
@@ -187,7 +264,7 @@ class _RobotsMemory(MutableMapping):
     def __getitem__(self, origin: str) -> RobotsMemo:
         if origin in self.changed:
             return self.changed[origin]
-        row = self.pages.cached(origin + "/robots.txt")
+        row = self.pages.row(origin + "/robots.txt")
         if row is None or row.robots_txt is None:
             raise KeyError(origin)
         return (row.etag, row.last_modified, row.robots_txt)
@@ -208,8 +285,10 @@ class _RobotsMemory(MutableMapping):
         with session(self.pages.db) as s:
             for origin, (etag, modified, text) in self.changed.items():
                 url = origin + "/robots.txt"
-                row = s.get(FetchedPageRow, article_id_for(url)) or FetchedPageRow(key=article_id_for(url), url=url)
-                row.etag, row.last_modified, row.robots_txt, row.fetched_at = etag, modified, text, utcnow()
+                key = article_id_for(url)
+                row = s.get(FetchedPageRow, key) or FetchedPageRow(key=key, url=url)
+                row.role, row.etag, row.last_modified = "robots", _ascii(etag), _ascii(modified)
+                row.robots_txt, row.fetched_at = text, utcnow()
                 s.add(row)
         self.changed.clear()
 
@@ -218,65 +297,173 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def _get(fetcher: Fetcher, report: FetchReport, url: str, validators: Validators | None) -> FetchResult:
-    report.requests += 1
-    report.conditional += validators is not None
-    return fetcher.get(url, validators)
+class _Crawl:
+    """One source's discovery and downloads, within one run."""
 
+    def __init__(self, fetcher: Fetcher, pages: _Pages, run: SourceRun, report: FetchReport):
+        self.fetcher, self.pages, self.run, self.report = fetcher, pages, run, report
+        self.src = run.source
 
-def discover_urls(
-    fetcher: Fetcher, pages: _Pages, run: SourceRun, report: FetchReport
-) -> tuple[list[Discovered], FetchResult | None]:
-    """Article URLs of ``run.source`` (newest first when dated); the listing itself when
-    the source turned out to be an article page (its body is extracted, not re-fetched)."""
-    src = run.source
-    queue: list[tuple[str, str]] = [(src.url, src.kind)]
-    done: set[str] = set()
-    found: dict[str, Discovered] = {}
-    while queue and len(done) < MAX_LISTINGS:
-        url, kind = queue.pop(0)
-        key = _canonical(run, url)
-        if key is None or key in done:
-            continue
-        done.add(key)
-        row = pages.cached(url)
-        result = _get(fetcher, report, url, pages.validators(row))
+    def get(self, url: str, validators: Validators | None) -> FetchResult:
+        self.report.requests += 1
+        self.report.conditional += validators is not None
+        result = self.fetcher.get(url, validators)
+        if result.status == "not_modified" and validators is None:  # a server out of step
+            return FetchResult(url, result.final_url, "error", 304, None, b"", None, None,
+                               "HTTP 304 cho một yêu cầu không điều kiện (304 to an unconditional request)", result.elapsed_s)
+        return result
+
+    def fail(self, url: str, role: str, reason: str, result: FetchResult | None) -> None:
+        self.run.fail(url, reason)
+        status = "failed" if transient(result) else "refused"
+        self.pages.remember(_Seen(url, self.src.id, role, status, reason=reason))
+
+    def canonical(self, url: str, base: str | None = None) -> str | None:
+        try:
+            return canonical_url(url, base)
+        except ValueError as exc:
+            self.run.fail(url, f"địa chỉ không hợp lệ (invalid URL: {exc})")
+            return None
+
+    # -- discovery ----------------------------------------------------------------
+
+    def discover(self) -> tuple[dict[str, Discovered], FetchResult | None]:
+        """Article URLs (canonical → entry); or the source's own page when it is one."""
+        queue: list[str] = [self.src.url]
+        done: set[str] = set()
+        found: dict[str, Discovered] = {}
+        while queue:
+            url = self.canonical(queue.pop(0))
+            if url is None or url in done:
+                continue
+            if len(done) >= MAX_LISTINGS:
+                self.run.fail(url, f"quá {MAX_LISTINGS} feed/sitemap trong một nguồn, bỏ qua {len(queue) + 1} cái (more than {MAX_LISTINGS} listings)")
+                break
+            root = not done
+            done.add(url)
+            row = self.pages.row(url)
+            if root and (self.src.kind == "page" or (row is not None and row.role == "page")):
+                return found, self.get(url, self.pages.validators(row))  # the source is one article
+            page = self.read_listing(url, root, queue, found)
+            if page is not None:
+                return found, page
+        return found, None
+
+    def read_listing(self, url: str, root: bool, queue: list[str], found: dict[str, Discovered]) -> FetchResult | None:
+        row = self.pages.row(url)
+        result = self.get(url, self.pages.validators(row) if row is not None and row.role == "listing" else None)
         if result.status == "not_modified":
-            run.listings_unchanged += 1
-            if row is not None and row.article_id:
-                run.unchanged += 1  # an article page, unchanged
-            continue
+            self.run.listings_unchanged += 1
+            queue.extend(json.loads(row.children or "[]"))  # their own news may be there
+            self.pages.remember(_Seen(url, self.src.id, "listing", "ok"))
+            return None
         if result.status != "ok":
-            _fail(pages, run, url, result.reason or "lỗi không rõ (unknown error)", result)
-            continue
+            self.fail(url, "listing", result.reason or "lỗi không rõ (unknown error)", result)
+            return None
         try:
             listing = parse_listing(result.body, result.final_url, result.content_type)
-        except ValueError as exc:
-            _fail(pages, run, url, str(exc), result)
-            continue
+        except (ValueError, OverflowError) as exc:
+            self.fail(url, "listing", str(exc), result)
+            return None
         if listing.kind == "page":
-            if kind == "auto" and listing.feeds:
-                queue.extend((f, "feed") for f in listing.feeds[:1])
-                pages.remember(_Seen(article_id_for(url), url, src.id, result, None, "ok", body_hash=body_hash(result.body)))
-                continue
-            return [], result  # the source is one article page
-        pages.remember(_Seen(article_id_for(url), url, src.id, result, None, "ok", body_hash=body_hash(result.body)))
-        queue.extend((child, "sitemap") for child in listing.sitemaps)
+            if root and listing.feeds and self.src.kind == "auto":
+                children = listing.feeds[:1]
+            elif root and self.src.kind == "auto":
+                return result  # the source is one article page
+            else:
+                self.fail(url, "listing", "trang HTML, không phải feed hay sitemap (an HTML page where a feed or sitemap was expected)", None)
+                return None
+        else:
+            children = list(listing.sitemaps)
+        self.pages.remember(_Seen(url, self.src.id, "listing", "ok", result, body_hash=body_hash(result.body), children=children))
+        queue.extend(children)
         for entry in listing.entries:
-            entry_key = _canonical(run, entry.url, result.final_url)
-            if entry_key is not None:
-                found.setdefault(entry_key, Discovered(entry_key, entry.lastmod, entry.title))
-    ordered = sorted(found.values(), key=lambda d: d.lastmod.timestamp() if d.lastmod else float("-inf"), reverse=True)
-    return ordered, None
+            key = self.canonical(entry.url, result.final_url)
+            if key is None:
+                continue
+            old = found.get(key)
+            if old is None or (entry.lastmod and (old.lastmod is None or entry.lastmod > old.lastmod)):
+                found[key] = Discovered(key, entry.lastmod, entry.title)
+        return None
+
+    # -- pages --------------------------------------------------------------------
+
+    def to_fetch(self, found: dict[str, Discovered], max_pages: int | None) -> list[Discovered]:
+        """The pages to request (newest first), the rest counted unchanged or left for later."""
+        for url in self.pages.retries(self.src.id):
+            found.setdefault(url, Discovered(url))
+        self.run.found = len(found)
+        rows = {url: self.pages.row(url) for url in found}
+        stored = self.pages.stored([r.article_id for r in rows.values() if r is not None and r.article_id])
+        wanted: list[Discovered] = []
+        for url, entry in found.items():
+            row = rows[url]
+            if self.pages.seen(url) or (row is not None and _known(row, entry, stored)):
+                self.run.unchanged += 1
+            else:
+                wanted.append(entry)
+        wanted.sort(key=_newest_first)
+        if max_pages is not None and len(wanted) > max_pages:
+            for entry in wanted[max_pages:]:
+                self.pages.remember(_Seen(entry.url, self.src.id, "page", "pending", reason="để lần sau (--max)"))
+            self.run.skipped = len(wanted) - max_pages
+            wanted = wanted[:max_pages]
+        return wanted
+
+    def page(self, url: str, result: FetchResult | None = None) -> Article | None:
+        """The article of one page (downloaded now unless ``result`` is given), or None."""
+        row = self.pages.row(url)
+        if result is None:
+            result = self.get(url, self.pages.validators(row))
+        if result.status == "not_modified":
+            self.run.unchanged += 1
+            self.pages.remember(_Seen(url, self.src.id, "page", "ok"))
+            return None
+        if result.status != "ok":
+            self.fail(url, "page", result.reason or "lỗi không rõ (unknown error)", result)
+            return None
+        digest = body_hash(result.body)
+        if row is not None and row.status == "ok" and row.body_hash == digest and row.article_id:
+            if self.pages.stored([row.article_id]):
+                self.run.unchanged += 1
+                self.pages.remember(_Seen(url, self.src.id, "page", "ok", result, body_hash=digest))
+                return None
+        try:
+            article = extract_article(result.body, result.final_url, result.content_type, source=self.src.name)
+        except Exception as exc:  # noqa: BLE001 - whatever a page holds, it is that page's failure
+            reason = str(exc) if isinstance(exc, ValueError) else f"lỗi khi trích xuất ({type(exc).__name__}: {exc})"
+            self.fail(url, "page", reason, None)
+            return None
+        self.run.new += 1
+        self.pages.remember(
+            _Seen(url, self.src.id, "page", "ok", result, article_id=article.id,
+                  content_hash=text_hash(article.text), body_hash=digest)
+        )
+        return article
+
+
+def _known(row: FetchedPageRow, entry: Discovered, stored: set[str]) -> bool:
+    """A page fetched before that its listing says nothing new of."""
+    if row.role != "page" or row.status not in SKIPPED_STATUSES:
+        return False
+    if row.status == "ok" and (row.article_id is None or row.article_id not in stored):
+        return False  # its article is gone: fetch it again
+    return entry.lastmod is None or entry.lastmod <= row.fetched_at + VIETNAM_OFFSET
+
+
+def _newest_first(d: Discovered) -> tuple[int, float]:
+    """Dated entries newest first, then the undated in listing order (a stable sort)."""
+    return (0, -(d.lastmod - EPOCH).total_seconds()) if d.lastmod else (1, 0.0)
 
 
 def transient(result: FetchResult | None) -> bool:
-    """A failure that may pass by itself (a server error, a timeout, the network): retried
-    at the next fetch even when the listing has not changed. Others (4xx, robots.txt, a
-    page too large, a redirect loop, not an article) wait until the listing changes."""
+    """A failure that may pass by itself (a server error, a timeout, the network, the
+    site's robots.txt out of reach): retried at the next fetch (``MAX_FAILURES`` times in
+    a row at most). Others (4xx, robots.txt refusing, a page too large, a redirect loop,
+    not an article) wait until the listing says the page changed."""
     if result is None or "quá lớn" in (result.reason or ""):
         return False
-    if result.status == "disallowed":  # robots.txt itself unreachable: the host is down
+    if result.status == "disallowed":
         return "robots.txt unreachable" in (result.reason or "")
     if result.status != "error":
         return False
@@ -284,40 +471,24 @@ def transient(result: FetchResult | None) -> bool:
     return code is None or code >= 500 or code == 429 or (result.reason or "").startswith("hết thời gian")
 
 
-def _canonical(run: SourceRun, url: str, base: str | None = None) -> str | None:
-    """The canonical form of a URL a listing gave; a junk one ("javascript:…") is a failure."""
-    try:
-        return canonical_url(url, base)
-    except ValueError as exc:
-        run.failed += 1
-        run.errors.append((url, f"địa chỉ không hợp lệ (invalid URL: {exc})"))
-        return None
-
-
-def _fail(pages: _Pages, run: SourceRun, url: str, reason: str, result: FetchResult | None) -> None:
-    run.failed += 1
-    run.errors.append((url, reason))
-    status = "failed" if transient(result) else "refused"
-    pages.remember(_Seen(article_id_for(url), url, run.source.id, result, None, status, reason))
-    log.warning("fetch %s: %s", url, reason)
-
-
-def _article(pages: _Pages, run: SourceRun, url: str, result: FetchResult) -> Article | None:
-    """The article of a downloaded page, or None (failed, or the same body as last time)."""
-    digest = body_hash(result.body)
-    row = pages.cached(url)
-    if row is not None and row.status == "ok" and row.body_hash == digest and row.article_id and pages._has_article(row.article_id):
-        run.unchanged += 1
-        pages.remember(_Seen(article_id_for(url), url, run.source.id, result, row.article_id, "ok", body_hash=digest))
-        return None
-    try:
-        article = extract_article(result.body, result.final_url, result.content_type, source=run.source.name)
-    except ValueError as exc:
-        _fail(pages, run, url, str(exc), result)
-        return None
-    run.new += 1
-    pages.remember(_Seen(article_id_for(url), url, run.source.id, result, article.id, "ok", body_hash=digest))
-    return article
+def _crawl_source(
+    fetcher: Fetcher, pages: _Pages, run: SourceRun, report: FetchReport, max_pages: int | None,
+    progress: FetchProgress | None,
+) -> Iterator[Article]:
+    crawl = _Crawl(fetcher, pages, run, report)
+    found, own_page = crawl.discover()
+    if own_page is not None:
+        run.found = 1
+        article = crawl.page(crawl.canonical(run.source.url) or run.source.url, own_page)
+        if article is not None:
+            yield article
+        return
+    for entry in crawl.to_fetch(found, max_pages):
+        article = crawl.page(entry.url)
+        if article is not None:
+            yield article
+        if progress:
+            progress(report)
 
 
 def iter_articles(
@@ -329,43 +500,19 @@ def iter_articles(
     max_pages: int | None = None,
     progress: FetchProgress | None = None,
 ) -> Iterator[Article | ReadError]:
-    """Every source's new or changed articles, fetched as the ingest asks for them."""
+    """Every source's new or changed articles, fetched as the ingest asks for them. An
+    unexpected error ends that source's part (recorded), never the run."""
     for src in sources:
         run = SourceRun(src)
         report.runs.append(run)
         report.current = src.name
         if progress:
             progress(report)
-        urls, page = discover_urls(fetcher, pages, run, report)
-        known = {d.url for d in urls}  # canonical already
-        urls += [Discovered(u) for u in pages.retries(src.id) if u not in known]
-        if page is not None:
-            run.found = 1
-            article = _article(pages, run, src.url, page)
-            if article is not None:
-                yield article
-            continue
-        run.found = len(urls)
-        if max_pages is not None and len(urls) > max_pages:
-            run.skipped = len(urls) - max_pages
-            urls = urls[:max_pages]
-            for seen in pages.pending.values():  # the listings: read them in full next time
-                if seen.source_id == src.id and seen.article_id is None and seen.status == "ok":
-                    seen.keep_validators = False
-        for entry in urls:
-            row = pages.cached(entry.url)
-            result = _get(fetcher, report, entry.url, pages.validators(row))
-            if result.status == "not_modified":
-                run.unchanged += 1
-                pages.remember(_Seen(article_id_for(entry.url), entry.url, src.id, None, None, "ok"))
-            elif result.status != "ok":
-                _fail(pages, run, entry.url, result.reason or "lỗi không rõ (unknown error)", result)
-            else:
-                article = _article(pages, run, entry.url, result)
-                if article is not None:
-                    yield article
-            if progress:
-                progress(report)
+        try:
+            yield from _crawl_source(fetcher, pages, run, report, max_pages, progress)
+        except Exception as exc:  # noqa: BLE001 - one source's surprise must not end the others
+            log.exception("fetching %s failed", src.url)
+            run.fail(src.url, f"lỗi không lường trước (unexpected error: {type(exc).__name__}: {exc})")
     report.current = None
 
 

@@ -108,7 +108,18 @@ def _media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def _naive_vietnam(dt: datetime) -> datetime:
+def _join(base: str, ref: str) -> str | None:
+    """``ref`` made absolute, or None when it is not a URL at all ("http://[::1/a")."""
+    try:
+        return urljoin(base, ref)
+    except ValueError:
+        return None
+
+
+def _naive_vietnam(dt: datetime) -> datetime | None:
+    """Vietnam time without a zone; None for a date no news page has (0001-01-01, 9999-…)."""
+    if not 1945 <= dt.year <= 2200:
+        return None
     if dt.tzinfo is not None:
         dt = dt.astimezone(VIETNAM).replace(tzinfo=None)
     return dt
@@ -188,8 +199,8 @@ def _parse_sitemap(body: bytes, url: str) -> tuple[str, list[Discovered], list[D
                 continue
             loc = _child_text(sm, "loc")
             if loc:
-                child = urljoin(url, loc)
-                if _http_url(child):
+                child = _join(url, loc)
+                if child and _http_url(child):
                     children.append(Discovered(child, _parse_w3c_date(_child_text(sm, "lastmod"))))
         return "sitemap_index", [], children
     if name != "urlset":
@@ -201,8 +212,8 @@ def _parse_sitemap(body: bytes, url: str) -> tuple[str, list[Discovered], list[D
         loc = _child_text(item, "loc")
         if not loc:
             continue
-        target = urljoin(url, loc)
-        if not _http_url(target):
+        target = _join(url, loc)
+        if not target or not _http_url(target):
             continue
         lastmod = _parse_w3c_date(_child_text(item, "lastmod"))
         title = None
@@ -220,7 +231,7 @@ def _parse_text_sitemap(text: str, url: str) -> list[Discovered] | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if not lines or not all(_http_url(line) and " " not in line for line in lines):
         return None
-    return [Discovered(urljoin(url, line)) for line in lines]
+    return [Discovered(u) for u in (_join(url, line) for line in lines) if u]
 
 
 def _parse_feed(body: bytes, url: str, content_type: str | None) -> list[Discovered]:
@@ -246,13 +257,16 @@ def _parse_feed(body: bytes, url: str, content_type: str | None) -> list[Discove
             link = entry.get("id")
         if not link:
             continue
-        link = urljoin(url, link.strip())
-        if not _http_url(link):
+        link = _join(url, link.strip())
+        if not link or not _http_url(link):
             continue
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         lastmod = None
         if when:
-            lastmod = _naive_vietnam(datetime(*when[:6], tzinfo=timezone.utc))
+            try:
+                lastmod = _naive_vietnam(datetime(*when[:6], tzinfo=timezone.utc))
+            except (ValueError, OverflowError):
+                lastmod = None
         title = (entry.get("title") or "").strip() or None
         entries.append(Discovered(link, lastmod, title))
     return entries
@@ -299,7 +313,8 @@ def _parse(body: bytes, url: str, content_type: str | None) -> tuple[Listing, li
         return Listing("page", [], [], _page_feeds(body, url)), []
     if root in ("urlset", "sitemapindex"):
         kind, entries, children = _parse_sitemap(stripped, url)
-        return Listing(kind, entries, [c.url for c in children], []), children  # type: ignore[arg-type]
+        newest_first = sorted(children, key=_sort_key)  # stable: undated ones keep their order, last
+        return Listing(kind, entries, [c.url for c in newest_first], []), children  # type: ignore[arg-type]
     if root in ("rss", "feed", "rdf"):
         return Listing("feed", _parse_feed(body, url, content_type), [], []), []
     if root is None or media == "text/plain":

@@ -220,9 +220,9 @@ def _conditional(validators: tuple) -> dict[str, str]:
     """If-None-Match / If-Modified-Since from (etag, last_modified, ...)."""
     etag, modified = validators[0], validators[1]
     headers = {}
-    if etag:
+    if etag and etag.isascii():  # an HTTP header is ASCII: a stray validator is not sent
         headers["If-None-Match"] = etag
-    if modified:
+    if modified and modified.isascii():
         headers["If-Modified-Since"] = modified
     return headers
 

@@ -158,34 +158,45 @@ def list_sources(db: SAEngine, names: Iterable[str] | None = None) -> list[Sourc
     return [_source(by_name[n]) for n in wanted]
 
 
-def parse_sources_setting(value: str) -> list[tuple[str | None, str, str]]:
+def parse_sources_setting(value: str) -> tuple[list[tuple[str | None, str, str]], list[str]]:
     """``SOURCES``: entries separated by commas or new lines, each ``[name=]url[ kind]``
-    (``longbien=https://longbien.hanoi.gov.vn/rss feed``) → (name, url, kind)."""
+    (``longbien=https://longbien.hanoi.gov.vn/rss feed``) → ((name, url, kind) entries,
+    problems with the entries that could not be read)."""
     entries: list[tuple[str | None, str, str]] = []
+    problems: list[str] = []
     for raw in re.split(r"[,\n]", value or ""):
         words = raw.split()
         if not words:
             continue
         if len(words) > 2:
-            raise SourceError(f"SOURCES: mục không hợp lệ {raw.strip()!r} (dạng: [tên=]url [loại])")
+            problems.append(f"SOURCES: mục không hợp lệ {raw.strip()!r} (dạng: [tên=]url [loại])")
+            continue
         spec, kind = words[0], (words[1] if len(words) == 2 else "auto")
         name, eq, url = spec.partition("=")
         if not eq or "://" in name:
             name, url = None, spec
         entries.append((name or None, url, kind))
-    return entries
+    return entries, problems
 
 
-def seed_sources(db: SAEngine, value: str) -> list[Source]:
-    """Add the ``SOURCES`` entries not in the list yet (by URL); returns those added."""
+def seed_sources(db: SAEngine, value: str) -> tuple[list[Source], list[str]]:
+    """Add the ``SOURCES`` entries whose URL is not in the list yet. An entry that cannot
+    be added (a bad URL or kind, a name taken by another URL) is skipped and said why;
+    the others are added. A source removed by an admin but still in ``SOURCES`` comes back:
+    remove it from ``SOURCES`` too."""
+    entries, problems = parse_sources_setting(value)
     have = {s.url for s in list_sources(db)}
     added = []
-    for name, url, kind in parse_sources_setting(value):
-        if check_url(url) in have:
+    for name, url, kind in entries:
+        if url.strip() in have:
             continue
-        added.append(add_source(db, url, kind=kind, name=name))
+        try:
+            added.append(add_source(db, url, kind=kind, name=name))
+        except SourceError as exc:
+            problems.append(f"SOURCES: {exc}")
+            continue
         have.add(added[-1].url)
-    return added
+    return added, problems
 
 
 def record_fetch(

@@ -173,19 +173,25 @@ class SourceRow(SQLModel, table=True):
 
 
 class FetchedPageRow(SQLModel, table=True):
-    """One fetched URL (a page, feed or sitemap): its validators for conditional GETs."""
+    """One fetched URL (an article page, a feed or sitemap, a site's robots.txt): what the
+    next fetch needs to ask conditionally, or to skip it (see ``index.crawl``)."""
 
     __tablename__ = "fetched_page"
 
     key: str = Field(primary_key=True, max_length=255)  # index.webpage.article_id_for(url)
     url: str
     source_id: int | None = Field(default=None, index=True)
+    role: str = Field(default="page", max_length=16)  # page | listing | robots
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = Field(default=None, max_length=64)
     article_id: str | None = Field(default=None, max_length=255)  # the article it gave, if any
-    status: str = Field(default="ok", max_length=16)  # ok | failed (retried) | refused
+    # ok | failed (retried: 5xx, timeout, network) | pending (beyond --max: next time)
+    # | refused (4xx, robots.txt, not an article) | duplicate (the text of another article)
+    status: str = Field(default="ok", max_length=16)
     reason: str | None = None
+    failures: int = 0  # failed fetches in a row
+    children: str | None = None  # a listing's child listings (JSON list), read again on a 304
     robots_txt: str | None = None  # a site's robots.txt, used when it answers 304
     fetched_at: NaiveDatetime = Field(default_factory=utcnow)
 

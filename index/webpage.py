@@ -272,7 +272,7 @@ def extract_article(
     html = decode_html(body, content_type)
     page_url = canonical_url(url)
     page = parse_page(html, page_url)
-    final = page.canonical if page.canonical and _same_host(page.canonical, page_url) else page_url
+    final = page.canonical if _usable_canonical(page.canonical, page_url) else page_url
     return Article(
         id=article_id_for(final),
         title=page.title,
@@ -339,6 +339,15 @@ def _base_url(tree: Any, url: str | None) -> str | None:
     if href and url:
         return urljoin(url, href)
     return url or (href if urlsplit(href).scheme in _DEFAULT_PORTS else None)
+
+
+def _usable_canonical(canonical: str | None, page_url: str) -> bool:
+    """A canonical link names this article: on the same site, and not the site's home
+    page (a template that points every page there would merge them all into one)."""
+    if not canonical or not _same_host(canonical, page_url):
+        return False
+    parts = urlsplit(canonical)
+    return parts.path.strip("/") != "" or bool(parts.query)
 
 
 def _canonical_link(tree: Any, base: str | None) -> str | None:
@@ -517,6 +526,8 @@ def _iso_date(text: str) -> datetime | None:
     except ValueError:
         return None
     if date.tzinfo is not None:
+        if not _plausible(date):  # 0001-01-01T00:00:00+07:00 cannot even be converted
+            return None
         date = date.astimezone(VIETNAM_TZ).replace(tzinfo=None)
     return date if _plausible(date) else None
 
@@ -621,21 +632,47 @@ _LEAD_CLASS = re.compile(r"sapo|lead|summary|tomtat|tom-tat|chapeau|intro|excerp
 
 def _article_text(tree: Any, anchor: Any | None, date_el: Any | None) -> str:
     """The body text of the best container (with its lead), cleaned by trafilatura."""
-    block = _best_block(tree)
+    block = _best_block(tree, anchor)
     if block is None:
         return _trafilatura_text(tree)
     article = deepcopy(block)
     unwanted = [c for o, c in zip(block.iter(), article.iter()) if o is anchor or (date_el is not None and o is date_el)]
     for copy in unwanted:
         _drop(copy)
-    leads = [deepcopy(el) for el in _leads(block, anchor)]
+    leads = [_as_block(deepcopy(el)) for el in _leads(block, anchor)]
     from lxml import html as lxml_html
 
-    doc = lxml_html.document_fromstring("<html><head></head><body><article></article></body></html>")
+    # The wrapper is marked as the article body so that trafilatura, which looks for
+    # the first element of known body markup (itemprop=articleBody, class article-body,
+    # entry-content, ...), takes the wrapper itself: were it to find such a class
+    # inside the container, it would read that element alone and drop the leads.
+    doc = lxml_html.document_fromstring(
+        '<html><head></head><body><article itemprop="articleBody"></article></body></html>'
+    )
     container = doc.find(".//article")
     container.extend(leads)
     container.append(article)
     return _trafilatura_text(doc)
+
+
+_LEAD_BOXES = ("div", "section", "td", "th", "tr", "h2", "h3", "h4")
+
+
+def _as_block(el: Any) -> Any:
+    """A lead copy as paragraphs trafilatura keeps: beside a body of ``<p>`` it drops a
+    ``<div>`` or table cell of bare text, so every box of the lead holding text but no
+    block of its own (a ``<div class="sapo">``, a row or cell of a table layout, an
+    ``<h2>`` or ``<strong>`` lead) becomes a ``<p>``; other table parts become ``<div>``."""
+    for node in list(el.iter()):
+        if not isinstance(node.tag, str) or not (node is el or node.tag in _LEAD_BOXES):
+            continue
+        if node.tag in _LEAD_BOXES or node is el:
+            if not any(d.tag in _BLOCK_TAGS or d.tag in ("tr", "td", "th", "li") for d in node.iterdescendants()):
+                if _text(node):
+                    node.tag = "p"
+            elif node.tag in ("tr", "td", "th"):
+                node.tag = "div"
+    return el
 
 
 def _paragraph_score(el: Any) -> int:
@@ -658,13 +695,23 @@ def _has_layout(el: Any) -> bool:
     return any(d.tag in ("div", "table", "section", "article") for d in el.iterdescendants())
 
 
-def _best_block(tree: Any) -> Any | None:
+def _best_block(tree: Any, anchor: Any | None = None) -> Any | None:
+    scored = [(score, el) for el in tree.iter(*_CANDIDATE_TAGS) if (score := _paragraph_score(el)) > 0]
     best, best_score = None, 0
-    for el in tree.iter(*_CANDIDATE_TAGS):
-        score = _paragraph_score(el)
+    for score, el in scored:
         if score > best_score:
             best, best_score = el, score
-    return best if best_score >= MIN_TEXT_CHARS // 2 else None
+    if best is None or best_score < MIN_TEXT_CHARS // 2:
+        return None
+    if _LEAD_CLASS.search(f"{best.get('class', '')} {best.get('id', '')}"):
+        # a lead longer than a short body (one paragraph, a list of short lines): the
+        # body is the best other block whose lead this is; the lead is added back
+        for _, el in sorted(scored, key=lambda pair: -pair[0]):
+            if el is best or _contains(el, best) or _contains(best, el):
+                continue
+            if any(_contains(lead, best) for lead in _leads(el, anchor)):
+                return el
+    return best
 
 
 def _leads(block: Any, anchor: Any | None) -> list[Any]:
@@ -695,10 +742,18 @@ def _is_lead(el: Any, strict: bool) -> bool:
         return False
     if _LEAD_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
         return bool(_text(el))
-    if strict or el.tag not in ("p", "h2", "h3", "div", "strong"):
+    if strict or el.tag not in ("p", "h2", "h3", "div", "strong", "tr", "td"):
         return False
     text = _text(el)
-    return len(text) >= 80 and _link_text_len(el) < 0.3 * len(text) and parse_date(text) is None
+    return len(text) >= 80 and _link_text_len(el) < 0.3 * len(text) and len(_without_dates(text)) >= 80
+
+
+def _without_dates(text: str) -> str:
+    """``text`` with its dates taken out: a date line is short without them, while a
+    lead may well name a day ("Sáng 15/12/2023, Đảng ủy phường ...")."""
+    for pattern in _DATE_PATTERNS:
+        text = pattern.sub(" ", text)
+    return " ".join(text.split())
 
 
 def _in_order(elements: list[Any]) -> list[Any]:

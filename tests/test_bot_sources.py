@@ -87,5 +87,33 @@ async def test_sources_setting_seeds_the_list_and_the_schedule_fetches(fake, por
     fake.assert_no_errors()
 
 
+URL = "https://longbien.hanoi.gov.vn/tin-tuc-su-kien/hoat-dong-cua-dang-bo/bai-viet-ve-cong-tac-xay-dung-dang-o-co-so-123456.html"
+REASON = "robots.txt không truy cập được (robots.txt unreachable: lỗi mạng (network error: server disconnected without sending a response))"
+
+
+async def test_sources_with_many_failing_sources_fits_one_message(fake, fresh_engine):
+    for i in range(6):
+        s = sources.add_source(fresh_engine.db, f"https://phuong-{i}.hanoi.gov.vn/rss.xml", name=f"phuong-{i}")
+        sources.record_fetch(fresh_engine.db, s.id, status="partial", found=30, new=1, unchanged=20, failed=9,
+                             errors=[(URL.replace("123456", str(j)), REASON) for j in range(9)])
+    async with polling(make_app(fake, fresh_engine)):
+        fake.push_message(ADMIN, ADMIN, "/sources")
+        await fake.wait_for(lambda: fake.texts(ADMIN), timeout=10)
+        assert fake.texts(ADMIN)[-1].startswith("🌐"), fake.texts(ADMIN)[-1]
+
+
+async def test_reload_summary_with_many_sources_fits_one_message(fake, fresh_engine):
+    import socket
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    for i in range(25):
+        sources.add_source(fresh_engine.db, f"http://127.0.0.1:{port}/tin-tuc-su-kien/hoat-dong-cua-dang-bo-phuong-{i}/rss.xml",
+                           name=f"dang-bo-phuong-so-{i}.hanoi.gov.vn")
+    async with polling(make_app(fake, fresh_engine, fetch_timeout_s=0.5, fetch_host_delay_s=0.0)):
+        fake.push_message(ADMIN, ADMIN, "/reload")
+        await fake.wait_for(lambda: fake.texts(ADMIN) and not fake.texts(ADMIN)[-1].startswith("⏳"), timeout=60)
+        assert fake.texts(ADMIN)[-1].startswith(("✅", "⚠️")), fake.texts(ADMIN)
+    fake.assert_no_errors()
+
+
 async def test_sources_empty_and_texts():
     assert "hoidap sources add" in render_sources.sources_text([])

@@ -112,7 +112,7 @@ def test_sitemap_index_lists_children():
     body = sitemapindex("https://x.vn/s1.xml", "https://x.vn/s2.xml.gz", lastmods=["2024-01-01", "2024-02-01"])
     listing = parse_listing(body.encode(), "https://x.vn/sitemap_index.xml")
     assert listing.kind == "sitemap_index"
-    assert listing.sitemaps == ["https://x.vn/s1.xml", "https://x.vn/s2.xml.gz"]
+    assert listing.sitemaps == ["https://x.vn/s2.xml.gz", "https://x.vn/s1.xml"]  # newest first
     assert listing.entries == []
 
 
@@ -394,3 +394,14 @@ def test_fetch_failure_of_the_source(portal):
         res = discover(f, portal.url("/rss.xml"))
     assert res.kind == "unknown" and res.urls == []
     assert res.errors == [(portal.url("/rss.xml"), "robots.txt không cho phép (disallowed by robots.txt)")]
+
+
+def test_dates_no_news_page_has_and_broken_locs_are_left_out_not_fatal():
+    body = f"""<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="{SM}">
+<url><loc>https://x.vn/a.html</loc><lastmod>0001-01-01</lastmod></url>
+<url><loc>https://x.vn/b.html</loc><lastmod>0001-01-01T00:00:00+07:00</lastmod></url>
+<url><loc>http://[::1/c</loc></url>
+<url><loc>https://x.vn/d.html</loc><lastmod>9999-12-31T23:59:59Z</lastmod></url></urlset>"""
+    listing = parse_listing(body.encode(), "https://x.vn/sitemap.xml")
+    assert [(e.url, e.lastmod) for e in listing.entries] == [
+        ("https://x.vn/a.html", None), ("https://x.vn/b.html", None), ("https://x.vn/d.html", None)]

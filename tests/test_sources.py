@@ -59,15 +59,22 @@ def test_unknown_names(engine):
 
 def test_sources_setting_seeds_once(engine):
     value = "longbien=https://longbien.hanoi.gov.vn/rss feed,\nhttps://dangcongsan.vn/sitemap.xml sitemap"
-    assert sources.parse_sources_setting(value) == [
+    assert sources.parse_sources_setting(value) == ([
         ("longbien", "https://longbien.hanoi.gov.vn/rss", "feed"),
         (None, "https://dangcongsan.vn/sitemap.xml", "sitemap"),
-    ]
-    assert [s.name for s in sources.seed_sources(engine.db, value)] == ["longbien", "dangcongsan.vn"]
-    assert sources.seed_sources(engine.db, value) == []  # already there: nothing added
+    ], [])
+    added, problems = sources.seed_sources(engine.db, value)
+    assert [s.name for s in added] == ["longbien", "dangcongsan.vn"] and problems == []
+    assert sources.seed_sources(engine.db, value) == ([], [])  # already there: nothing added
     assert len(sources.list_sources(engine.db)) == 2
-    with pytest.raises(SourceError, match="SOURCES"):
-        sources.parse_sources_setting("a=https://a.vn feed extra")
+
+
+def test_bad_sources_entries_are_skipped_and_said_the_rest_added(engine):
+    sources.add_source(engine.db, "https://a.vn/rss", name="a")
+    value = "a=https://b.vn/rss, c=https://c.vn/rss feed extra, d=ftp://d.vn/x, e=https://e.vn/rss"
+    added, problems = sources.seed_sources(engine.db, value)
+    assert [s.name for s in added] == ["e"]
+    assert len(problems) == 3 and any("đã dùng" in p for p in problems) and any("dạng" in p for p in problems)
 
 
 def test_record_fetch_keeps_the_errors_and_counts_articles(engine):

@@ -1,5 +1,6 @@
-"""source (news sites, feeds, sitemaps to fetch) and fetched_page (validators for
-conditional GETs).
+"""source (news sites, feeds, sitemaps to fetch) and fetched_page (what each fetched
+URL needs next time: validators for conditional GETs, its role, status and failures, a
+listing's children, a site's robots.txt).
 
 Revision ID: 0005
 Revises: 0004
@@ -46,12 +47,15 @@ def upgrade() -> None:
             sa.Column("key", AutoString(length=255), primary_key=True),
             sa.Column("url", AutoString(), nullable=False),
             sa.Column("source_id", sa.Integer(), nullable=True),
+            sa.Column("role", AutoString(length=16), nullable=False),
             sa.Column("etag", AutoString(), nullable=True),
             sa.Column("last_modified", AutoString(), nullable=True),
             sa.Column("body_hash", AutoString(length=64), nullable=True),
             sa.Column("article_id", AutoString(length=255), nullable=True),
             sa.Column("status", AutoString(length=16), nullable=False),
             sa.Column("reason", AutoString(), nullable=True),
+            sa.Column("failures", sa.Integer(), nullable=False),
+            sa.Column("children", AutoString(), nullable=True),
             sa.Column("robots_txt", AutoString(), nullable=True),
             sa.Column("fetched_at", sa.DateTime(), nullable=False),
         )
