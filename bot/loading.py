@@ -27,6 +27,7 @@ from index.crawl import FetchReport, fetch_sources
 from index.engine import BusyError
 from index.fetch import FetchPolicy
 from index.sources import list_sources, seed_sources
+from index.store import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,8 @@ async def scheduled_fetch(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     st.busy = "fetch"
     try:
-        if not await asyncio.to_thread(list_sources, st.engine.db):
+        items = await asyncio.to_thread(list_sources, st.engine.db)
+        if not items or _fetched_lately(items, st.settings.fetch_interval_minutes):
             return
         report = await asyncio.to_thread(
             fetch_sources,
@@ -215,6 +217,13 @@ async def scheduled_fetch(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.application.create_task(refresh_examples(st), name="hoidap-examples")
 
 
+def _fetched_lately(items, minutes: float) -> bool:
+    """Another worker fetched within most of the interval: this one skips its turn, so
+    several workers fetch about once per interval between them."""
+    last = max((s.last_fetch_at for s in items if s.last_fetch_at), default=None)
+    return last is not None and (utcnow() - last).total_seconds() < 0.8 * minutes * 60
+
+
 def start_fetch_schedule(app: Application) -> None:
     """Every ``FETCH_INTERVAL_MINUTES`` (0: never), fetch the sources (PTB's JobQueue)."""
     st: BotState = app.bot_data["hoidap"]
@@ -229,7 +238,11 @@ async def seed_from_settings(st: BotState) -> None:
     """``SOURCES`` in the settings: the entries not in the list yet are added."""
     if not st.settings.sources.strip():
         return
-    added, problems = await asyncio.to_thread(seed_sources, st.engine.db, st.settings.sources)
+    try:
+        added, problems = await asyncio.to_thread(seed_sources, st.engine.db, st.settings.sources)
+    except Exception:  # noqa: BLE001 - e.g. two workers seeding at once: the other one won
+        log.exception("SOURCES: could not seed the source list")
+        return
     for problem in problems:
         log.error("%s", problem)
     for src in added:

@@ -17,7 +17,8 @@ remembered children asked in turn, so a changed sitemap under an unchanged index
 still read.
 
 Which pages are requested: new URLs; pages that failed in a way worth retrying (a
-server error, a timeout, the network: at most ``MAX_FAILURES`` runs in a row) or were
+server error, a timeout, the network: until it has failed ``MAX_FAILURES`` runs in a row
+over ``GIVE_UP_DAYS`` days while the site answered) or were
 left for next time by ``max_pages``; and known pages whose sitemap ``lastmod`` is newer
 than their last fetch. A page already stored, refused (404, robots.txt, not an article)
 or a duplicate of another article is not asked again while its listing says nothing
@@ -34,7 +35,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterator, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -47,13 +48,14 @@ from index.fetch import Fetcher, FetchPolicy, FetchResult, RobotsMemo, Validator
 from index.ingest import IngestReport, text_hash
 from index.models import Article
 from index.sources import Source
-from index.store import ArticleRow, FetchedPageRow, session, utcnow
+from index.store import ArticleRow, FetchedPageRow, SourceRow, session, utcnow
 from index.webpage import article_id_for, canonical_url, extract_article
 
 log = logging.getLogger(__name__)
 
 MAX_LISTINGS = 50  # feeds and sitemaps read per source and run
-MAX_FAILURES = 5  # a page failing this many runs in a row waits until its listing changes
+MAX_FAILURES = 5  # a page failing this many runs in a row, and for GIVE_UP_DAYS, is given up
+GIVE_UP_DAYS = 3
 SKIPPED_STATUSES = ("ok", "refused", "duplicate")  # known pages not asked again
 FetchProgress = Callable[["FetchReport"], None]
 VIETNAM_OFFSET = timedelta(hours=7)  # listings' lastmod is Vietnam time, fetched_at UTC
@@ -145,6 +147,7 @@ class _Seen:
     content_hash: str | None = None  # of the extracted text: the article must hold it
     body_hash: str | None = None
     children: list[str] | None = None  # a listing's child listings
+    count_failure: bool = True  # False: the site itself was down, not this page
 
     @property
     def key(self) -> str:
@@ -162,8 +165,24 @@ class _Pages:
     def __init__(self, db: SAEngine):
         self.db = db
         self.pending: dict[str, _Seen] = {}
-        with session(db) as s:
-            self.rows: dict[str, FetchedPageRow] = {r.key: r for r in s.exec(select(FetchedPageRow)).scalars()}
+        self._rows: dict[str, FetchedPageRow] | None = None
+        self._claimed: dict[str, str] | None = None
+
+    @property
+    def rows(self) -> dict[str, FetchedPageRow]:
+        """Read on first use: inside the ingest, under its lock, so a fetch that ended just
+        before is seen whole."""
+        if self._rows is None:
+            with session(self.db) as s:
+                self._rows = {r.key: r for r in s.exec(select(FetchedPageRow)).scalars()}
+        return self._rows
+
+    @property
+    def claimed(self) -> dict[str, str]:
+        """Article id → the page URL that gave it (a canonical link two pages share)."""
+        if self._claimed is None:
+            self._claimed = {r.article_id: r.url for r in self.rows.values() if r.article_id and r.role == "page"}
+        return self._claimed
 
     def row(self, url: str) -> FetchedPageRow | None:
         return self.rows.get(article_id_for(url))
@@ -196,17 +215,23 @@ class _Pages:
     def seen(self, url: str) -> bool:
         return article_id_for(url) in self.pending
 
-    def save(self) -> None:
-        """Write what was learned, once the ingest has committed the articles."""
+    def save(self) -> list[tuple[_Seen, str]]:
+        """Write what was learned, once the ingest has committed the articles; returns the
+        pages whose article did not land as extracted, with why (duplicate, or a reason)."""
         if not self.pending:
-            return
+            return []
         landed = self._landed([s for s in self.pending.values() if s.article_id])
         with session(self.db) as s:
+            alive = set(s.exec(select(SourceRow.id)).scalars())
             for seen in self.pending.values():
+                if seen.source_id not in alive:  # removed while it was fetched
+                    continue
                 row = s.get(FetchedPageRow, seen.key) or FetchedPageRow(key=seen.key, url=seen.url)
                 _apply(row, seen, landed.get(seen.key))
                 s.add(row)
+        problems = [(seen, landed[seen.key]) for seen in self.pending.values() if landed.get(seen.key)]
         self.pending.clear()
+        return problems
 
     def _landed(self, pages: list[_Seen]) -> dict[str, str | None]:
         """Per page with an article: None when the article holds its text, else why not."""
@@ -236,12 +261,19 @@ def _apply(row: FetchedPageRow, seen: _Seen, landing: str | None) -> None:
         status, reason = "duplicate", "cùng nội dung với một bài đã có (the text of another article)"
     elif landing:
         status, reason = "refused", landing
-    if status == "failed":
+    if status == "failed" and not seen.count_failure:
+        status = row.status if row.status in ("failed", "pending") else "failed"  # the site was down
+    elif status == "failed":
         row.failures = (row.failures or 0) + 1
-        if row.failures >= MAX_FAILURES:
-            status, reason = "refused", f"{reason} — đã lỗi {row.failures} lần liền (failed {row.failures} times in a row)"
+        row.failing_since = row.failing_since or utcnow()
+        days = (utcnow() - row.failing_since).days
+        if row.failures >= MAX_FAILURES and days >= GIVE_UP_DAYS:
+            status, reason = "refused", (
+                f"{reason} — lỗi {row.failures} lần liền trong {days} ngày, thôi thử lại "
+                f"(failed {row.failures} times over {days} days: given up until the listing changes)"
+            )
     else:
-        row.failures = 0
+        row.failures, row.failing_since = 0, None
     row.status, row.reason = status, reason
     if status != "ok":
         row.etag = row.last_modified = row.body_hash = None
@@ -288,7 +320,7 @@ class _RobotsMemory(MutableMapping):
                 key = article_id_for(url)
                 row = s.get(FetchedPageRow, key) or FetchedPageRow(key=key, url=url)
                 row.role, row.etag, row.last_modified = "robots", _ascii(etag), _ascii(modified)
-                row.robots_txt, row.fetched_at = text, utcnow()
+                row.robots_txt, row.fetched_at = text.replace("\x00", ""), utcnow()  # PostgreSQL text: no NUL
                 s.add(row)
         self.changed.clear()
 
@@ -303,6 +335,7 @@ class _Crawl:
     def __init__(self, fetcher: Fetcher, pages: _Pages, run: SourceRun, report: FetchReport):
         self.fetcher, self.pages, self.run, self.report = fetcher, pages, run, report
         self.src = run.source
+        self.site_up = False  # a listing of the source answered: page failures are the page's
 
     def get(self, url: str, validators: Validators | None) -> FetchResult:
         self.report.requests += 1
@@ -316,7 +349,8 @@ class _Crawl:
     def fail(self, url: str, role: str, reason: str, result: FetchResult | None) -> None:
         self.run.fail(url, reason)
         status = "failed" if transient(result) else "refused"
-        self.pages.remember(_Seen(url, self.src.id, role, status, reason=reason))
+        counted = self.site_up and not (result is not None and result.status == "disallowed")
+        self.pages.remember(_Seen(url, self.src.id, role, status, reason=reason, count_failure=counted))
 
     def canonical(self, url: str, base: str | None = None) -> str | None:
         try:
@@ -336,14 +370,14 @@ class _Crawl:
             url = self.canonical(queue.pop(0))
             if url is None or url in done:
                 continue
-            if len(done) >= MAX_LISTINGS:
-                self.run.fail(url, f"quá {MAX_LISTINGS} feed/sitemap trong một nguồn, bỏ qua {len(queue) + 1} cái (more than {MAX_LISTINGS} listings)")
+            if len(done) >= MAX_LISTINGS:  # not a failure: a note in the report
+                left = len({u for u in queue if u not in done}) + 1
+                self.run.errors.append((url, f"đã đọc {MAX_LISTINGS} feed/sitemap mới nhất, bỏ qua {left} cái cũ hơn (listings beyond {MAX_LISTINGS} skipped)"))
                 break
             root = not done
             done.add(url)
-            row = self.pages.row(url)
-            if root and (self.src.kind == "page" or (row is not None and row.role == "page")):
-                return found, self.get(url, self.pages.validators(row))  # the source is one article
+            if root and self.src.kind == "page":
+                return found, self.get(url, self.pages.validators(self.pages.row(url)))
             page = self.read_listing(url, root, queue, found)
             if page is not None:
                 return found, page
@@ -351,8 +385,14 @@ class _Crawl:
 
     def read_listing(self, url: str, root: bool, queue: list[str], found: dict[str, Discovered]) -> FetchResult | None:
         row = self.pages.row(url)
-        result = self.get(url, self.pages.validators(row) if row is not None and row.role == "listing" else None)
+        # the source's own URL may have been an article page last time (kind auto): it is
+        # still asked conditionally, and read afresh as whatever it now serves
+        usable = row is not None and (row.role == "listing" or (root and row.role == "page"))
+        result = self.get(url, self.pages.validators(row) if usable else None)
         if result.status == "not_modified":
+            self.site_up = True
+            if row.role == "page":  # the source's one article, unchanged
+                return result
             self.run.listings_unchanged += 1
             queue.extend(json.loads(row.children or "[]"))  # their own news may be there
             self.pages.remember(_Seen(url, self.src.id, "listing", "ok"))
@@ -360,6 +400,7 @@ class _Crawl:
         if result.status != "ok":
             self.fail(url, "listing", result.reason or "lỗi không rõ (unknown error)", result)
             return None
+        self.site_up = True
         try:
             listing = parse_listing(result.body, result.final_url, result.content_type)
         except (ValueError, OverflowError) as exc:
@@ -389,11 +430,15 @@ class _Crawl:
     # -- pages --------------------------------------------------------------------
 
     def to_fetch(self, found: dict[str, Discovered], max_pages: int | None) -> list[Discovered]:
-        """The pages to request (newest first), the rest counted unchanged or left for later."""
-        for url in self.pages.retries(self.src.id):
+        """The pages to request: those left over or failing before first, then the new
+        ones newest first; the rest counted unchanged or left for later."""
+        retries = self.pages.retries(self.src.id)
+        for url in retries:
             found.setdefault(url, Discovered(url))
-        self.run.found = len(found)
         rows = {url: self.pages.row(url) for url in found}
+        # a feed or sitemap listed as a page (a home page in a sitemap) stays a listing
+        found = {u: e for u, e in found.items() if rows[u] is None or rows[u].role == "page"}
+        self.run.found = len(found)
         stored = self.pages.stored([r.article_id for r in rows.values() if r is not None and r.article_id])
         wanted: list[Discovered] = []
         for url, entry in found.items():
@@ -402,7 +447,8 @@ class _Crawl:
                 self.run.unchanged += 1
             else:
                 wanted.append(entry)
-        wanted.sort(key=_newest_first)
+        first = set(retries)
+        wanted.sort(key=lambda d: (d.url not in first, _newest_first(d)))
         if max_pages is not None and len(wanted) > max_pages:
             for entry in wanted[max_pages:]:
                 self.pages.remember(_Seen(entry.url, self.src.id, "page", "pending", reason="để lần sau (--max)"))
@@ -414,7 +460,10 @@ class _Crawl:
         """The article of one page (downloaded now unless ``result`` is given), or None."""
         row = self.pages.row(url)
         if result is None:
-            result = self.get(url, self.pages.validators(row))
+            validators = self.pages.validators(row)
+            if row is not None and row.article_id and not self.pages.stored([row.article_id]):
+                validators = None  # its article is gone: download it again
+            result = self.get(url, validators)
         if result.status == "not_modified":
             self.run.unchanged += 1
             self.pages.remember(_Seen(url, self.src.id, "page", "ok"))
@@ -434,6 +483,11 @@ class _Crawl:
             reason = str(exc) if isinstance(exc, ValueError) else f"lỗi khi trích xuất ({type(exc).__name__}: {exc})"
             self.fail(url, "page", reason, None)
             return None
+        owner = self.pages.claimed.setdefault(article.id, url)
+        if owner != url:  # a canonical link another page has: this page is its own article
+            own = article_id_for(url)
+            article = replace(article, id=own, url=canonical_url(url))
+            self.pages.claimed.setdefault(own, url)
         self.run.new += 1
         self.pages.remember(
             _Seen(url, self.src.id, "page", "ok", result, article_id=article.id,
@@ -516,6 +570,21 @@ def iter_articles(
     report.current = None
 
 
+def _account(report: FetchReport, problems: list[tuple[_Seen, str]]) -> None:
+    """Pages downloaded as new whose article did not land: a duplicate is unchanged, any
+    other reason a failure of that page."""
+    runs = {r.source.id: r for r in report.runs}
+    for seen, why in problems:
+        run = runs.get(seen.source_id)
+        if run is None:
+            continue
+        run.new -= 1
+        if why == "duplicate":
+            run.unchanged += 1
+        else:
+            run.fail(seen.url, why)
+
+
 def fetch_sources(
     engine,
     names: list[str] | None = None,
@@ -538,6 +607,25 @@ def fetch_sources(
     report = FetchReport(total_sources=len(sources))
     pages = _Pages(engine.db)
     robots = _RobotsMemory(pages)
+
+    def remember(_ingest: IngestReport) -> None:  # under the ingest lock, after the ingest
+        _account(report, pages.save())
+        try:
+            robots.save()
+        except Exception:  # noqa: BLE001 - a robots.txt the database refuses costs a download
+            log.exception("could not keep the robots.txt files")
+        for run in report.runs:
+            sources_mod.record_fetch(
+                engine.db,
+                run.source.id,
+                status=run.status,
+                found=run.found,
+                new=run.new,
+                unchanged=run.unchanged,
+                failed=run.failed,
+                errors=run.errors,
+            )
+
     with Fetcher(policy or FetchPolicy(), robots_memory=robots) as fetcher:
         items = iter_articles(fetcher, pages, sources, report, max_pages=max_pages, progress=progress)
         report.ingest = engine.ingest(
@@ -547,19 +635,7 @@ def fetch_sources(
             workers=workers,
             label="fetch",
             progress=ingest_progress,
-        )
-    pages.save()
-    robots.save()
-    for run in report.runs:
-        sources_mod.record_fetch(
-            engine.db,
-            run.source.id,
-            status=run.status,
-            found=run.found,
-            new=run.new,
-            unchanged=run.unchanged,
-            failed=run.failed,
-            errors=run.errors,
+            on_done=remember,
         )
     report.elapsed_s = time.perf_counter() - t0
     return report

@@ -132,10 +132,14 @@ def _parse_w3c_date(text: str | None) -> datetime | None:
     if not text:
         return None
     value = text.replace("z", "Z")
-    if re.fullmatch(r"\d{4}-\d{2}", value):  # W3C "YYYY-MM"
-        value += "-01"
+    # a date without a time stands for the whole of that day (its end): an edit made
+    # later that day is still newer than a fetch made earlier that day
     if re.fullmatch(r"\d{4}", value):
-        value += "-01-01"
+        value += "-12-31"
+    if re.fullmatch(r"\d{4}-\d{2}", value):  # W3C "YYYY-MM"
+        value += "-28"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        value += "T23:59:59"
     # fromisoformat wants seconds when there is an offset after "hh:mm"
     value = re.sub(r"T(\d{2}):(\d{2})(?=Z|[+-]\d{2}:?\d{2}$|$)", r"T\1:\2:00", value)
     try:
@@ -260,7 +264,7 @@ def _parse_feed(body: bytes, url: str, content_type: str | None) -> list[Discove
         link = _join(url, link.strip())
         if not link or not _http_url(link):
             continue
-        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        when = entry.get("updated_parsed") or entry.get("published_parsed")  # an edit is news too
         lastmod = None
         if when:
             try:

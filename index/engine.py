@@ -21,7 +21,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -333,6 +333,7 @@ class Engine:
         workers: int | None = None,
         articles: Iterable[Article | ReadError] | None = None,
         label: str | None = None,
+        on_done: Callable[[IngestReport], None] | None = None,
     ) -> IngestReport:
         """Bring the database up to date with ``paths`` (and ``articles``: fetched pages,
         uploaded documents); swap in a new index if anything changed.
@@ -366,6 +367,8 @@ class Engine:
                     else:
                         _ = self.index  # loads it, or rebuilds it if stale
                 report.elapsed_s = time.perf_counter() - t0  # the index build included
+                if on_done is not None:  # still under the lock: e.g. what a fetch learned
+                    on_done(report)
                 return report
             finally:
                 self._db_ingest_lock.release()

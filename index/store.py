@@ -190,7 +190,8 @@ class FetchedPageRow(SQLModel, table=True):
     # | refused (4xx, robots.txt, not an article) | duplicate (the text of another article)
     status: str = Field(default="ok", max_length=16)
     reason: str | None = None
-    failures: int = 0  # failed fetches in a row
+    failures: int = 0  # failed fetches in a row (while the site answered)
+    failing_since: NaiveDatetime | None = None
     children: str | None = None  # a listing's child listings (JSON list), read again on a 304
     robots_txt: str | None = None  # a site's robots.txt, used when it answers 304
     fetched_at: NaiveDatetime = Field(default_factory=utcnow)

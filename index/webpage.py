@@ -189,7 +189,8 @@ def canonical_url(url: str, base: str | None = None) -> str:
 
     Scheme and host lower-case, default port dropped, fragment dropped, tracking
     parameters dropped (other parameters kept in order, as written), non-ASCII in
-    path and query percent-encoded, empty path "/". IP and loopback hosts are kept.
+    path and query percent-encoded, empty path "/", credentials (``user:pass@``) dropped.
+    IP and loopback hosts are kept.
     """
     url = url.strip()
     if base:
@@ -207,8 +208,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
         host = f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = f"{userinfo}@{host}" if userinfo else host
+    netloc = host  # user:password@ is dropped: never sent, stored or shown as a «Nguồn» link
     path = _escape(parts.path, _PATH_SAFE) or "/"
     return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
 

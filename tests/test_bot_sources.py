@@ -117,3 +117,19 @@ async def test_reload_summary_with_many_sources_fits_one_message(fake, fresh_eng
 
 async def test_sources_empty_and_texts():
     assert "hoidap sources add" in render_sources.sources_text([])
+
+
+def test_a_worker_skips_its_scheduled_turn_when_another_fetched_lately():
+    from datetime import timedelta
+
+    from bot.loading import _fetched_lately
+    from index.sources import Source
+    from index.store import utcnow
+
+    def src(minutes_ago):
+        at = None if minutes_ago is None else utcnow() - timedelta(minutes=minutes_ago)
+        return Source(id=1, name="a", url="https://a.vn/rss", kind="auto", added_at=utcnow(), last_fetch_at=at)
+
+    assert _fetched_lately([src(2), src(None)], minutes=10)
+    assert not _fetched_lately([src(9)], minutes=10)
+    assert not _fetched_lately([src(None)], minutes=10)

@@ -80,7 +80,7 @@ def test_atom_feed_fixture():
             "Trao Huy hiệu 50 năm tuổi Đảng cho đảng viên lão thành",
         ),
     ]
-    assert listing.entries[0].lastmod == datetime(2024, 5, 7, 16, 15)  # published first
+    assert listing.entries[0].lastmod == datetime(2024, 5, 8, 8, 0)  # updated first: an edit is news
     assert listing.entries[1].lastmod == datetime(2024, 5, 2, 17, 0)  # updated, Z -> +7
 
 
@@ -102,7 +102,7 @@ def test_urlset_with_lastmod_and_relative_loc():
     listing = parse_listing(body.encode(), "https://dangcongsan.vn/sitemap.xml", "application/xml")
     assert listing.kind == "sitemap"
     assert [(e.url, e.lastmod) for e in listing.entries] == [
-        ("https://dangcongsan.vn/a.html", datetime(2024, 5, 1)),
+        ("https://dangcongsan.vn/a.html", datetime(2024, 5, 1, 23, 59, 59)),  # a date: the whole day
         ("https://dangcongsan.vn/b.html", datetime(2024, 5, 2, 10, 0)),
         ("https://dangcongsan.vn/c.html", None),
     ]

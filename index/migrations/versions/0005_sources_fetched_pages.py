@@ -55,6 +55,7 @@ def upgrade() -> None:
             sa.Column("status", AutoString(length=16), nullable=False),
             sa.Column("reason", AutoString(), nullable=True),
             sa.Column("failures", sa.Integer(), nullable=False),
+            sa.Column("failing_since", sa.DateTime(), nullable=True),
             sa.Column("children", AutoString(), nullable=True),
             sa.Column("robots_txt", AutoString(), nullable=True),
             sa.Column("fetched_at", sa.DateTime(), nullable=False),
