@@ -264,7 +264,9 @@ def _parse_feed(body: bytes, url: str, content_type: str | None) -> list[Discove
         link = _join(url, link.strip())
         if not link or not _http_url(link):
             continue
-        when = entry.get("updated_parsed") or entry.get("published_parsed")  # an edit is news too
+        # an edit is news too; dict.get: feedparser's own get maps a missing "updated"
+        # to "published" with a DeprecationWarning
+        when = dict.get(entry, "updated_parsed") or dict.get(entry, "published_parsed")
         lastmod = None
         if when:
             try:
