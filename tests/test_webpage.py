@@ -339,3 +339,25 @@ def test_tcvn3_page_served_with_its_declared_charset_is_refused():
     meta = _meta("d1-tcvn3-refused")
     with pytest.raises(ValueError, match=meta["refused"]):
         extract_article(_page("d1-tcvn3-refused"), f"{BASE}{meta['path']}", f"text/html; charset={meta['charset']}")
+
+
+# --- leads (sapo) in the layouts portals use: each case failed before the bench's fixes ---
+
+LEAD = "Sáng 15/12/2023, Đảng ủy phường Thạch Lâm tổ chức hội nghị tổng kết công tác xây dựng Đảng năm 2023 với sự tham dự của 120 đại biểu."
+P1 = "Theo báo cáo, toàn Đảng bộ hiện có 18 chi bộ trực thuộc với 1.126 đảng viên. Trong năm, các chi bộ đã giới thiệu 52 quần chúng ưu tú đi học lớp nhận thức về Đảng."
+P2 = "Đảng ủy phường cũng đã trao Huy hiệu 30, 40, 50, 55 năm tuổi Đảng cho 37 đảng viên; 100% chi bộ được đánh giá hoàn thành tốt nhiệm vụ trở lên."
+LEAD_CASES = {
+    "bare sapo div": f'<div class="detail"><h1>Hội nghị tổng kết</h1><div class="date">18/12/2023 08:30</div><div class="sapo">{LEAD}</div><div class="content"><p>{P1}</p><p>{P2}</p></div></div>',
+    "h2 sapo + entry-content": f'<div class="detail"><h1>Hội nghị tổng kết</h1><h2 class="sapo">{LEAD}</h2><div class="entry-content"><p>{P1}</p><p>{P2}</p></div></div>',
+    "p lead + article-body": f'<article><h1>Hội nghị tổng kết</h1><p class="lead">{LEAD}</p><div class="article-body"><p>{P1}</p><p>{P2}</p></div></article>',
+    "strong lead unmarked": f'<div class="detail"><h1>Hội nghị tổng kết</h1><p><strong>{LEAD}</strong></p><div class="noidung"><p>{P1}</p><p>{P2}</p></div></div>',
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LEAD_CASES))
+def test_the_lead_is_kept_before_the_body_whatever_its_markup(layout):
+    from index.webpage import parse_page
+
+    html = ("<html><head><title>Hội nghị tổng kết - Cổng TTĐT</title></head><body><nav><a href=/>Trang chủ</a></nav>"
+            + LEAD_CASES[layout] + "<footer>© 2023</footer></body></html>")
+    assert parse_page(html).text.split("\n") == [LEAD, P1, P2]
