@@ -72,7 +72,7 @@ def build_site(portal, *, failures: bool = True) -> Site:
             portal.url("/tin-tuc/da-go.html"): "404",
             portal.add("/tin-tuc/loi-may-chu.html", "lỗi", status=500): "500",
             portal.redirect("/tin-tuc/vong-lap-1.html", "/tin-tuc/vong-lap-2.html"): "chuyển hướng",
-            portal.add("/tin-tuc/cham.html", "<html>muộn</html>", delay_s=3.0): "thời gian",
+            portal.add("/tin-tuc/cham.html", "<html>muộn</html>", delay_s=6.0): "thời gian",
             portal.add_huge("/tin-tuc/rat-lon.html", 30 * 2**20, content_length=False): "quá lớn",
             portal.add("/tai-lieu/bao-cao.zip", b"PK\x03\x04" + b"\0" * 64, "application/zip"): "HTML",
             portal.url("/noi-bo/chi-dao.html"): "robots",

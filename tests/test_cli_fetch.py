@@ -13,7 +13,7 @@ from test_cli import hoidap
 
 pytestmark = pytest.mark.slow  # subprocesses and an HTTP server
 
-FAST = ["--timeout", "0.5", "--delay", "0"]
+FAST = ["--timeout", "2", "--delay", "0"]  # the slow page takes 6 s
 
 
 def test_sources_and_fetch_from_the_command_line(tmp_path, portal):

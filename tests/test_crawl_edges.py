@@ -15,7 +15,7 @@ from index.store import ArticleRow, session
 from portal import portal  # noqa: F401
 from portal_site import rss, urlset
 
-POLICY = FetchPolicy(timeout_s=1.0, host_delay_s=0.0)
+POLICY = FetchPolicy(timeout_s=5.0, host_delay_s=0.0)
 CONDITIONAL = ("if-none-match", "if-modified-since")
 
 

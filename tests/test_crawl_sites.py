@@ -16,7 +16,7 @@ from index.store import ArticleRow, FetchedPageRow, SourceRow, session
 from portal import Portal, portal  # noqa: F401
 from portal_site import build_site, rss, urlset  # noqa: F401
 
-POLICY = FetchPolicy(timeout_s=1.0, host_delay_s=0.0)
+POLICY = FetchPolicy(timeout_s=5.0, host_delay_s=0.0)
 COND = ("if-none-match", "if-modified-since")
 
 pytestmark = pytest.mark.slow  # a real HTTP server on loopback
