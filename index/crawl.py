@@ -43,7 +43,7 @@ from sqlalchemy.engine import Engine as SAEngine
 
 from index import sources as sources_mod
 from index.corpus import ReadError
-from index.discover import Discovered, parse_listing
+from index.discover import LISTING_ACCEPT, Discovered, parse_listing
 from index.fetch import Fetcher, FetchPolicy, FetchResult, RobotsMemo, Validators
 from index.ingest import IngestReport, text_hash
 from index.models import Article
@@ -337,10 +337,10 @@ class _Crawl:
         self.src = run.source
         self.site_up = False  # a listing of the source answered: page failures are the page's
 
-    def get(self, url: str, validators: Validators | None) -> FetchResult:
+    def get(self, url: str, validators: Validators | None, accept: str | None = None) -> FetchResult:
         self.report.requests += 1
         self.report.conditional += validators is not None
-        result = self.fetcher.get(url, validators)
+        result = self.fetcher.get(url, validators, accept=accept)
         if result.status == "not_modified" and validators is None:  # a server out of step
             return FetchResult(url, result.final_url, "error", 304, None, b"", None, None,
                                "HTTP 304 cho một yêu cầu không điều kiện (304 to an unconditional request)", result.elapsed_s)
@@ -388,7 +388,7 @@ class _Crawl:
         # the source's own URL may have been an article page last time (kind auto): it is
         # still asked conditionally, and read afresh as whatever it now serves
         usable = row is not None and (row.role == "listing" or (root and row.role == "page"))
-        result = self.get(url, self.pages.validators(row) if usable else None)
+        result = self.get(url, self.pages.validators(row) if usable else None, LISTING_ACCEPT)
         if result.status == "not_modified":
             self.site_up = True
             if row.role == "page":  # the source's one article, unchanged

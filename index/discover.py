@@ -1,11 +1,9 @@
 """Finding article URLs: RSS/Atom feeds, sitemaps (and sitemap indexes), HTML pages.
 
 ``parse_listing(body, url, content_type)`` is pure: it reads one downloaded document
-and says what it is and which URLs it lists. ``discover(fetcher, url)`` fetches a
-source, follows sitemap indexes (at most ``max_sitemaps`` documents, no cycles) or the
-feed an HTML page advertises, and returns the article URLs deduplicated by
-``canonical_url``, newest first when dated. Failures never raise: each becomes an
-``(url, reason)`` in ``DiscoverResult.errors`` and the rest goes on.
+and says what it is, which URLs it lists, which sitemaps (newest first) or feeds it
+points to; a document it cannot read is a ``ValueError`` with the reason. Fetching the
+listings of a source, and following them, is ``index.crawl``'s.
 
 Dates (``Discovered.lastmod``) are naive datetimes in Vietnam time (UTC+7), like
 ``Article.date``: a date with an offset is converted, one without is kept as written.
@@ -16,20 +14,15 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 from urllib.parse import urljoin, urlsplit
-
-from index.webpage import canonical_url
-
-if TYPE_CHECKING:
-    from index.fetch import Fetcher
 
 MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024  # a .xml.gz sitemap bigger than this once unzipped is refused
 VIETNAM = timezone(timedelta(hours=7))
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
-LISTING_ACCEPT = (
+LISTING_ACCEPT = (  # the Accept header a feed or sitemap is asked with
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, "
     "text/html;q=0.8, */*;q=0.5"
 )
@@ -48,13 +41,6 @@ class Listing:
     entries: list[Discovered]  # article URLs (absolute, as written)
     sitemaps: list[str]  # child sitemaps of an index
     feeds: list[str]  # feeds an HTML page advertises
-
-
-@dataclass
-class DiscoverResult:
-    kind: str  # what the source turned out to be: feed | sitemap | sitemap_index | page | unknown
-    urls: list[Discovered] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason)
 
 
 # -- parsing --------------------------------------------------------------------------
@@ -352,137 +338,3 @@ def parse_listing(body: bytes, url: str, content_type: str | None = None) -> Lis
 
 def _sort_key(d: Discovered) -> float:
     return -d.lastmod.replace(tzinfo=timezone.utc).timestamp() if d.lastmod else float("inf")
-
-
-def _finish(kind: str, found: list[Discovered], errors, max_urls: int | None) -> DiscoverResult:
-    merged: dict[str, Discovered] = {}
-    for d in found:
-        try:
-            key = canonical_url(d.url)
-        except ValueError as exc:
-            errors.append((d.url, f"địa chỉ không hợp lệ (invalid URL: {exc})"))
-            continue
-        old = merged.get(key)
-        if old is None:
-            merged[key] = Discovered(key, d.lastmod, d.title)
-        else:  # keep the first, filling in what it lacked
-            lastmod = old.lastmod or d.lastmod
-            if old.lastmod and d.lastmod:
-                lastmod = max(old.lastmod, d.lastmod)
-            merged[key] = Discovered(key, lastmod, old.title or d.title)
-    urls = sorted(merged.values(), key=_sort_key)  # stable: undated keep their order, last
-    if max_urls is not None:
-        urls = urls[: max(0, max_urls)]
-    return DiscoverResult(kind, urls, errors)
-
-
-def discover(
-    fetcher: Fetcher,
-    url: str,
-    kind: Literal["auto", "feed", "sitemap", "page"] = "auto",
-    *,
-    max_urls: int | None = None,
-    max_sitemaps: int = 50,
-) -> DiscoverResult:
-    """Article URLs of the source at ``url``; never raises for fetch or parse failures.
-
-    ``kind="page"`` takes ``url`` as the one article without fetching it. ``"feed"``
-    and ``"sitemap"`` insist on that kind (an HTML page advertising a feed is accepted
-    for ``"feed"``). ``"auto"`` decides from the content: a sitemap index is followed
-    (children newest first by their lastmod, at most ``max_sitemaps`` documents
-    fetched in all, each once); an HTML page advertising a feed gives that feed's
-    entries, otherwise the page itself. URLs come back canonical (``canonical_url``),
-    deduplicated, newest first where dated, at most ``max_urls``.
-    """
-    errors: list[tuple[str, str]] = []
-    if kind == "page":
-        return _finish("page", [Discovered(url)], errors, max_urls)
-
-    def fetch(target: str) -> tuple[Listing, list[Discovered], str] | None:
-        res = fetcher.get(target, accept=LISTING_ACCEPT)
-        if not res.ok:
-            errors.append((target, res.reason or f"không tải được ({res.status})"))
-            return None
-        try:
-            listing, children = _parse(res.body, res.final_url, res.content_type)
-        except ValueError as exc:
-            errors.append((target, str(exc)))
-            return None
-        return listing, children, res.final_url
-
-    first = fetch(url)
-    if first is None:
-        return DiscoverResult(kind if kind != "auto" else "unknown", [], errors)
-    listing, children, final_url = first
-
-    if listing.kind == "page":
-        if kind == "sitemap":
-            errors.append((url, "không phải sitemap (not a sitemap: HTML page)"))
-            return DiscoverResult("page", [], errors)
-        for feed_url in listing.feeds[:1]:
-            got = fetch(feed_url)
-            if got is not None and got[0].kind == "feed":
-                return _finish("feed", got[0].entries, errors, max_urls)
-            if got is not None:
-                errors.append((feed_url, f"không phải feed (not a feed: {got[0].kind})"))
-        if kind == "feed":
-            if not listing.feeds:
-                errors.append((url, "không phải feed (not a feed: HTML page)"))
-            return DiscoverResult("page", [], errors)
-        return _finish("page", [Discovered(final_url)], errors, max_urls)
-
-    if listing.kind == "feed":
-        if kind == "sitemap":
-            errors.append((url, "không phải sitemap (not a sitemap: feed)"))
-            return DiscoverResult("feed", [], errors)
-        return _finish("feed", listing.entries, errors, max_urls)
-
-    if kind == "feed":
-        errors.append((url, f"không phải feed (not a feed: {listing.kind})"))
-        return DiscoverResult(listing.kind, [], errors)
-
-    # a sitemap or a sitemap index: walk the index breadth-first
-    found: list[Discovered] = list(listing.entries)
-    seen = {_key(url), _key(final_url)}
-    fetched = 1
-    queue = _newest_first(children)
-    skipped: list[str] = []
-    while queue:
-        child = queue.pop(0)
-        key = _key(child.url)
-        if key in seen:
-            continue
-        seen.add(key)
-        if fetched >= max_sitemaps:
-            skipped.append(child.url)
-            continue
-        fetched += 1
-        got = fetch(child.url)
-        if got is None:
-            continue
-        sub, grandchildren, _ = got
-        if sub.kind not in ("sitemap", "sitemap_index"):
-            errors.append((child.url, f"không phải sitemap (not a sitemap: {sub.kind})"))
-            continue
-        found.extend(sub.entries)
-        queue.extend(_newest_first(grandchildren))
-    if skipped:
-        errors.append(
-            (
-                skipped[0],
-                f"bỏ qua {len(skipped)} sitemap vì vượt giới hạn {max_sitemaps} "
-                f"(sitemap limit reached, {len(skipped)} skipped)",
-            )
-        )
-    return _finish(listing.kind, found, errors, max_urls)
-
-
-def _key(url: str) -> str:
-    try:
-        return canonical_url(url)
-    except ValueError:
-        return url
-
-
-def _newest_first(items: list[Discovered]) -> list[Discovered]:
-    return sorted(items, key=_sort_key)

@@ -1,4 +1,4 @@
-"""index.discover: feeds, sitemaps and pages, parsed and discovered over a loopback portal."""
+"""index.discover: feeds, sitemaps and pages parsed (the crawl tests fetch them over a loopback portal)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from portal import portal  # noqa: F401
 
 import index.discover as discover_mod
-from index.discover import Discovered, discover, parse_listing
-from index.fetch import Fetcher, FetchPolicy
+from index.discover import Discovered, parse_listing
 
 FEEDS = Path(__file__).resolve().parent / "fixtures" / "feeds"
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS = "http://www.google.com/schemas/sitemap-news/0.9"
-
-
-def fetcher(**policy) -> Fetcher:
-    policy.setdefault("host_delay_s", 0.0)
-    return Fetcher(FetchPolicy(**policy), sleep=lambda s: None)
 
 
 def urlset(*items: tuple[str, str | None]) -> str:
@@ -217,183 +210,6 @@ def test_html_page_without_feed():
 
 
 # -- discover over the portal ---------------------------------------------------------
-
-
-def test_discover_feed(portal):
-    portal.add("/rss/tin-tuc.rss", (FEEDS / "rss.xml").read_bytes(), "application/rss+xml")
-    with fetcher() as f:
-        res = discover(f, portal.url("/rss/tin-tuc.rss"))
-    assert res.kind == "feed" and res.errors == []
-    # canonical: utm_ parameters and fragments dropped; newest first
-    assert [d.url for d in res.urls] == [
-        portal.url("/tin-tuc/thanh-lap-chi-bo.html"),
-        portal.url("/tin-tuc/hoi-nghi-ban-chap-hanh-lan-thu-12.html"),
-        portal.url("/tin-tuc/ket-nap-dang-vien-moi.html"),
-    ]
-    assert res.urls[0].title == "Thành lập chi bộ đảng tại doanh nghiệp ngoài nhà nước"
-
-
-def test_discover_sitemap_index_with_a_gzipped_child(portal):
-    portal.add(
-        "/sitemap-1.xml",
-        urlset((portal.url("/a.html"), "2024-05-01"), (portal.url("/b.html"), "2024-05-03")),
-        "application/xml",
-    )
-    portal.add(
-        "/sitemap-2.xml.gz",
-        gzip.compress(urlset((portal.url("/c.html"), "2024-05-02"), (portal.url("/d.html"), None)).encode()),
-        "application/x-gzip",
-    )
-    portal.add(
-        "/sitemap_index.xml",
-        sitemapindex(portal.url("/sitemap-1.xml"), portal.url("/sitemap-2.xml.gz")),
-        "application/xml",
-    )
-    with fetcher() as f:
-        res = discover(f, portal.url("/sitemap_index.xml"))
-    assert res.kind == "sitemap_index" and res.errors == []
-    assert [d.url for d in res.urls] == [portal.url(p) for p in ("/b.html", "/c.html", "/a.html", "/d.html")]
-
-
-def test_broken_child_sitemap_is_an_error_and_the_rest_goes_on(portal):
-    portal.add("/good.xml", urlset((portal.url("/a.html"), None)), "application/xml")
-    portal.add("/broken.xml", "<urlset><url><loc>oops</url>", "application/xml")
-    portal.add(
-        "/index.xml",
-        sitemapindex(portal.url("/broken.xml"), portal.url("/missing.xml"), portal.url("/good.xml")),
-        "application/xml",
-    )
-    with fetcher() as f:
-        res = discover(f, portal.url("/index.xml"))
-    assert [d.url for d in res.urls] == [portal.url("/a.html")]
-    errors = dict(res.errors)
-    assert set(errors) == {portal.url("/broken.xml"), portal.url("/missing.xml")}
-    assert errors[portal.url("/broken.xml")].startswith("XML hỏng (malformed XML")
-    assert errors[portal.url("/missing.xml")] == "HTTP 404 (not found)"
-
-
-def test_gzip_bomb_child_is_an_error(portal, monkeypatch):
-    monkeypatch.setattr(discover_mod, "MAX_DECOMPRESSED_BYTES", 10_000)
-    portal.add("/bomb.xml.gz", gzip.compress(b" " * 100_000), "application/x-gzip")
-    portal.add("/ok.xml", urlset((portal.url("/a.html"), None)), "application/xml")
-    portal.add("/index.xml", sitemapindex(portal.url("/bomb.xml.gz"), portal.url("/ok.xml")), "application/xml")
-    with fetcher() as f:
-        res = discover(f, portal.url("/index.xml"))
-    assert [d.url for d in res.urls] == [portal.url("/a.html")]
-    assert len(res.errors) == 1 and "decompressed size over" in res.errors[0][1]
-
-
-def test_sitemap_cycle_and_limit(portal):
-    # the index lists itself and a nested index that lists the first one again
-    portal.add(
-        "/index.xml",
-        sitemapindex(portal.url("/index.xml"), portal.url("/nested.xml"), portal.url("/s1.xml")),
-        "application/xml",
-    )
-    portal.add("/nested.xml", sitemapindex(portal.url("/index.xml"), portal.url("/s2.xml")), "application/xml")
-    portal.add("/s1.xml", urlset((portal.url("/a.html"), None)), "application/xml")
-    portal.add("/s2.xml", urlset((portal.url("/b.html"), None)), "application/xml")
-    with fetcher() as f:
-        res = discover(f, portal.url("/index.xml"))
-    assert sorted(d.url for d in res.urls) == [portal.url("/a.html"), portal.url("/b.html")]
-    assert res.errors == []
-    assert portal.paths().count("/index.xml") == 1
-    portal.clear_requests()
-    with fetcher() as f:
-        res = discover(f, portal.url("/index.xml"), max_sitemaps=2)  # the index + one child
-    assert len(res.errors) == 1 and "sitemap limit reached, 2 skipped" in res.errors[0][1]
-    assert portal.paths() == ["/robots.txt", "/index.xml", "/nested.xml"]
-
-
-def test_children_fetched_newest_first_under_the_limit(portal):
-    portal.add("/old.xml", urlset((portal.url("/old.html"), None)), "application/xml")
-    portal.add("/new.xml", urlset((portal.url("/new.html"), None)), "application/xml")
-    portal.add(
-        "/index.xml",
-        sitemapindex(portal.url("/old.xml"), portal.url("/new.xml"), lastmods=["2020-01-01", "2024-05-01"]),
-        "application/xml",
-    )
-    with fetcher() as f:
-        res = discover(f, portal.url("/index.xml"), max_sitemaps=2)
-    assert [d.url for d in res.urls] == [portal.url("/new.html")]
-
-
-def test_auto_discovery_from_an_html_page(portal):
-    portal.add("/", html_page("/rss/tin-moi.rss"))
-    portal.add("/rss/tin-moi.rss", (FEEDS / "rss.xml").read_bytes(), "application/rss+xml")
-    with fetcher() as f:
-        res = discover(f, portal.base_url + "/")
-    assert res.kind == "feed" and res.errors == []
-    assert len(res.urls) == 3
-    assert portal.paths() == ["/robots.txt", "/", "/rss/tin-moi.rss"]
-
-
-def test_html_page_without_feed_is_the_one_url(portal):
-    portal.add("/tin/1.html", html_page())
-    portal.redirect("/tin/1", "/tin/1.html")
-    with fetcher() as f:
-        res = discover(f, portal.url("/tin/1?utm_source=zalo"))
-    assert res.kind == "page"
-    assert [d.url for d in res.urls] == [portal.url("/tin/1.html")]
-
-
-def test_advertised_feed_failing_falls_back_to_the_page(portal):
-    portal.add("/", html_page("/missing.rss"))
-    with fetcher() as f:
-        res = discover(f, portal.url("/"))
-    assert res.kind == "page"
-    assert [d.url for d in res.urls] == [portal.url("/")]
-    assert res.errors == [(portal.url("/missing.rss"), "HTTP 404 (not found)")]
-
-
-def test_dedupe_by_canonical_url(portal):
-    base = portal.base_url
-    rss = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Tin</title>
-<item><title>Bài một</title><link>{base}/tin/1.html?utm_source=fb&amp;utm_campaign=x</link></item>
-<item><title>Bài một (lặp)</title><link>{base}/tin/1.html#top</link>
-  <pubDate>Mon, 06 May 2024 09:30:00 +0700</pubDate></item>
-<item><title>Bài hai</title><link>{base}/tin/2.html?id=5&amp;fbclid=abc</link></item>
-<item><title>Bài một nữa</title><link>{base}/tin/1.html</link></item>
-</channel></rss>"""
-    portal.add("/rss.xml", rss, "application/rss+xml")
-    with fetcher() as f:
-        res = discover(f, portal.url("/rss.xml"))
-    assert [(d.url, d.title, d.lastmod) for d in res.urls] == [
-        (portal.url("/tin/1.html"), "Bài một", datetime(2024, 5, 6, 9, 30)),
-        (portal.url("/tin/2.html?id=5"), "Bài hai", None),
-    ]
-
-
-def test_max_urls_keeps_the_newest(portal):
-    items = [(portal.url(f"/tin/{i}.html"), f"2024-05-{i:02d}") for i in range(1, 11)]
-    portal.add("/sitemap.xml", urlset(*items), "application/xml")
-    with fetcher() as f:
-        res = discover(f, portal.url("/sitemap.xml"), max_urls=3)
-    assert [d.url for d in res.urls] == [portal.url(f"/tin/{i}.html") for i in (10, 9, 8)]
-
-
-def test_explicit_kinds(portal):
-    portal.add("/sitemap.xml", urlset((portal.url("/a.html"), None)), "application/xml")
-    portal.add("/rss.xml", (FEEDS / "rss.xml").read_bytes(), "application/rss+xml")
-    with fetcher() as f:
-        wrong_feed = discover(f, portal.url("/sitemap.xml"), "feed")
-        wrong_sitemap = discover(f, portal.url("/rss.xml"), "sitemap")
-        ok = discover(f, portal.url("/sitemap.xml"), "sitemap")
-        n = len(f.requests_made)
-        page = discover(f, portal.url("/tin/9.html#x"), "page")
-        assert len(f.requests_made) == n  # a page is not fetched to be listed
-    assert wrong_feed.urls == [] and "not a feed" in wrong_feed.errors[0][1]
-    assert wrong_sitemap.urls == [] and "not a sitemap" in wrong_sitemap.errors[0][1]
-    assert [d.url for d in ok.urls] == [portal.url("/a.html")]
-    assert [d.url for d in page.urls] == [portal.url("/tin/9.html")]
-
-
-def test_fetch_failure_of_the_source(portal):
-    portal.add("/robots.txt", "User-agent: *\nDisallow: /\n", "text/plain")
-    with fetcher() as f:
-        res = discover(f, portal.url("/rss.xml"))
-    assert res.kind == "unknown" and res.urls == []
-    assert res.errors == [(portal.url("/rss.xml"), "robots.txt không cho phép (disallowed by robots.txt)")]
 
 
 def test_dates_no_news_page_has_and_broken_locs_are_left_out_not_fatal():
