@@ -31,12 +31,14 @@ its URL and reason in the report and on the source (``sources list``, /sources).
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import time
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine as SAEngine
@@ -353,11 +355,19 @@ class _Crawl:
         self.pages.remember(_Seen(url, self.src.id, role, status, reason=reason, count_failure=counted))
 
     def canonical(self, url: str, base: str | None = None) -> str | None:
+        """The canonical form of a URL a listing gave; a junk one, or a private address
+        other than the source's own site, is a failure (a feed must not make the bot read
+        an intranet page and publish it)."""
         try:
-            return canonical_url(url, base)
+            url = canonical_url(url, base)
         except ValueError as exc:
             self.run.fail(url, f"địa chỉ không hợp lệ (invalid URL: {exc})")
             return None
+        parts = urlsplit(url)
+        if _private(parts.hostname or "") and parts.netloc != urlsplit(canonical_url(self.src.url)).netloc:
+            self.run.fail(url, "địa chỉ nội bộ, không thuộc trang của nguồn (a private address outside the source's site)")
+            return None
+        return url
 
     # -- discovery ----------------------------------------------------------------
 
@@ -494,6 +504,18 @@ class _Crawl:
                   content_hash=text_hash(article.text), body_hash=digest)
         )
         return article
+
+
+def _private(host: str) -> bool:
+    """localhost, or an IP address that is loopback, private, link-local or reserved."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: not resolved here
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
 
 
 def _known(row: FetchedPageRow, entry: Discovered, stored: set[str]) -> bool:

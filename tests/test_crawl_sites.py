@@ -256,3 +256,21 @@ def test_a_site_down_keeps_its_pending_backlog(engine, portal):
     for _ in range(4):
         r = fetch(engine, max_pages=1)
     assert len(arts(engine)) == 3, f"{len(arts(engine))} of 3 after the outage"
+
+
+def test_a_feed_cannot_make_the_bot_fetch_an_intranet_page(engine, portal):
+    portal.add("/robots.txt", "User-agent: *\n", "text/plain")
+    own = portal.add("/tin/1.html", page("Bài một", 1))
+    inside = Portal()  # an intranet page: another private address than the source's site
+    try:
+        secret = inside.add("/admin/bao-cao-noi-bo.html", page("Báo cáo nội bộ", 42))
+        with_creds = secret.replace("http://", "http://admin:matkhau@")
+        portal.add("/rss.xml", rss([(with_creds, "x"), (own, "y")]), "application/rss+xml")
+        sources.add_source(engine.db, portal.url("/rss.xml"), name="rss")
+        rep = fetch(engine)
+        assert list(arts(engine)) == [own]  # the source's own site is read
+        assert inside.requests == []
+        ((url, reason),) = rep.runs[0].errors
+        assert "matkhau" not in url and "nội bộ" in reason
+    finally:
+        inside.stop()
