@@ -169,6 +169,7 @@ class _Pages:
         self.pending: dict[str, _Seen] = {}
         self._rows: dict[str, FetchedPageRow] | None = None
         self._claimed: dict[str, str] | None = None
+        self._stored: dict[str, bool] = {}  # article id -> in the database
 
     @property
     def rows(self) -> dict[str, FetchedPageRow]:
@@ -195,13 +196,16 @@ class _Pages:
         return Validators(etag=row.etag, last_modified=row.last_modified)
 
     def stored(self, article_ids: list[str]) -> set[str]:
-        """Which of these articles are in the database."""
-        found: set[str] = set()
+        """Which of these articles were in the database when the run began (each id is
+        looked up once per run: the discovery asks for a source's pages in one query, the
+        downloads then ask again page by page)."""
+        unknown = [i for i in dict.fromkeys(article_ids) if i not in self._stored]
         with session(self.db) as s:
-            for i in range(0, len(article_ids), 500):
-                part = article_ids[i : i + 500]
-                found.update(s.exec(select(ArticleRow.id).where(ArticleRow.id.in_(part))).scalars())
-        return found
+            for i in range(0, len(unknown), 500):
+                part = unknown[i : i + 500]
+                present = set(s.exec(select(ArticleRow.id).where(ArticleRow.id.in_(part))).scalars())
+                self._stored.update((a, a in present) for a in part)
+        return {a for a in article_ids if self._stored[a]}
 
     def retries(self, source_id: int) -> list[str]:
         """Pages of this source that failed in a way worth retrying, or were left for later."""
@@ -338,6 +342,7 @@ class _Crawl:
         self.fetcher, self.pages, self.run, self.report = fetcher, pages, run, report
         self.src = run.source
         self.site_up = False  # a listing of the source answered: page failures are the page's
+        self.site = urlsplit(canonical_url(self.src.url)).netloc
 
     def get(self, url: str, validators: Validators | None, accept: str | None = None) -> FetchResult:
         self.report.requests += 1
@@ -364,7 +369,7 @@ class _Crawl:
             self.run.fail(url, f"địa chỉ không hợp lệ (invalid URL: {exc})")
             return None
         parts = urlsplit(url)
-        if _private(parts.hostname or "") and parts.netloc != urlsplit(canonical_url(self.src.url)).netloc:
+        if _private(parts.hostname or "") and parts.netloc != self.site:
             self.run.fail(url, "địa chỉ nội bộ, không thuộc trang của nguồn (a private address outside the source's site)")
             return None
         return url
