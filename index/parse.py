@@ -181,14 +181,20 @@ def organizations(expanded: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# each head as (its words, their folded forms where a head typed without diacritics is
+# still unambiguous, else None), split once
+_ORG_HEAD_WORDS: tuple[tuple[list[str], list[str] | None], ...] = tuple(
+    (head.split(), fold(head).split() if fold(head) in _ORG_FOLDED_OK else None) for head in _ORG_HEADS
+)
+
+
 def _org_head(written: list[str], folded: list[str], i: int) -> int:
     """Length in words of the organization head starting at word ``i``, or 0."""
-    for head in _ORG_HEADS:
-        words = head.split()
+    for words, folded_words in _ORG_HEAD_WORDS:
         n = len(words)
         if written[i : i + n] == words:
             return n
-        if fold(head) in _ORG_FOLDED_OK and folded[i : i + n] == fold(head).split() and written[i : i + n] == folded[i : i + n]:
+        if folded_words is not None and folded[i : i + n] == folded_words and written[i : i + n] == folded[i : i + n]:
             return n  # typed without diacritics
     return 0
 

@@ -20,18 +20,18 @@ POOL = 40  # passages BM25 ranks best that are scored again
 WEIGHT = 1.0
 
 
-def pairs_of_words(words: str) -> set[tuple[str, str]]:
-    """Adjacent syllable pairs of index words ("chi_bo dang" -> (chi, bo), (bo, dang)):
-    the passage as indexed, folded and with its abbreviations expanded."""
-    sylls = words.replace("_", " ").split()
-    return set(zip(sylls, sylls[1:]))
-
-
 def pair_shares(pairs: frozenset[tuple[str, str]], words: dict[int, str]) -> dict[int, float]:
     """Share of the question's ``pairs`` (``Question.pairs``) each passage holds, by id."""
     if not pairs:
         return {pid: 0.0 for pid in words}
-    return {pid: len(pairs & pairs_of_words(w)) / len(pairs) for pid, w in words.items()}
+    # a pair is in a passage when " a b " is in its syllables joined by single spaces:
+    # a few substring searches instead of building every pair of the passage
+    wanted = [f" {a} {b} " for a, b in pairs]
+    out = {}
+    for pid, w in words.items():
+        spaced = " " + " ".join(w.replace("_", " ").split()) + " "
+        out[pid] = sum(p in spaced for p in wanted) / len(wanted)
+    return out
 
 
 def rerank(hits: list[tuple[int, float]], shares: dict[int, float], weight: float = WEIGHT) -> list[tuple[int, float]]:
