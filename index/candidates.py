@@ -96,6 +96,9 @@ FEATURES: tuple[str, ...] = (
     "coverage",  # idf-weighted share of the question's words in its passage
     "missing_rare",  # the rarest question word its passage lacks (idf share of the rarest)
     "support",  # log(1 + articles whose candidates have the same value)
+    "art_coverage",  # idf-weighted share of the question's words in its article's retrieved passages
+    "art_rel",  # its article's best passage score / best passage score
+    "clause",  # question words in the figure's own clause, minus the best of its sentence
     "hand",  # the hand-set score (HAND_WEIGHTS) relative to the question's best
     *TYPE_FEATURES,
 )
@@ -258,6 +261,9 @@ def _figure_candidates(
             "headline": float((f.passage_id, f.sentence) in headline),
         }
         feats["local_delta"] = W_NEAR * feats["near"] + W_VERB_NEAR * verb_here + W_YEAR_NEAR * year_here
+        # its own clause, with the words an elliptical list item inherits ("nữ chiếm 39%,
+        # trẻ tuổi 22,4%": the second's clause is "trẻ tuổi" under the list's head)
+        feats["clause"] = near_share(q, _clause_words(f.sentence, f.text) | w.left)
         out.append(Candidate(f.kind, f.text, f.passage_id, f.article_id, f.sentence, figure=f, features=feats))
     _relative_local(out)
     return out
@@ -270,8 +276,30 @@ def _relative_local(out: list[Candidate]) -> None:
     best: dict[tuple[int, str], float] = {}
     for c in sorted(out, key=lambda c: -(_sentence_level(c) + c.features["local_delta"])):
         best.setdefault((c.passage_id, c.sentence), c.features["local_delta"])
+    best_clause: dict[tuple[int, str], float] = defaultdict(float)
+    for c in out:
+        key = (c.passage_id, c.sentence)
+        best_clause[key] = max(best_clause[key], c.features.get("clause", 0.0))
     for c in out:
         c.features["local_delta"] -= best[(c.passage_id, c.sentence)]
+        c.features["clause"] = c.features.get("clause", 0.0) - best_clause[(c.passage_id, c.sentence)]
+
+
+_CLAUSE_SPLIT = re.compile(r"[,;:()]|\s(?:nhưng|còn|trong khi|song|trong đó)\s")
+
+
+@lru_cache(maxsize=16384)
+def _clause_words(sentence: str, figure: str) -> frozenset[str]:
+    """Syllables of the clause that holds a figure ("..., nhưng tuyển mãi vẫn thiếu 51
+    người"): between the clause marks or conjunctions around it."""
+    at = sentence.find(figure)
+    if at < 0:
+        return frozenset()
+    end = at + len(figure)
+    starts = [m.end() for m in _CLAUSE_SPLIT.finditer(sentence, 0, at)]
+    stop = _CLAUSE_SPLIT.search(sentence, end)
+    clause = sentence[(starts[-1] if starts else 0) : (stop.start() if stop else len(sentence))]
+    return syllables(clause.replace(figure, " "))
 
 
 def _sentence_level(c: Candidate) -> float:
@@ -292,6 +320,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
     for c in out:
         support[c.key].add(c.article_id)
     per_passage: dict[int, dict[str, float]] = {}  # what depends on the passage alone
+    per_article = _article_features(q, passages, rel, total)
     for c in out:
         f = c.features
         shared = per_passage.get(c.passage_id)
@@ -299,6 +328,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
             shared = per_passage[c.passage_id] = _passage_features(q, passages.get(c.passage_id), rel, total, rarest)
         f.update(shared)
         f["span"] = float(c.figure is None)
+        f["art_coverage"], f["art_rel"] = per_article.get(c.article_id, (0.0, 0.0))
         f["support"] = math.log1p(len(support[c.key]))
         if q.places and shared["place_absent"]:
             # another place named in its own sentence or context: contradicted
@@ -311,6 +341,20 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
     best = max((c.features["hand"] for c in out), default=0.0)
     for c in out:  # relative to the question's best, capped: a long tail is all "far behind"
         c.features["hand"] = max(-5.0, c.features["hand"] - best)
+
+
+def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, float]]:
+    """Per article: the idf-weighted share of the question's words its retrieved passages
+    hold together, and its best passage's relative score."""
+    words: dict[str, set[str]] = defaultdict(set)
+    best: dict[str, float] = defaultdict(float)
+    for p in passages.values():
+        words[p.article_id] |= _passage_words(p.title or "", p.text, p.places)[0]
+        best[p.article_id] = max(best[p.article_id], rel.get(p.passage_id, 0.0))
+    return {
+        a: ((sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0, best[a])
+        for a, have in words.items()
+    }
 
 
 def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:
