@@ -315,7 +315,7 @@ def _sentence_level(c: Candidate) -> float:
 
 def _trust_features(q: Question, out: list[Candidate], passages: dict[int, PassageHit], rel: dict[int, float]) -> None:
     rarest = max((w for _, w in q.weighted), default=0.0)
-    total = sum(w for _, w in q.weighted)
+    total = q.weight_total
     support: dict[tuple, set[str]] = defaultdict(set)
     for c in out:
         support[c.key].add(c.article_id)
@@ -396,7 +396,7 @@ def _years(text: str) -> frozenset[str]:
 def weighted_overlap(q: Question, have: set[str]) -> float:
     """Share of the question's words found in ``have``, each weighted by its idf: a
     place name or a rare verb counts for more than "đơn vị" or "bầu cử"."""
-    total = sum(w for _, w in q.weighted)
+    total = q.weight_total
     if not total:
         return _overlap(set(q.content), have)
     return sum(w for sylls, w in q.weighted if sylls <= have) / total
@@ -406,10 +406,8 @@ def near_share(q: Question, around: set[str]) -> float:
     """Share of the question's words other than its target and verb found right around a
     figure, each weighted by its idf: "Tổ đảng Công ty TOYOTA có 9 đảng viên" holds the
     rare "toyota" of the question, "Công ty HONDA ... có 3 đảng viên" does not."""
-    own = q.target_syllables | q.verb_syllables
-    words = [(sylls, w) for sylls, w in q.weighted if not sylls <= own]
-    total = sum(w for _, w in words)
-    return sum(w for sylls, w in words if sylls <= around) / total if total else 0.0
+    total = q.near_total
+    return sum(w for sylls, w in q.near_words if sylls <= around) / total if total else 0.0
 
 
 def _covered(missing: set[str], context: set[str]) -> float:
@@ -580,6 +578,7 @@ def _windows(figures: list[FigureHit]) -> list[_Window]:
                 gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
         gap_text = "".join(gaps)
         prev_end, head, inherited = 0, "", ""
+        verbs = _verbs_in(gap_text)
         first = next((sp[0] for sp in spans if sp), 0)
         subject = syllables(sentence[:first][-2 * WINDOW :])  # before the sentence's first figure
         for n, i in enumerate(members):
@@ -603,7 +602,7 @@ def _windows(figures: list[FigureHit]) -> list[_Window]:
             out[i] = _Window(
                 syllables(inherited),
                 syllables(right),
-                _last_verb(gap_text[:at]),
+                _last_verb(verbs, at),
                 years[-1] if years else None,
                 subject,
                 syllables(right[copula.end() :]) if copula else set(),
@@ -622,10 +621,19 @@ def _is_list_items(own: str) -> bool:
     return _LIST_ITEMS.fullmatch(own) is not None and not VERB_RE.search(fold(own).lower())
 
 
-def _last_verb(text: str) -> str | None:
+@lru_cache(maxsize=16384)
+def _verbs_in(gap_text: str) -> tuple[tuple[int, str], ...]:
+    """The known verbs of a sentence (folded, figures blanked): (end offset, verb)."""
+    return tuple((m.end(), m.group(0)) for m in VERB_RE.finditer(gap_text))
+
+
+def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
+    """The last of a sentence's verbs (end offset, verb) that ends before ``at``."""
     last = None
-    for m in VERB_RE.finditer(text):
-        last = m.group(0)
+    for end, verb in verbs:
+        if end > at:
+            break
+        last = verb
     return last
 
 

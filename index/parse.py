@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
@@ -57,6 +57,21 @@ class Question:
     weighted: tuple[tuple[frozenset[str], float], ...]  # content tokens as syllable sets, with idf
     verbs: tuple[frozenset[str], ...]  # every known verb of the question
     words: str  # its folded syllables, then its tokens' (abbreviations expanded)
+
+    @cached_property
+    def weight_total(self) -> float:
+        """Sum of the idf weights of its content words."""
+        return sum(w for _, w in self.weighted)
+
+    @cached_property
+    def near_words(self) -> tuple[tuple[frozenset[str], float], ...]:
+        """Its weighted content words other than its target and verb."""
+        own = self.target_syllables | self.verb_syllables
+        return tuple((sylls, w) for sylls, w in self.weighted if not sylls <= own)
+
+    @cached_property
+    def near_total(self) -> float:
+        return sum(w for _, w in self.near_words)
 
     @property
     def type(self) -> str:

@@ -29,7 +29,7 @@ def pair_shares(pairs: frozenset[tuple[str, str]], words: dict[int, str]) -> dic
     wanted = [f" {a} {b} " for a, b in pairs]
     out = {}
     for pid, w in words.items():
-        spaced = " " + " ".join(w.replace("_", " ").split()) + " "
+        spaced = f" {w.replace('_', ' ')} "  # index words are joined by single spaces
         out[pid] = sum(p in spaced for p in wanted) / len(wanted)
     return out
 
