@@ -5,13 +5,15 @@ retrieved passages (or of an article's headline); for person and place questions
 span of their sentences. Each candidate gets one feature vector (``FEATURES``):
 
 * retrieval: its passage's BM25 score relative to the best, the share of the
-  question's word pairs the passage holds;
+  question's word pairs the passage holds; its article's best passage score and the
+  share of the question's words its retrieved passages hold together;
 * what it is: unit agreement with the question's target (none / partial / full), the
   asked kind or a fallback, a headline figure, a span and its cues (a title, a surname);
 * its sentence: the question's words in it (idf-weighted), the verb, what its context
   covers, the places the question names, a date's position;
-* right around it: question words, the question's verb and year (local evidence,
-  relative to the best candidate of its sentence);
+* right around it: question words, the question's verb and year (local evidence),
+  question words in its own clause ("..., nhưng vẫn thiếu 51 người"), each relative
+  to the best candidate of its sentence;
 * what decides trust: the question's place or year *absent* from its passage, or
   *contradicted* by its sentence (another district, another year); rare question
   words its passage lacks; how many articles back the same value;

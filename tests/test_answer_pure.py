@@ -126,3 +126,33 @@ def test_answers_backed_by_several_articles_carry_more_support():
     by_value = {c.figure.value: c.features["support"] for c in candidates(q, ps, [f for p in ps for f in _figures(p)])}
     assert by_value[339] > by_value[12]
 
+
+
+def _features_by_value(question: str, passages: list[PassageHit]) -> dict[float, dict[str, float]]:
+    q = parse_question(question)
+    figures = [f for p in passages for f in _figures(p)]
+    return {c.figure.value: c.features for c in candidates(q, passages, figures) if c.figure is not None}
+
+
+def test_the_figure_whose_own_clause_holds_the_question_words_leads_its_sentence():
+    p = _passage(1, "Năm nay huyện Củ Chi có 120 xã đạt chuẩn, trong khi huyện Hóc Môn chỉ có 18 xã đạt chuẩn.", 9.0)
+    feats = _features_by_value("Huyện Hóc Môn có bao nhiêu xã đạt chuẩn?", [p])
+    assert feats[18]["clause"] == 0.0  # the best clause of its sentence
+    assert feats[120]["clause"] < 0.0  # "Hóc Môn" is in the other clause
+    # an elliptical list item keeps the list's head: "trẻ tuổi 22,4%" under "tỷ lệ ứng cử viên"
+    p = _passage(2, "Tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%.", 9.0)
+    feats = _features_by_value("Tỷ lệ ứng cử viên trẻ tuổi là bao nhiêu?", [p])
+    assert feats[22.4]["clause"] == 0.0  # "tỷ lệ" counts for it too: no penalty
+
+
+def test_an_article_whose_passages_cover_the_question_together_scores_higher():
+    asked = "Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?"
+    together = [
+        _passage(1, "Đảng bộ quận Gò Vấp tổng kết công tác năm 2004.", 9.0, article="gv"),
+        _passage(2, "Trong năm, toàn Đảng bộ kết nạp 339 đảng viên.", 8.0, article="gv"),
+        _passage(3, "Huyện Củ Chi kết nạp 120 đảng viên.", 8.5, article="cc"),
+    ]
+    feats = _features_by_value(asked, together)
+    assert feats[339]["art_coverage"] > feats[120]["art_coverage"]
+    assert feats[339]["art_rel"] == pytest.approx(1.0)  # its article holds the best passage
+    assert feats[120]["art_rel"] == pytest.approx(8.5 / 9.0)
