@@ -416,6 +416,8 @@ def train_cmd(
         print(json.dumps(rep, ensure_ascii=False))
         return
     _print_trust_table(f"k-fold by article ({rep['folds']} folds, {rep['questions']} questions, {rep['articles']} articles)", {"fitted": rep["fitted"], "hand weights": rep["hand"]})
+    inside = rep["answer_in_candidates"]
+    out.print(f"  the right answer among the candidates (a perfect ranker's reach): figures {inside['figures']}, spans {inside['spans']}", highlight=False)
     for src, t in rep["fitted"]["by_source"].items():
         out.print(f"  {src}: coverage {t['coverage']:.3f}, precision {t['precision']:.3f}, abstention {t['abstention_unanswerable']:.3f} (fitted)", highlight=False)
     err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target}); written to {out_path}")

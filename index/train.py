@@ -29,7 +29,7 @@ import numpy as np
 
 from index import answer as answering
 from index.candidates import FEATURES, Candidate, candidates, vector
-from index.evaluate import best_right, candidate_right, trust
+from index.evaluate import TYPE_GROUPS, best_right, candidate_right, trust
 from index.scorer import CALIBRATION, HAND, LinearModel, Scorer, calibration_vector
 
 DEFAULT_FOLDS = 5
@@ -219,6 +219,7 @@ def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TA
         "folds": folds,
         "target_precision": target,
         "min_confidence": round(t, 4),
+        "answer_in_candidates": in_candidates(items),
         "fitted": trust(at_threshold(cv["fitted"].rows, t)).to_json(),
         "hand": trust(cv["hand"].rows).to_json(),
     }
@@ -227,6 +228,18 @@ def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TA
         out[name]["by_variant"] = _by_variant(rows)
         out[name]["by_source"] = _by_source(rows)
     return out
+
+
+def in_candidates(items: Sequence[Item]) -> dict[str, float | None]:
+    """Share of the answerable questions whose right answer is among their candidates, by
+    type group: what a perfect ranker could reach (the rest is lost before ranking)."""
+    groups: dict[str, list[int]] = {"figures": [0, 0], "spans": [0, 0]}
+    for it in items:
+        group = TYPE_GROUPS.get(it.gold.get("type", ""))
+        if group and it.gold.get("answerable", True):
+            groups[group][0] += any(it.labels)
+            groups[group][1] += 1
+    return {g: (round(r / n, 4) if n else None) for g, (r, n) in groups.items()}
 
 
 def _by_source(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:

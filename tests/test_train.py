@@ -42,6 +42,16 @@ def test_the_ranker_learns_what_tells_the_right_candidate(items):
     assert ranked
 
 
+def test_the_report_says_how_often_the_right_answer_is_among_the_candidates(items):
+    got = train.in_candidates(items)
+    for group in ("figures", "spans"):
+        mine = [it for it in items if evaluate.TYPE_GROUPS.get(it.gold["type"]) == group and it.gold.get("answerable", True)]
+        want = sum(any(it.labels) for it in mine) / len(mine) if mine else None
+        assert got[group] == (pytest.approx(want, abs=1e-4) if want is not None else None)
+    unanswerable = [it for it in items if not it.gold.get("answerable", True)]
+    assert unanswerable and train.in_candidates(unanswerable) == {"figures": None, "spans": None}
+
+
 def test_the_threshold_is_the_lowest_confidence_at_the_target_precision():
     rows = [({"answerable": True}, c, "answered", ok) for c, ok in [(0.95, True), (0.9, True), (0.8, False), (0.7, True), (0.6, False)]]
     assert train.choose_threshold(rows, 0.9) == 0.9  # 2/2; with 0.8 it drops to 2/3
@@ -53,6 +63,7 @@ def test_the_threshold_is_the_lowest_confidence_at_the_target_precision():
 def test_train_reports_folds_beside_the_hand_weights(items):
     scorer, rep = train.train(items, folds=2)
     assert rep["folds"] == 2 and rep["questions"] == len(items) == 12 and rep["answerable"] == 9
+    assert rep["answer_in_candidates"] == train.in_candidates(items)
     for name in ("fitted", "hand"):
         assert {"coverage", "precision", "abstention_unanswerable", "ece", "best_candidate_accuracy"} <= set(rep[name])
     assert rep["hand"]["coverage"] >= rep["fitted"]["coverage"]  # the hand weights state every best candidate
