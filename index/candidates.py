@@ -29,7 +29,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from index.models import FigureHit, PassageHit
@@ -101,6 +101,8 @@ FEATURES: tuple[str, ...] = (
     "art_coverage",  # idf-weighted share of the question's words in its article's retrieved passages
     "art_rel",  # its article's best passage score / best passage score
     "clause",  # question words in the figure's own clause, minus the best of its sentence
+    "range_fit",  # a range of dates ("từ ngày 27 đến 30/4") where the question asks a period
+    "range_unasked",  # ... where it asks one day
     "hand",  # the hand-set score (HAND_WEIGHTS) relative to the question's best
     *TYPE_FEATURES,
 )
@@ -267,7 +269,39 @@ def _figure_candidates(
         # trẻ tuổi 22,4%": the second's clause is "trẻ tuổi" under the list's head)
         feats["clause"] = near_share(q, _clause_words(f.sentence, f.text) | w.left)
         out.append(Candidate(f.kind, f.text, f.passage_id, f.article_id, f.sentence, figure=f, features=feats))
+    if q.type == "date":
+        out += _date_ranges(out, asks_period(q))
     _relative_local(out)
+    return out
+
+
+_RANGE_GAP = re.compile(r"\s*(?:-|–|đến|tới|và)\s*(?:ngày\s+)?")
+_PERIOD_ASKED = re.compile(r"(?<!\w)(?:nhung ngay|thoi gian nao|khoang thoi gian|tu ngay nao|tu khi nao den|bao lau|may ngay|nhung hom|dot nao)(?!\w)")
+
+
+def asks_period(q: Question) -> bool:
+    """The question asks a span of days ("diễn ra vào những ngày nào?", "trong khoảng
+    thời gian nào?"), not one day."""
+    return _PERIOD_ASKED.search(q.words) is not None
+
+
+def _date_ranges(dates: list[Candidate], period_asked: bool) -> list[Candidate]:
+    """One more candidate for each two dates of a sentence that make a range ("từ ngày
+    27 đến 30/4", "18 - 25/4", "3 và 4-4-2006"): the range as written, valued as its end
+    (which knows the month), with the end date's features; ``range_fit`` when the
+    question asks a period, ``range_unasked`` when it asks one day."""
+    out = []
+    for a, b in zip(dates, dates[1:]):
+        if a.sentence != b.sentence or a.passage_id != b.passage_id or a.figure is None or b.figure is None:
+            continue
+        start = a.sentence.find(a.text)
+        end = a.sentence.find(b.text, start + len(a.text)) if start >= 0 else -1
+        if end < 0 or not _RANGE_GAP.fullmatch(a.sentence, start + len(a.text), end):
+            continue
+        text = a.sentence[start : end + len(b.text)]
+        f = replace(b.figure, text=text)
+        feats = {**b.features, "range_fit": float(period_asked), "range_unasked": float(not period_asked)}
+        out.append(Candidate(b.kind, text, b.passage_id, b.article_id, b.sentence, figure=f, features=feats))
     return out
 
 
@@ -669,7 +703,7 @@ _NOT_NAME = frozenset(
 )
 # Capitalized words of _NOT_NAME that are given names too: at the end of a name that
 # starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
-GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội".split())
+GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội".split())
 _ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn)(?!\w)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
@@ -722,6 +756,33 @@ def _span_window(sentence: str, at: int, length: int) -> set[str]:
     return syllables(left) | syllables(right)
 
 
+def _span_starts(sentence: str, spans: list[str]) -> list[int]:
+    """Where each span (in text order) starts in its sentence, -1 if not found."""
+    out, cursor = [], 0
+    for span in spans:
+        at = sentence.find(span, cursor)
+        at = sentence.find(span) if at < 0 else at
+        out.append(at)
+        cursor = at + len(span) if at >= 0 else cursor
+    return out
+
+
+def _own_part(sentence: str, starts: list[int], spans: list[str], n: int) -> frozenset[str]:
+    """The words that describe span ``n`` alone: from the span before it (or the last
+    ";" before it) to the span after it (or the next ";"): "ông Lê Hoàng Quân, Phó Bí
+    thư Thành ủy; ông Lê Thanh Hải, Chủ tịch UBND" gives each name its own title."""
+    at = starts[n]
+    if at < 0:
+        return frozenset()
+    end = at + len(spans[n])
+    before = [starts[i] + len(spans[i]) for i in range(n) if 0 <= starts[i] and starts[i] + len(spans[i]) <= at]
+    after = [starts[i] for i in range(n + 1, len(starts)) if starts[i] >= end]
+    lo = max([sentence.rfind(";", 0, at) + 1, *before])
+    semi = sentence.find(";", end)
+    hi = min([len(sentence) if semi < 0 else semi, *after])
+    return syllables(sentence[lo:at] + " " + sentence[end:hi])
+
+
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:
     """Person or place spans of the passages' sentences. Like figures, the words and the
     verb of the question right around a span only tell apart the spans of one sentence."""
@@ -732,11 +793,13 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
             ssyl = sentence_words(sent, p)
             sentence = weighted_overlap(q, ssyl)
             verb = float(bool(q.verb_syllables) and q.verb_syllables <= ssyl)
-            for span, cue in find(sent):
+            found = list(find(sent))
+            starts = _span_starts(sent, [span for span, _ in found])
+            for n, (span, cue) in enumerate(found):
                 span_syl = syllables(span)
                 if span_syl and span_syl <= q.content:
                     continue  # the question already names it: not the answer
-                around = _span_window(sent, sent.find(span), len(span))
+                around = _span_window(sent, starts[n], len(span))
                 near = near_share(q, around)
                 verb_here = any(v <= around for v in q.verbs)
                 feats = {
@@ -746,6 +809,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
                     "near": near,
                     "verb_here": float(verb_here),
                     "local_delta": W_NEAR * near + W_VERB_NEAR * verb_here,
+                    "clause": weighted_overlap(q, _own_part(sent, starts, [sp for sp, _ in found], n)),
                     "rel": rel.get(p.passage_id, 0.0),
                     "no_target": 1.0,
                 }

@@ -156,3 +156,30 @@ def test_an_article_whose_passages_cover_the_question_together_scores_higher():
     assert feats[339]["art_coverage"] > feats[120]["art_coverage"]
     assert feats[339]["art_rel"] == pytest.approx(1.0)  # its article holds the best passage
     assert feats[120]["art_rel"] == pytest.approx(8.5 / 9.0)
+
+
+def _candidates_of(question: str, passages: list[PassageHit]):
+    q = parse_question(question)
+    return candidates(q, passages, [f for p in passages for f in _figures(p)])
+
+
+def test_two_dates_of_a_range_are_also_one_candidate_fitting_a_question_on_a_period():
+    p = _passage(1, "Lễ hội diễn ra tại TP HCM từ ngày 27 đến 30/4, tại công viên trước dinh Thống Nhất.", 9.0)
+    ranges = [c for c in _candidates_of("Lễ hội diễn ra vào những ngày nào?", [p]) if c.features.get("range_fit")]
+    assert [c.text for c in ranges] == ["27 đến 30/4"] and ranges[0].figure.value == 430  # valued as its end
+    one_day = [c for c in _candidates_of("Lễ hội khai mạc ngày nào?", [p]) if c.text == "27 đến 30/4"]
+    assert one_day and one_day[0].features["range_unasked"] == 1.0 and not one_day[0].features["range_fit"]
+    # two dates of one sentence that are no range stay two candidates
+    q = _passage(2, "Ngày 4-1 máy bay được bay thử, ngày 5-1 chính thức đưa vào khai thác.", 9.0)
+    assert not [c for c in _candidates_of("Máy bay được khai thác vào những ngày nào?", [q]) if "range_fit" in c.features]
+
+
+def test_each_name_of_a_list_is_judged_by_its_own_title():
+    p = _passage(
+        1,
+        "Đến dự có ông Lê Hoàng Quân, Phó Bí thư Thường trực Thành ủy; ông Lê Thanh Hải, Chủ tịch UBND thành phố.",
+        9.0,
+    )
+    by_name = {c.text: c.features for c in _candidates_of("Chủ tịch UBND thành phố là ai?", [p])}
+    assert by_name["Lê Thanh Hải"]["clause"] == 0.0
+    assert by_name["Lê Hoàng Quân"]["clause"] < 0.0
