@@ -360,6 +360,14 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
             return " ".join(tokens.folded[i : i + n]), (i, i + n)
     if qtype not in ("count", "percent", "money") or qpos is None:
         return None, (0, 0)
+    if _matches_at(tokens, "số lượng", qpos):
+        # "thông qua số lượng chính thức bao nhiêu ủy viên Trung ương?": the noun after
+        # the question word is the one asked (the one after "số lượng" if none follows it)
+        asked = _first_match(tokens, ("bao nhiêu", "mấy"))
+        if asked is not None and asked[0] > qpos:
+            phrase = _noun_phrase(tokens, asked[0] + len(asked[1].split()))
+            if phrase[0]:
+                return phrase
     start = qpos + len(_count_word_at(tokens, qpos).split())
     if start < len(tokens.folded) and tokens.folded[start] in ("phan", "%"):
         start += 2 if tokens.folded[start] == "phan" else 1  # "bao nhiêu phần trăm chi bộ"

@@ -149,3 +149,18 @@ def test_frozen() -> None:
 )
 def test_a_title_then_nao_asks_for_a_person(question, qtype):
     assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Đại hội đã biểu quyết thông qua số lượng chính thức bao nhiêu ủy viên Trung ương?",
+        "dai hoi da bieu quyet thong qua so luong chinh thuc bao nhieu uy vien trung uong",
+    ],
+)
+def test_the_noun_after_the_question_word_wins_over_the_one_after_so_luong(question: str) -> None:
+    assert analyze_question(question).target == "uy vien trung uong"
+
+
+def test_so_luong_still_names_the_target_when_the_question_word_names_none() -> None:
+    assert analyze_question("Số lượng đảng viên được kết nạp là bao nhiêu?").target == "dang vien"
