@@ -302,6 +302,7 @@ def train(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TAR
         "articles": rep["articles"],
         "folds": folds,
         "target_precision": target,
+        "z_sure": Z_SURE,
         "cross_validated": {k: {m: rep[k][m] for m in ("coverage", "precision", "abstention_unanswerable", "ece")} for k in ("fitted", "hand")},
     })
     return scorer, rep
