@@ -409,18 +409,22 @@ def train_cmd(
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target)
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:
         print(json.dumps(rep, ensure_ascii=False))
         return
     _print_trust_table(f"k-fold by article ({rep['folds']} folds, {rep['questions']} questions, {rep['articles']} articles)", {"fitted": rep["fitted"], "hand weights": rep["hand"]})
+    if "diacritics_removed" in rep:
+        w, wo = rep["diacritics_removed"]["as_written"], rep["diacritics_removed"]["without"]
+        out.print(f"  {w['n']} questions written with diacritics, asked without them (best right / coverage / precision): "
+                  f"as written {w['best_right']} / {w['coverage']} / {w['precision']}, without {wo['best_right']} / {wo['coverage']} / {wo['precision']}", highlight=False)
     inside = rep["answer_in_candidates"]
     out.print(f"  the right answer among the candidates (a perfect ranker's reach): figures {inside['figures']}, spans {inside['spans']}", highlight=False)
     for src, t in rep["fitted"]["by_source"].items():
         out.print(f"  {src}: coverage {t['coverage']:.3f}, precision {t['precision']:.3f}, abstention {t['abstention_unanswerable']:.3f} (fitted)", highlight=False)
-    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target}); written to {out_path}")
+    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target} + {rep['margin']}); written to {out_path}")
 
 
 def _print_trust_table(title: str, columns: dict[str, dict]) -> None:

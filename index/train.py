@@ -32,6 +32,7 @@ from index import answer as answering
 from index.candidates import FEATURES, Candidate, candidates, vector
 from index.evaluate import TYPE_GROUPS, best_right, candidate_right, trust
 from index.scorer import CALIBRATION, HAND, LinearModel, Scorer, calibration_vector
+from index.text import fold, has_diacritics
 
 DEFAULT_FOLDS = 5
 TARGET_PRECISION = 0.92  # the precision of stated answers the product promises
@@ -82,6 +83,14 @@ def collect(engine, questions: Sequence[dict], progress: Callable[[int, int], No
         if progress:
             progress(i + 1, len(questions))
     return items
+
+
+def twins(engine, items: Sequence[Item]) -> list[Item]:
+    """Each answerable question written with diacritics, asked again without them (as a
+    cadre types on a phone): scored out of fold beside the question as written, never
+    fitted on."""
+    written = [it.gold for it in items if it.gold.get("answerable", True) and has_diacritics(it.gold["question"])]
+    return collect(engine, [{**g, "question": fold(g["question"]), "_twin_of": g.get("id")} for g in written])
 
 
 def label(gold: dict, c: Candidate) -> bool:
@@ -207,18 +216,23 @@ def choose_threshold(rows: list[tuple[dict, float, str, bool]], target: float = 
     return float(best)
 
 
-def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS) -> dict[str, FoldReport]:
-    """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds."""
-    fitted, hand = FoldReport("fitted"), FoldReport("hand")
+def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = ()) -> dict[str, FoldReport]:
+    """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds;
+    ``unaccented`` (``twins``) are answered by the scorer of their article's fold."""
+    fitted, hand, twin = FoldReport("fitted"), FoldReport("hand"), FoldReport("unaccented")
     for train, test in _folds(items, folds):
-        fitted.rows += answer_rows(test, fit(train, folds))
+        scorer = fit(train, folds)
+        fitted.rows += answer_rows(test, scorer)
         hand.rows += answer_rows(test, HAND)
-    return {"fitted": fitted, "hand": hand}
+        groups = {it.group for it in test}
+        twin.rows += answer_rows([it for it in unaccented if it.group in groups], scorer)
+    return {"fitted": fitted, "hand": hand, "unaccented": twin}
 
 
-def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION) -> dict:
-    """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights."""
-    cv = cross_validate(items, folds)
+def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = ()) -> dict:
+    """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights
+    (and, given ``twins``, the questions written with diacritics asked without them)."""
+    cv = cross_validate(items, folds, unaccented)
     t = choose_threshold(cv["fitted"].rows, target)
     out = {
         "questions": len(items),
@@ -236,7 +250,25 @@ def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TA
         rows = at_threshold(cv[name].rows, t if name == "fitted" else 0.0)
         out[name]["by_variant"] = _by_variant(rows)
         out[name]["by_source"] = _by_source(rows)
+    if cv["unaccented"].rows:
+        twin_of = {g["_twin_of"] for g, *_ in cv["unaccented"].rows}
+        written = [r for r in at_threshold(cv["fitted"].rows, t) if r[0].get("id") in twin_of]
+        out["diacritics_removed"] = {
+            "as_written": _stated_and_right(written),
+            "without": _stated_and_right(at_threshold(cv["unaccented"].rows, t)),
+        }
     return out
+
+
+def _stated_and_right(rows: list[tuple[dict, float, str, bool]]) -> dict:
+    """Best candidate right, coverage and precision of answerable questions' rows."""
+    stated = [r for r in rows if r[2] == "answered"]
+    return {
+        "n": len(rows),
+        "best_right": round(sum(r[3] for r in rows) / len(rows), 4) if rows else None,
+        "coverage": round(len(stated) / len(rows), 4) if rows else None,
+        "precision": round(sum(r[3] for r in stated) / len(stated), 4) if stated else None,
+    }
 
 
 def in_candidates(items: Sequence[Item]) -> dict[str, float | None]:
@@ -279,10 +311,10 @@ def _by_variant(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
     return out
 
 
-def train(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION) -> tuple[Scorer, dict]:
+def train(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = ()) -> tuple[Scorer, dict]:
     """The scorer fitted on every question, with the threshold and the report of the folds."""
     need_sklearn()
-    rep = report(items, folds, target)
+    rep = report(items, folds, target, unaccented)
     final = fit(items, folds)
     scorer = Scorer("fitted", final.ranker, final.calibrator, rep["min_confidence"], {
         "questions": rep["questions"],

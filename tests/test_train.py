@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES
 from index import evaluate, train
 from index.scorer import HAND, load
+from index.text import fold
 
 QUESTIONS = FIXTURES / "questions.jsonl"
 
@@ -81,6 +82,18 @@ def test_train_reports_folds_beside_the_hand_weights(items):
         assert {"coverage", "precision", "abstention_unanswerable", "ece", "best_candidate_accuracy"} <= set(rep[name])
     assert rep["hand"]["coverage"] >= rep["fitted"]["coverage"]  # the hand weights state every best candidate
     assert scorer.min_confidence == rep["min_confidence"] and scorer.calibrator is not None
+
+
+def test_questions_written_with_diacritics_are_scored_again_without_them(items, request):
+    engine = request.getfixturevalue("seed_engine")
+    unaccented = train.twins(engine, items)
+    written = [it for it in items if it.gold.get("answerable", True) and it.gold["question"] != fold(it.gold["question"])]
+    assert written and len(unaccented) == len(written)
+    assert all(t.gold["question"] == fold(t.gold["question"]) and t.gold["_twin_of"] for t in unaccented)
+    _, rep = train.train(items, folds=2, unaccented=unaccented)
+    both = rep["diacritics_removed"]
+    assert both["as_written"]["n"] == both["without"]["n"] == len(written)
+    assert rep["questions"] == len(items)  # the twins are scored, never fitted on or counted
 
 
 def test_trust_metrics_on_rows_written_by_hand():
