@@ -489,12 +489,19 @@ def _is_people(target: frozenset[str] | set[str]) -> bool:
     return any(set(p.split()) <= target for p in PEOPLE)
 
 
-def sentence_words(sentence: str, passage: PassageHit | None) -> set[str]:
+def sentence_words(sentence: str, passage: PassageHit | None) -> frozenset[str]:
     """Syllables of a sentence, with the places it names by level alone ("14 phường
     thuộc Quận" also holds "long", "bien" in an article on quận Long Biên)."""
+    if passage is None:
+        return syllables(sentence)
+    return _sentence_words(sentence, passage.text, passage.places)
+
+
+@lru_cache(maxsize=16384)
+def _sentence_words(sentence: str, passage: str, places: str | None) -> frozenset[str]:
     words = syllables(sentence)
-    if passage is not None and _LEVEL_WORD.search(sentence):
-        words |= _referred(sentence, passage.text, passage.places)
+    if _LEVEL_WORD.search(sentence):
+        words |= _referred(sentence, passage, places)
     return words
 
 
