@@ -8,7 +8,8 @@ span of their sentences. Each candidate gets one feature vector (``FEATURES``):
   question's word pairs the passage holds; its article's best passage score and the
   share of the question's words its retrieved passages hold together;
 * what it is: unit agreement with the question's target (none / partial / full), the
-  asked kind or a fallback, a headline figure, a span and its cues (a title, a surname);
+  asked kind or a fallback, a headline figure, a range of two dates ("từ ngày 27 đến
+  30/4") and whether a period is asked, a span and its cues (a title, a surname);
 * its sentence: the question's words in it (idf-weighted), the verb, what its context
   covers, the places the question names, a date's position;
 * right around it: question words, the question's verb and year (local evidence),

@@ -301,13 +301,7 @@ def _by_variant(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
         mine = [r for r in rows if r[0].get("variant", "plain") == v and r[0].get("answerable", True)]
         if not mine:
             continue
-        stated = [r for r in mine if r[2] == "answered"]
-        out[v] = {
-            "n": len(mine),
-            "best_right": round(sum(r[3] for r in mine) / len(mine), 4),
-            "coverage": round(len(stated) / len(mine), 4),
-            "precision": round(sum(r[3] for r in stated) / len(stated), 4) if stated else None,
-        }
+        out[v] = _stated_and_right(mine)
     return out
 
 
