@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
 from index.models import FigureHit, PassageHit
-from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, syllables
+from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.places import PROVINCES, SURNAMES, place_keys, referred_places
 from index.text import fold
@@ -96,6 +96,8 @@ FEATURES: tuple[str, ...] = (
     "year_contradicted",  # ... and its sentence writes another year instead
     "org_asked",  # the question names an organization ("Công ty TOYOTA", "Hội Nông dân")
     "org_absent",  # ... that its passage never names
+    "place_other_here",  # the question names a place; its sentence names only others
+    "org_other_here",  # the question names an organization; its sentence names only others
     "coverage",  # idf-weighted share of the question's words in its passage
     "missing_rare",  # the rarest question word its passage lacks (idf share of the rarest)
     "support",  # log(1 + articles whose candidates have the same value)
@@ -367,10 +369,18 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
         f["span"] = float(c.figure is None)
         f["art_coverage"], f["art_rel"] = per_article.get(c.article_id, (0.0, 0.0))
         f["support"] = math.log1p(len(support[c.key]))
-        if q.places and shared["place_absent"]:
-            # another place named in its own sentence or context: contradicted
+        if q.places:
+            # another place named in its own sentence or context: contradicted (when the
+            # passage never names the asked one), or elsewhere (when it does, elsewhere)
             sentence_keys = place_keys(c.sentence) | (place_keys(c.figure.context or "") if c.figure else frozenset())
-            f["place_contradicted"] = float(bool(sentence_keys - q.places))
+            other = bool(sentence_keys) and not (sentence_keys & q.places)
+            f["place_other_here"] = float(other)
+            if shared["place_absent"]:
+                f["place_contradicted"] = float(bool(sentence_keys - q.places))
+        if q.organizations:
+            # the sentence names an organization, and none the question names
+            named = _spaced_words(c.sentence)
+            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not any(f" {o} " in named for o in q.organizations))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
             f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
@@ -378,6 +388,11 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
     best = max((c.features["hand"] for c in out), default=0.0)
     for c in out:  # relative to the question's best, capped: a long tail is all "far behind"
         c.features["hand"] = max(-5.0, c.features["hand"] - best)
+
+
+@lru_cache(maxsize=16384)
+def _organizations_in(sentence: str) -> tuple[str, ...]:
+    return organizations(sentence)
 
 
 def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, float]]:

@@ -52,6 +52,8 @@ CALIBRATION: tuple[str, ...] = (
     "year_absent",
     "year_contradicted",
     "org_absent",
+    "place_other_here",
+    "org_other_here",
     "unit_full",
     "unit_none",
     *TYPE_FEATURES,

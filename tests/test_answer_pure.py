@@ -183,3 +183,18 @@ def test_each_name_of_a_list_is_judged_by_its_own_title():
     by_name = {c.text: c.features for c in _candidates_of("Chủ tịch UBND thành phố là ai?", [p])}
     assert by_name["Lê Thanh Hải"]["clause"] == 0.0
     assert by_name["Lê Hoàng Quân"]["clause"] < 0.0
+
+
+def test_a_sentence_about_another_place_or_organization_is_marked_even_when_the_passage_names_the_asked_one():
+    p = _passage(
+        1,
+        "Các tỉnh Thái Nguyên, Bắc Ninh có dịch. Bắc Ninh cũng thành lập 16 trạm kiểm dịch gia cầm. "
+        "Tỉnh Thái Nguyên lập 9 trạm kiểm dịch gia cầm.",
+        9.0,
+    )
+    feats = _features_by_value("Tỉnh Thái Nguyên đã lập bao nhiêu trạm kiểm dịch gia cầm?", [p])
+    assert feats[16]["place_other_here"] == 1.0 and feats[9]["place_other_here"] == 0.0
+    assert feats[16]["place_absent"] == 0.0  # the passage does name Thái Nguyên
+    q = _passage(2, "Sở Y tế có phòng một cửa rộng 40 m2. Sở Du lịch có phòng một cửa chỉ rộng 16 m2.", 9.0)
+    feats = _features_by_value("Phòng một cửa của Sở Y tế rộng bao nhiêu m2?", [q])
+    assert feats[16]["org_other_here"] == 1.0 and feats[40]["org_other_here"] == 0.0
