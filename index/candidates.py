@@ -78,6 +78,7 @@ FEATURES: tuple[str, ...] = (
     "place",  # share of the question's places its sentence or context names
     "date_adj",  # a date right after a document reference; position in the sentence
     "day_missing",  # the question asks a day ("ngày nào") and the date has none (a year, a month)
+    "doc_date_unasked",  # a document's date ("Nghị quyết 09-NQ/TU ngày ...") where an event's is asked
     "stated",  # the question states this figure itself
     "change",  # a change ("tăng thêm 1") where the question asks no change
     "near",  # question words right around it
@@ -258,6 +259,7 @@ def _figure_candidates(
             "context": _covered(set(q.content) - sent, syllables(f.context)),
             "place": names_place(f, places),
             "date_adj": _date_adjustment(f) if f.kind == "date" else 0.0,
+            "doc_date_unasked": float(f.kind == "date" and _dates_document(f) and not asks_issuing(q)),
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
             "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
             "change": float(w.change and f.qualifier not in _FROM_TO and not asks_change(q)),
@@ -694,6 +696,22 @@ def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
             break
         last = verb
     return last
+
+
+_ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua|co hieu luc|hieu luc)(?!\w)")
+
+
+def asks_issuing(q: Question) -> bool:
+    """The question asks when a document was issued or signed ("Nghị quyết ... ban hành
+    ngày nào?"), not when an event took place."""
+    return _ISSUING_ASKED.search(q.words) is not None
+
+
+def _dates_document(f: FigureHit) -> bool:
+    """The date comes right after a document reference ("Nghị quyết số 09-NQ/TU ngày
+    27/02/2012"): it dates the document."""
+    at = f.sentence.find(f.text)
+    return at >= 0 and _DOC_REF.search(f.sentence[:at]) is not None
 
 
 def _date_adjustment(f: FigureHit) -> float:

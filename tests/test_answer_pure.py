@@ -198,3 +198,15 @@ def test_a_sentence_about_another_place_or_organization_is_marked_even_when_the_
     q = _passage(2, "Sở Y tế có phòng một cửa rộng 40 m2. Sở Du lịch có phòng một cửa chỉ rộng 16 m2.", 9.0)
     feats = _features_by_value("Phòng một cửa của Sở Y tế rộng bao nhiêu m2?", [q])
     assert feats[16]["org_other_here"] == 1.0 and feats[40]["org_other_here"] == 0.0
+
+
+def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_is():
+    p = _passage(
+        1,
+        "Sáng ngày 27/02/2020, Quận ủy tổ chức Hội nghị tổng kết thực hiện Nghị quyết số 09-NQ/TU ngày 27/02/2012 của Thành ủy.",
+        9.0,
+    )
+    event = _features_by_value("Hội nghị tổng kết Nghị quyết 09-NQ/TU diễn ra ngày nào?", [p])
+    assert event[20120227]["doc_date_unasked"] == 1.0 and event[20200227]["doc_date_unasked"] == 0.0
+    issued = _features_by_value("Nghị quyết 09-NQ/TU được ban hành ngày nào?", [p])
+    assert issued[20120227]["doc_date_unasked"] == 0.0
