@@ -36,6 +36,7 @@ from functools import cached_property, lru_cache
 from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
+from index.patterns import DOC_REF_BEFORE
 from index.places import PROVINCES, SURNAMES, place_keys, referred_places
 from index.text import fold
 
@@ -588,7 +589,6 @@ _ELLIPSIS = re.compile(r"\s*[,;]\s*(?:\w+\s+){1,3}")  # ", trẻ tuổi " betwee
 _CHANGE_BEFORE = re.compile(r"(?<!\w)(?:them|tang|giam|bot)\s*$")  # folded
 _CHANGE_ASKED = re.compile(r"(?<!\w)(?:them|tang|giam|bot|thay doi|chenh lech|bien dong)(?!\w)")
 _FROM_TO = frozenset({"từ", "đến", "tới", "lên tới", "lên đến"})  # "tăng từ 415.000 lên 587.000 km²": totals
-_DOC_REF = re.compile(r"(?:Nghị quyết|Quyết định|Chỉ thị|Thông tư|Nghị định|Công văn|Kế hoạch|Luật|\d+-?[A-ZĐ]+/[A-ZĐ]+)[^.;]{0,40}$")
 
 
 _DAY_ASKED = re.compile(r"(?<!\w)ngay(?!\w)")
@@ -711,7 +711,7 @@ def _dates_document(f: FigureHit) -> bool:
     """The date comes right after a document reference ("Nghị quyết số 09-NQ/TU ngày
     27/02/2012"): it dates the document."""
     at = f.sentence.find(f.text)
-    return at >= 0 and _DOC_REF.search(f.sentence[:at]) is not None
+    return at >= 0 and DOC_REF_BEFORE.search(f.sentence[:at]) is not None
 
 
 def _date_adjustment(f: FigureHit) -> float:
@@ -719,7 +719,7 @@ def _date_adjustment(f: FigureHit) -> float:
     document, not the event; among the rest, earlier in the sentence is likelier."""
     at = f.sentence.find(f.text)
     before = f.sentence[:at] if at >= 0 else ""
-    penalty = -0.8 if _DOC_REF.search(before) else 0.0
+    penalty = -0.8 if DOC_REF_BEFORE.search(before) else 0.0
     return penalty - 0.1 * (at / max(1, len(f.sentence)) if at >= 0 else 0.5)
 
 

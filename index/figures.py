@@ -89,7 +89,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from index.models import Figure
-from index.patterns import LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
+from index.patterns import DOC_REF_BEFORE, LETTER, UPPER, Expr, alts, find_exprs, first_chars, with_capitals, word_start
 from index.places import find_places, place_key, references
 
 # --- tables (extend here) ------------------------------------------------------------
@@ -1203,7 +1203,9 @@ _TIME_PATTERNS: tuple[re.Pattern[str], ...] = (
 
 
 def _find_times(text: str) -> list[Expr]:
-    return find_exprs(text, _TIME_PATTERNS, lower_first=True)
+    """Time expressions of a text, without the dates of documents ("Nghị quyết số
+    09-NQ/TU ngày 27/02/2012" dates the resolution, not what the article reports)."""
+    return [x for x in find_exprs(text, _TIME_PATTERNS, lower_first=True) if not DOC_REF_BEFORE.search(text, max(0, x.start - 80), x.start)]
 
 
 def _sentence_of(doc: _Doc, pos: int) -> tuple[int, int]:

@@ -67,3 +67,11 @@ def find_exprs(text: str, patterns: tuple[re.Pattern[str], ...], lower_first: bo
             found.append(Expr(s, e, t, t.lower()))
     found.sort(key=lambda x: x.start)
     return found
+
+
+#: A document reference right before a date ("Nghị quyết số 09-NQ/TU ngày 27/02/2012",
+#: "Công văn 1732/VPCP ngày ..."): the date is the document's, not the event's. Searched
+#: on the text before the date.
+DOC_REF_BEFORE = re.compile(
+    r"(?:Nghị quyết|Quyết định|Chỉ thị|Thông tư|Nghị định|Công văn|Kế hoạch|Luật|\d+-?[A-ZĐ]+/[A-ZĐ]+)[^.;]{0,40}$"
+)

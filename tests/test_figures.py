@@ -369,3 +369,13 @@ def test_a_place_of_the_figures_own_clause_is_its_context() -> None:
     )
     f = figure(text, "14", "count")
     assert f.context == "quận Long Biên"  # the clause's "Quận", not the other clause's city
+
+
+def test_a_documents_date_is_no_time_context_of_what_the_article_reports():
+    title = "Tổng kết thực hiện Nghị quyết số 09-NQ/TU ngày 27/02/2012 của Thành ủy"
+    text = "Tại Hội nghị có 03 ý kiến phát biểu.\nCông văn 1732/VPCP ngày 5/3 yêu cầu thu hồi 282 triệu đồng."
+    by_text = {f.text: f.context or "" for f in extract_figures(text, title=title)}
+    assert "2012" not in by_text["03"]  # the resolution's date, in the headline
+    assert "5/3" not in by_text["282 triệu"]  # the letter's date, in the sentence
+    dated = {f.text: f.context or "" for f in extract_figures("Ngày 5/3, thành phố thu hồi 282 triệu đồng.")}
+    assert "5/3" in dated["282 triệu"]  # an event's date stays
