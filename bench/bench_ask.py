@@ -1,7 +1,8 @@
 """Whole-``ask`` latency of this tree beside another git revision, in the same run.
 
-Both versions answer the same questions over the same ingested data dir (VNTC +
-``corpus/``), each in its own process, in alternating rounds so that a noisy machine
+Both versions answer the same questions over the same ingested data (VNTC +
+``corpus/``; the baseline over a copy of the data dir, so that neither re-derives the
+other's figures), each in its own process, in alternating rounds so that a noisy machine
 slows both alike; the table gives medians, p95 and the ratio. The other revision is
 checked out in a temporary git worktree (nothing in this tree changes).
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,13 +86,18 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="hoidap-baseline-") as tmp:
         base_tree = Path(tmp) / "tree"
+        # the baseline answers from its own copy of the data: a version whose figure
+        # code differs derives the figures again when it opens a database, and the two
+        # would undo each other's on one shared copy (DIR is left as this tree's)
+        base_data = Path(tmp) / "data"
+        shutil.copytree(args.data_dir, base_data)
         subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_tree), args.baseline_rev],
                        check=True, capture_output=True)  # fmt: skip
         try:
             results = {"this tree": {"ask": [], "search": []}, args.baseline_rev: {"ask": [], "search": []}}
             for _ in range(args.rounds):
-                for name, tree in (("this tree", ROOT), (args.baseline_rev, base_tree)):
-                    r = run(tree, args.data_dir, questions)
+                for name, tree, data in (("this tree", ROOT, args.data_dir), (args.baseline_rev, base_tree, base_data)):
+                    r = run(tree, data, questions)
                     for key in ("ask", "search"):
                         results[name][key] += r[key]
         finally:
