@@ -62,8 +62,7 @@ def test_the_threshold_is_the_lowest_confidence_at_the_target_precision():
 
 
 def test_the_threshold_keeps_a_margin_over_the_promised_precision():
-    # 100 answers, the best 40 all right, then one wrong in every eight: 0.93 right in all,
-    # 0.925 at the 80 best
+    # 100 answers, the best 40 all right, then one wrong in every eight: 93 right in all
     rows = [({"answerable": True}, 1 - i / 200, "answered", i < 40 or i % 8 != 7) for i in range(100)]
     assert train.choose_threshold(rows, 0.92, margin=0) == rows[-1][1]  # 0.93: enough
     with_margin = train.choose_threshold(rows, 0.925, margin=0.01)
