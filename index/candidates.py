@@ -718,8 +718,7 @@ def _date_adjustment(f: FigureHit) -> float:
     """A date right after a document reference ("Nghị quyết 09-NQ/TU ngày ...") dates the
     document, not the event; among the rest, earlier in the sentence is likelier."""
     at = f.sentence.find(f.text)
-    before = f.sentence[:at] if at >= 0 else ""
-    penalty = -0.8 if DOC_REF_BEFORE.search(before) else 0.0
+    penalty = -0.8 if _dates_document(f) else 0.0
     return penalty - 0.1 * (at / max(1, len(f.sentence)) if at >= 0 else 0.5)
 
 
