@@ -229,9 +229,11 @@ def _figure_candidates(
     windows = _windows(figures)
     places = asked_places(q, figures)
     headline = {(f.passage_id, f.sentence) for f in figures if passages.get(f.passage_id) and f.sentence == passages[f.passage_id].title}
+    change_asked, issuing_asked = asks_change(q), asks_issuing(q)  # of the question: once
     out: list[Candidate] = []
     for i, f in enumerate(figures):
         sent = sentence_words(f.sentence, passages.get(f.passage_id))
+        documented = f.kind == "date" and _dates_document(f)
         w = windows[i]
         unit = f.unit
         if f.kind in ("percent", "money") and not (f.unit and q.target_syllables & syllables(f.unit)):
@@ -259,11 +261,11 @@ def _figure_candidates(
             "verb": float(bool(q.verb_syllables) and q.verb_syllables <= sent),
             "context": _covered(set(q.content) - sent, syllables(f.context)),
             "place": names_place(f, places),
-            "date_adj": _date_adjustment(f) if f.kind == "date" else 0.0,
-            "doc_date_unasked": float(f.kind == "date" and _dates_document(f) and not asks_issuing(q)),
+            "date_adj": _date_adjustment(f, documented) if f.kind == "date" else 0.0,
+            "doc_date_unasked": float(documented and not issuing_asked),
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
             "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
-            "change": float(w.change and f.qualifier not in _FROM_TO and not asks_change(q)),
+            "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
             "near": near_share(q, w.left | w.right),
             "verb_here": float(verb_here),
             "year_here": float(year_here),
@@ -714,11 +716,12 @@ def _dates_document(f: FigureHit) -> bool:
     return at >= 0 and DOC_REF_BEFORE.search(f.sentence[:at]) is not None
 
 
-def _date_adjustment(f: FigureHit) -> float:
-    """A date right after a document reference ("Nghị quyết 09-NQ/TU ngày ...") dates the
-    document, not the event; among the rest, earlier in the sentence is likelier."""
+def _date_adjustment(f: FigureHit, documented: bool) -> float:
+    """A date right after a document reference (``documented``: "Nghị quyết 09-NQ/TU
+    ngày ...") dates the document, not the event; among the rest, earlier in the sentence
+    is likelier."""
     at = f.sentence.find(f.text)
-    penalty = -0.8 if _dates_document(f) else 0.0
+    penalty = -0.8 if documented else 0.0
     return penalty - 0.1 * (at / max(1, len(f.sentence)) if at >= 0 else 0.5)
 
 
