@@ -741,13 +741,14 @@ _NOT_NAME = frozenset(
         "Quận Huyện Tỉnh Thành Phường Xã Ủy Uỷ Ban Hội Đảng Nhà Nước Phòng Sở Bộ Trung Ương Chính Phủ "
         "Đoàn Công Ty Tổng Liên Đại Nghị Quyết Chỉ Thị Mặt Trận Thường Vụ Trưởng Phó Bí Thư Chủ Tịch Giám Đốc "
         "Việt Nội TP HCM Sáng Chiều Tối Ngày Tháng Theo Trong Tại Với Sau Khi Đây Đồng Chí Ông Bà "
-        "Viện Trường Cục Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân Quốc"
+        "Viện Trường Cục Khối Doanh Nghiệp Chi Hiệp Cộng Sản Nhân Dân Tòa Án Kiểm Sát Công An Quân Quốc "
+        "Các Những Nhưng Và Nếu Vì Tuy"  # a sentence's first word after a headline run on
     ).split()
 )
 # Capitalized words of _NOT_NAME that are given names too: at the end of a name that
 # starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
-GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội".split())
-_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn)(?!\w)")
+GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công".split())
+_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an)(?!\w)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 

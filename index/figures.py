@@ -222,6 +222,9 @@ DOC_WORDS: tuple[str, ...] = (
     "Nghị định", "Thông tư", "Công văn", "Kết luận", "Quy định", "Quyết nghị", "Thông tri",
     "Pháp lệnh", "Chương trình", "chương trình", "Luật", "Sắc lệnh", "Công điện", "Điều", "Khoản",
     "QĐ", "NQ", "CT", "NĐ", "TT", "CV",
+    # written lower case mid-sentence ("theo nghị định 35"); not "quyết định" or "chỉ
+    # thị", which are also verbs ("đã quyết định 3 nội dung")
+    "nghị định", "nghị quyết", "thông tư", "công văn", "công điện", "pháp lệnh", "thông tri",
 )  # fmt: skip
 #: Document words that name a document only with ``số`` (``Kế hoạch số 12``).
 DOC_WORDS_WITH_SO: tuple[str, ...] = (

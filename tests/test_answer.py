@@ -197,6 +197,12 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         # a stray letter or a place before the name
         ("Ban Tuyên giáo T.Ư Nguyễn Khoa Điềm phát biểu.", ["Nguyễn Khoa Điềm"]),
         ("Ông Ninh Bình Phạm Minh Tuyên đọc.", ["Phạm Minh Tuyên"]),
+        # "Chi", "Công" end a name too, unless an organization's word follows
+        ("Ông chủ dự án Nguyễn Đức Chi đang ở trong trại giam.", ["Nguyễn Đức Chi"]),
+        ("Ông Nguyễn Văn Bình Chi cục trưởng phát biểu.", ["Nguyễn Văn Bình"]),
+        ("Ông Trần Văn Minh Công an tỉnh cho biết.", ["Trần Văn Minh"]),
+        # a headline run on into the text: its last word and the next sentence's first
+        ("Đoàn đại biểu dự Festival đến Venezuela Các đại biểu đã có mặt.", []),
     ],
 )
 def test_person_candidates(sentence, names):

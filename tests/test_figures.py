@@ -193,6 +193,7 @@ NO_FIGURES = [
     "Theo Quyết định số 497/QĐ-UB của Ủy ban nhân dân.",
     "Thực hiện Chỉ thị 15 của Ban Bí thư.",
     "Sơ kết Nghị quyết 09 của Thành ủy.",
+    "Hội đồng xử lý cán bộ sai phạm theo nghị định 35 và công văn 832.",
     "Ông ở nhà số 128/10/9 đường Lê Lợi.",
     "Điện thoại: 08.8436528.",
     "Mọi người có thể gọi vào số 080.71119.",
@@ -218,6 +219,12 @@ NO_FIGURES = [
 @pytest.mark.parametrize("text", NO_FIGURES)
 def test_not_figures(text: str) -> None:
     assert extract_figures(text) == []
+
+
+def test_a_verb_before_a_number_still_counts() -> None:
+    # "quyết định" is also a verb: what follows it may be a count
+    figs = extract_figures("Hội nghị đã quyết định 3 nội dung quan trọng.")
+    assert [(f.value, f.unit) for f in figs] == [(3, "nội dung quan trọng")]
 
 
 def test_year_is_not_five() -> None:
