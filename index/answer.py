@@ -99,7 +99,8 @@ def figure_line(top: list[FigureHit]) -> str:
     context of the first ("61 chi bộ đảng — quận Long Biên, giai đoạn 2012-2020")."""
     parts = []
     for f in top[:3]:
-        unit = f" {f.unit}" if f.unit and f.kind != "date" else ""
+        # a unit written into the figure ("0,95%/tháng") is not repeated
+        unit = f" {f.unit}" if f.unit and f.kind != "date" and not f.text.endswith(f.unit) else ""
         parts.append(f"{f.text}{unit}")
     line = "; ".join(parts)
     if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates

@@ -31,13 +31,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import PROVINCES, SURNAMES, place_keys, referred_places
+from index.question import PLACE_NOUNS
 from index.text import fold
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
@@ -105,6 +106,8 @@ FEATURES: tuple[str, ...] = (
     "support",  # log(1 + articles whose candidates have the same value)
     "art_coverage",  # idf-weighted share of the question's words in its article's retrieved passages
     "art_rel",  # its article's best passage score / best passage score
+    "art_place_absent",  # the question names a place its article's retrieved passages never name
+    "art_org_absent",  # ... an organization ...
     "clause",  # question words in the figure's own clause, minus the best of its sentence
     "range_fit",  # a range of dates ("từ ngày 27 đến 30/4") where the question asks a period
     "range_unasked",  # ... where it asks one day
@@ -372,7 +375,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
             shared = per_passage[c.passage_id] = _passage_features(q, passages.get(c.passage_id), rel, total, rarest)
         f.update(shared)
         f["span"] = float(c.figure is None)
-        f["art_coverage"], f["art_rel"] = per_article.get(c.article_id, (0.0, 0.0))
+        f["art_coverage"], f["art_rel"], f["art_place_absent"], f["art_org_absent"] = per_article.get(c.article_id, (0.0,) * 4)
         f["support"] = math.log1p(len(support[c.key]))
         if q.places:
             # another place named in its own sentence or context: contradicted (when the
@@ -400,18 +403,28 @@ def _organizations_in(sentence: str) -> tuple[str, ...]:
     return organizations(sentence)
 
 
-def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, float]]:
+def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, ...]]:
     """Per article: the idf-weighted share of the question's words its retrieved passages
-    hold together, and its best passage's relative score."""
+    hold together, its best passage's relative score, and whether none of those passages
+    (headline, text, resolved places) names the question's place, or its organization."""
     words: dict[str, set[str]] = defaultdict(set)
+    joined: dict[str, list[str]] = defaultdict(list)
+    keys: dict[str, set[str]] = defaultdict(set)
     best: dict[str, float] = defaultdict(float)
     for p in passages.values():
-        words[p.article_id] |= _passage_words(p.title or "", p.text, p.places)[0]
+        have, text, pkeys, _ = _passage_words(p.title or "", p.text, p.places)
+        words[p.article_id] |= have
+        joined[p.article_id].append(text)
+        keys[p.article_id] |= pkeys
         best[p.article_id] = max(best[p.article_id], rel.get(p.passage_id, 0.0))
-    return {
-        a: ((sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0, best[a])
-        for a, have in words.items()
-    }
+    out = {}
+    for a, have in words.items():
+        text = " ".join(joined[a])
+        place_absent = bool(q.places) and not any(k in keys[a] or f" {k} " in text for k in q.places)
+        org_absent = bool(q.organizations) and not any(f" {o} " in text for o in q.organizations)
+        cover = (sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0
+        out[a] = (cover, best[a], float(place_absent), float(org_absent))
+    return out
 
 
 def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:
@@ -782,11 +795,35 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         yield " ".join(words), bonus
 
 
-def place_candidates(sentence: str) -> Iterable[tuple[str, float]]:
+def place_candidates(sentence: str, noun: str | None = None) -> Iterable[tuple[str, float]]:
+    """Places after "tại"/"ở"; and, where the question asks "<noun> nào" ("đường nào"),
+    the noun with the name after it ("đường Nguyễn Văn Linh", "hồ Gươm")."""
     for m in _PLACE.finditer(sentence):
         place = m.group("place").strip(" -")
         bonus = 0.4 if place[:1].isupper() else 0.0
         yield place, bonus
+    if noun:
+        for m in _named_after(noun).finditer(sentence):
+            yield m.group(0), 0.6
+
+
+@lru_cache(maxsize=64)
+def _named_after(noun: str) -> re.Pattern[str]:
+    """The noun (any case) and the capitalized words or numbers of its name after it."""
+    word = rf"(?:[{_UP}]\w*|\d+\w*)"
+    return re.compile(rf"(?<!\w)(?i:{re.escape(noun)})\s+{word}(?:\s+{word}){{0,5}}")
+
+
+_PLACE_ASKED = re.compile(
+    r"(?<!\w)(" + "|".join(sorted((re.escape(fold(n)) for n in PLACE_NOUNS), key=len, reverse=True)) + r") nao(?!\w)"
+)
+_PLACE_NOUN_WRITTEN = {fold(n): n for n in PLACE_NOUNS}
+
+
+def place_noun_asked(q: Question) -> str | None:
+    """The place noun of "<noun> nào" in the question, as articles write it."""
+    m = _PLACE_ASKED.search(q.folded)
+    return _PLACE_NOUN_WRITTEN[m.group(1)] if m else None
 
 
 def _span_window(sentence: str, at: int, length: int) -> set[str]:
@@ -830,7 +867,11 @@ def _own_part(sentence: str, starts: list[int], spans: list[str], n: int) -> fro
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:
     """Person or place spans of the passages' sentences. Like figures, the words and the
     verb of the question right around a span only tell apart the spans of one sentence."""
-    find = person_candidates if q.type == "person" else place_candidates
+    if q.type == "person":
+        find = person_candidates
+    else:
+        noun = place_noun_asked(q)
+        find = partial(place_candidates, noun=noun)
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):

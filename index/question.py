@@ -70,6 +70,30 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+#: Nouns of places a question asks for with "<noun> nào" ("nằm trên đường nào?", "ở hồ
+#: nào?"); the answer is the noun with its name ("đường Nguyễn Văn Linh", "hồ Gươm").
+PLACE_NOUNS: tuple[str, ...] = (
+    "đường", "tuyến đường", "con đường", "phố", "hồ", "bến", "bến xe", "cầu", "cây cầu",
+    "công viên", "bệnh viện", "sân bay", "thôn", "ấp", "bản", "làng", "thị trấn", "thị xã",
+    "địa chỉ", "hội trường", "giao lộ", "ngã tư", "đảo", "hòn đảo", "cửa biển", "cảng", "chợ",
+    "đồi", "ngọn đồi", "núi", "sông", "khu", "đơn vị bầu cử", "quốc gia", "cửa khẩu",
+    "sân vận động", "nhà hát", "khách sạn", "trại giam", "nhà máy",
+)  # fmt: skip
+TYPE_PHRASES["place"] += tuple(f"{noun} nào" for noun in PLACE_NOUNS)
+
+#: Person phrases that decide the type when they end the question, whatever comes
+#: before ("..., người cho rằng nước máy nhiễm bẩn ..., là ai?": not "mấy").
+PERSON_LAST: tuple[str, ...] = ("là ai", "ai")
+#: Phrases asking a name: a person's when a person is named before them ("Giám đốc Công ty
+#: ..., tên là gì?"), else a thing's ("Pháo đài được xây dựng có tên là gì?").
+NAME_ASKED: tuple[str, ...] = ("tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh")
+PERSON_CUES: tuple[str, ...] = (
+    "người", "ông", "bà", "anh", "chị", "vị", "đồng chí", "phi công", "giáo sư", "bác sĩ",
+    "tác giả", "cán bộ", "đại biểu", "ủy viên", "trưởng", "phó", "nhà báo", "nữ", "cựu",
+)  # fmt: skip
+#: Words after the question phrase that still leave it last ("là ai vậy?").
+_TRAILING = frozenset({"vay", "the", "a", "nhi", "day", "ha"})
+
 #: Order in which types are tried (``date_weak`` reports as ``date``).
 TYPE_ORDER: tuple[str, ...] = ("percent", "money", "date", "count", "date_weak", "person", "place")
 
@@ -233,8 +257,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
         return False  # "Tien Giang" typed without diacritics is a name, not "tiền"
     for k in range(n):
         written = tokens.written[i + k]
-        if written != tokens.folded[i + k] and written != words[k]:
-            return False
+        if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and i + k < len(tokens.name) and tokens.name[i + k])):
+            return False  # "Việt Nam nào" in a question with diacritics is no "năm nào"
     if i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
     after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
@@ -273,6 +297,9 @@ def _first_match(tokens: _Tokens, phrases: tuple[str, ...]) -> tuple[int, str] |
 
 def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     """The answer type and the index of the question phrase that decided it."""
+    last = _person_last(tokens)
+    if last is not None:
+        return "person", last
     count = _first_match(tokens, TYPE_PHRASES["count"])
     for qtype in TYPE_ORDER:
         found = _first_match(tokens, TYPE_PHRASES[qtype])
@@ -292,6 +319,24 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     return "other", None
 
 
+def _person_last(tokens: _Tokens) -> int | None:
+    """The position of a person phrase that ends the question, or None."""
+    end = len(tokens.folded)
+    while end > 0 and tokens.folded[end - 1] in _TRAILING:
+        end -= 1
+    for phrase in PERSON_LAST:
+        i = end - len(phrase.split())
+        if i >= 0 and _matches_at(tokens, phrase, i):
+            return i
+    named = _first_match(tokens, NAME_ASKED)
+    if named is not None:
+        cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
+        # "tên khai sinh của người ...": a birth name is a person's wherever the person comes
+        if cue is not None and (cue[0] < named[0] or named[1] in ("họ tên", "tên khai sinh")):
+            return named[0]
+    return None
+
+
 #: Titles that, followed a few words later by "nào", ask for a person: "Thứ trưởng Bộ
 #: Nội vụ nào ...", "Phó chủ tịch UBND TP HCM nào ..." (not "Chủ tịch tỉnh nào": a place).
 PERSON_TITLES: tuple[str, ...] = (
@@ -301,8 +346,13 @@ PERSON_TITLES: tuple[str, ...] = (
     "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
 )  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
-    fold(w) for w in "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị".split()
+    "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị".split()
 )
+_NOT_A_PERSON_BEFORE_NAO_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON_BEFORE_NAO)
+
+#: Heads of organizations whose names may hold a verb ("Bộ Xây dựng", "Sở Quy hoạch").
+_ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong", "cong"})
+
 
 def _titled_person(tokens: _Tokens) -> int | None:
     """The position of "nào" in "<title> ... nào" within 10 words, or None."""
@@ -312,9 +362,10 @@ def _titled_person(tokens: _Tokens) -> int | None:
     start = title[0] + len(title[1].split())
     for i in range(start, min(len(tokens.folded), start + 12)):
         if _matches_at(tokens, "nào", i):
-            before = tokens.folded[i - 1]
-            return None if before in _NOT_A_PERSON_BEFORE_NAO else i
-        if _verb_at(tokens, i):
+            # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào"
+            before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
+            return None if before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED) else i
+        if _verb_at(tokens, i) and tokens.folded[i - 1] not in _ORG_HEADS:
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 

@@ -147,8 +147,9 @@ def _shorthand() -> tuple[re.Pattern[str], dict[str, str]]:
         longs[short] = long
         body = re.escape(short)
         # a word boundary unless the shorthand ends in a dot ("q.5", "q. 5")
-        end = r"(?=\s*\d)" if before_number else ("" if short.endswith(".") else r"(?!\w|\.\w)")
-        alts.append((len(short), rf"(?<![\w.]){body}{end}"))
+        # never inside a document number ("Chỉ thị 15/CT-TTg")
+        end = r"(?=\s*\d)" if before_number else ("" if short.endswith(".") else r"(?!\w|[./-]\w)")
+        alts.append((len(short), rf"(?<![\w./-]){body}{end}"))
     pattern = "|".join(a for _, a in sorted(alts, reverse=True))
     return re.compile(pattern, re.IGNORECASE), longs
 

@@ -156,7 +156,8 @@ def test_a_figure_about_the_place_the_question_names_wins(tmp_path):
     )
     question = "Thanh Hóa phải bầu lại HĐND ở bao nhiêu đơn vị bầu cử vì bị hủy kết quả?"
     assert eng.ask(question).figures[0].value == 7
-    eng.scorer = eng.scorer.without("place")  # without place agreement the other city's wins
+    # blind to every place signal, the other city's figure wins
+    eng.scorer = eng.scorer.without("place", "place_absent", "place_contradicted", "place_other_here", "art_place_absent")
     assert eng.ask(question).figures[0].value == 31
 
 
@@ -461,3 +462,13 @@ def test_a_change_does_not_answer_how_many(tmp_path):
     )
     assert eng.ask("Nhiệm kỳ này UBND thành phố sẽ có mấy phó chủ tịch?").figures[0].value == 5
     assert eng.ask("UBND thành phố được tăng thêm mấy phó chủ tịch?").figures[0].value == 1
+
+
+def test_the_short_line_writes_a_unit_once():
+    from index.answer import figure_line
+    from index.models import FigureHit
+
+    rate = FigureHit(0.95, "0,95%/tháng", "/tháng", "percent", None, "TP HCM", "a", 1, "Lãi suất 0,95%/tháng.")
+    count = FigureHit(61, "61", "chi bộ đảng", "count", None, "quận Long Biên", "b", 2, "Thành lập 61 chi bộ đảng.")
+    assert figure_line([rate]) == "0,95%/tháng — TP HCM"
+    assert figure_line([count]) == "61 chi bộ đảng — quận Long Biên"

@@ -17,13 +17,15 @@ from index.text import expand_shorthand
         ("q.5 co may phuong", "quận 5 co may phuong"),
         ("Q 10 có mấy phường", "quận 10 có mấy phường"),
         ("tp da nang", "thành phố da nang"),
+        ("gđ cty cấp nước tên gì", "giám đốc công ty cấp nước tên gì"),
+        ("pct ubnd tỉnh là ai", "phó chủ tịch ubnd tỉnh là ai"),
     ],
 )
 def test_chat_shorthand_is_expanded(typed, expected):
     assert expand_shorthand(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["10k đồng", "q lý nhà nước", "TP.HCM", "Quang Trung"])
+@pytest.mark.parametrize("typed", ["10k đồng", "q lý nhà nước", "TP.HCM", "Quang Trung", "Chỉ thị 15/CT-TTg"])
 def test_what_only_looks_like_shorthand_stays(typed):
     assert expand_shorthand(typed) == typed
 

@@ -145,9 +145,36 @@ def test_frozen() -> None:
         ("Chủ tịch UBND tỉnh nào bị kỷ luật?", "place"),
         ("Chủ tịch nước dự hội nghị nào?", "other"),
         ("Hội nghị nào do Bí thư Thành ủy chủ trì?", "other"),
+        # a verb inside the organization's name, and "Nam" of "Việt Nam" written as a name
+        ("Thứ trưởng Bộ Xây dựng nào cho biết sắp có nghị định?", "person"),
+        ("Phó chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam nào đã trao đổi?", "person"),
     ],
 )
 def test_a_title_then_nao_asks_for_a_person(question, qtype):
+    assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # "là ai" ends the question: a person, whatever looked like a count before it
+        ("Trưởng ban, người cho rằng nước máy nhiễm bẩn là chưa thỏa đáng, là ai?", "person"),
+        ("truong ban, nguoi cho rang nuoc may nhiem ban la chua thoa dang, la ai vay", "person"),
+        # a name asked after a person: a person; after a thing: no person
+        ("Giám đốc Công ty Cấp nước Sài Gòn tên là gì?", "person"),
+        ("giam doc cong ty cap nuoc sai gon ten gi", "person"),
+        ("Tên khai sinh của người phi công đó là gì?", "person"),
+        ("Pháo đài được xây dựng có tên là gì?", "other"),
+        # "<place noun> nào"
+        ("Bến xe mới nằm trên đường nào?", "place"),
+        ("Lễ hội tổ chức quanh hồ nào?", "place"),
+        ("ông được bầu ở đơn vị bầu cử nào", "place"),
+        # still no place: a count, a date
+        ("Có bao nhiêu cây cầu nào được xây?", "count"),
+        ("Năm nào Việt Nam gia nhập WTO?", "date"),
+    ],
+)
+def test_person_and_place_phrases(question, qtype):
     assert analyze_question(question).type == qtype
 
 
