@@ -103,10 +103,14 @@ MONEY_NOUNS: tuple[str, ...] = (
     "chi phí", "tiền", "mức lương", "tiền lương", "giá vé", "giá bán", "mức giá", "thiệt hại",
     "tổng vốn", "vốn đầu tư", "kim ngạch", "lợi tức", "dư nợ", "thu ngân sách", "học phí",
     "với giá", "giá trị", "tổng giá trị", "số tiền", "tổng mức", "phụ cấp", "tiền thưởng",
+    "lãi", "lãi ròng", "trị giá", "định giá", "giá khởi điểm", "lệ phí", "mức phí",
 )  # fmt: skip
 
 #: Nouns that make a count question a percent question ("Tốc độ tăng trưởng đạt bao nhiêu?").
-PERCENT_NOUNS: tuple[str, ...] = ("tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất")
+PERCENT_NOUNS: tuple[str, ...] = (
+    "tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất", "gdp",
+    "chỉ số giá", "cpi",
+)  # fmt: skip
 
 #: Words that, in a question, ask "how many" and are followed by the counted noun.
 COUNT_WORDS: tuple[str, ...] = ("bao nhiêu phần trăm", "bao nhiêu %", "bao nhiêu", "mấy", "số lượng")
@@ -134,7 +138,7 @@ VERBS: tuple[str, ...] = (
 NOT_BEFORE: dict[str, frozenset[str]] = {
     "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may"}),
     "ai": frozenset({"tinh", "bac", "than"}),  # tình ái, bác ái, thân ái
-    "tiền": frozenset({"dau", "tien"}),  # đầu tiên, tiên tiến
+    "tiền": frozenset({"dau", "tien", "uu"}),  # đầu tiên, tiên tiến, ưu tiên
     "trao": frozenset({"phong", "trieu", "soi"}),  # phong trào, triều, sôi trào
     "cấp": frozenset({"ai"}),  # Ai Cập
     "vị nào": frozenset({"don", "dia", "hoc", "huong"}),  # đơn vị, địa vị, học vị, hương vị
@@ -379,12 +383,17 @@ def _asks_amount(tokens: _Tokens) -> bool:
 
 
 def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> bool:
-    """The money (or percent) noun is what ``bao nhiêu`` asks about (before it, or right
-    after it)."""
+    """The money (or percent) noun is what ``bao nhiêu`` asks about: right after it, or
+    before it when no other noun follows it ("Kinh phí là bao nhiêu?", not "giải ngân vốn
+    ..., có bao nhiêu công trình?"). A name is no noun ("Tiền Giang")."""
     i, phrase = noun
+    if i < len(tokens.name) and tokens.name[i]:
+        return False
+    after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
-        return True
-    return i == count_at + len(_count_word_at(tokens, count_at).split())
+        counted = _noun_phrase(tokens, after)[0]
+        return not counted or f" {fold(phrase)} " in f" {counted} "
+    return i == after
 
 
 def _count_word_at(tokens: _Tokens, i: int) -> str:

@@ -172,6 +172,13 @@ def test_a_title_then_nao_asks_for_a_person(question, qtype):
         # still no place: a count, a date
         ("Có bao nhiêu cây cầu nào được xây?", "count"),
         ("Năm nào Việt Nam gia nhập WTO?", "date"),
+        # a money noun before "bao nhiêu" asks money only when nothing else is counted
+        ("Trong buổi giám sát giải ngân vốn, có bao nhiêu công trình đang chờ?", "count"),
+        ("Tổng vốn đầu tư của dự án là bao nhiêu?", "money"),
+        ("Xã ở huyện Tân Phước, Tiền Giang đã cấp đất cho bao nhiêu hộ?", "count"),
+        ("nam dinh uu tien dien cho bao nhieu may bom nuoc", "count"),
+        ("Năm 2003 công ty báo cáo lãi ròng bao nhiêu?", "money"),
+        ("GDP của Hà Nội 6 tháng đầu năm tăng bao nhiêu?", "percent"),
     ],
 )
 def test_person_and_place_phrases(question, qtype):
