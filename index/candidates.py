@@ -37,7 +37,7 @@ from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
-from index.places import PROVINCES, SURNAMES, place_keys, referred_places
+from index.places import PROVINCES, SURNAMES, find_places, place_keys, referred_places
 from index.question import PLACE_NOUNS
 from index.text import fold
 
@@ -795,16 +795,23 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         yield " ".join(words), bonus
 
 
-def place_candidates(sentence: str, noun: str | None = None) -> Iterable[tuple[str, float]]:
-    """Places after "tại"/"ở"; and, where the question asks "<noun> nào" ("đường nào"),
-    the noun with the name after it ("đường Nguyễn Văn Linh", "hồ Gươm")."""
+def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = False) -> Iterable[tuple[str, float]]:
+    """Places after "tại"/"ở", named places ("huyện Nhà Bè", "Tây Ninh"); and, where the
+    question asks "<noun> nào" ("đường nào"), the noun with the name after it ("đường
+    Nguyễn Văn Linh", "hồ Gươm"), or an address ("số 7 Lê Đình Dương"). Each span once,
+    with its best cue."""
+    found: dict[str, float] = {}
     for m in _PLACE.finditer(sentence):
         place = m.group("place").strip(" -")
-        bonus = 0.4 if place[:1].isupper() else 0.0
-        yield place, bonus
+        found[place] = 0.4 if place[:1].isupper() else 0.0
+    if unit_asked:  # "huyện nào?", "địa phương nào?": the places the sentence names
+        for x in find_places(sentence):
+            found[x.text] = max(found.get(x.text, 0.0), 0.5)
     if noun:
-        for m in _named_after(noun).finditer(sentence):
-            yield m.group(0), 0.6
+        pattern = _ADDRESS if noun == "địa chỉ" else _named_after(noun)
+        for m in pattern.finditer(sentence):
+            found[m.group(0)] = 0.6
+    yield from found.items()
 
 
 @lru_cache(maxsize=64)
@@ -814,9 +821,11 @@ def _named_after(noun: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?i:{re.escape(noun)})\s+{word}(?:\s+{word}){{0,5}}")
 
 
+_ADDRESS = re.compile(rf"(?<!\w)(?:số\s+)?\d+[A-Z]?(?:[/-]\d+)?\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}")
 _PLACE_ASKED = re.compile(
     r"(?<!\w)(" + "|".join(sorted((re.escape(fold(n)) for n in PLACE_NOUNS), key=len, reverse=True)) + r") nao(?!\w)"
 )
+_UNIT_ASKED = re.compile(r"(?<!\w)(?:tinh|huyen|quan|phuong|xa|thanh pho|thi xa|thi tran|dia phuong|nuoc|quoc gia) nao(?!\w)")
 _PLACE_NOUN_WRITTEN = {fold(n): n for n in PLACE_NOUNS}
 
 
@@ -870,8 +879,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
     if q.type == "person":
         find = person_candidates
     else:
-        noun = place_noun_asked(q)
-        find = partial(place_candidates, noun=noun)
+        find = partial(place_candidates, noun=place_noun_asked(q), unit_asked=_UNIT_ASKED.search(q.folded) is not None)
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):

@@ -472,3 +472,28 @@ def test_the_short_line_writes_a_unit_once():
     count = FigureHit(61, "61", "chi bộ đảng", "count", None, "quận Long Biên", "b", 2, "Thành lập 61 chi bộ đảng.")
     assert figure_line([rate]) == "0,95%/tháng — TP HCM"
     assert figure_line([count]) == "61 chi bộ đảng — quận Long Biên"
+
+
+@pytest.mark.parametrize(
+    "sentence, noun, unit_asked, expected",
+    [
+        # "<noun> nào": the noun and its name
+        ("Bến xe nằm trên đường Nguyễn Khoái, gần cầu Vĩnh Tuy.", "đường", False, "đường Nguyễn Khoái"),
+        ("Sân khấu dựng giữa hồ Nguyễn Du.", "hồ", False, "hồ Nguyễn Du"),
+        # "địa chỉ nào": an address
+        ("Cơ sở này nằm ở số 7 Lê Đình Dương, quận Hải Châu.", "địa chỉ", False, "số 7 Lê Đình Dương"),
+        # "huyện nào": the places the sentence names, not only after "tại"/"ở"
+        ("Các dự án tập trung chủ yếu trên địa bàn huyện Nhà Bè.", None, True, "huyện Nhà Bè"),
+    ],
+)
+def test_place_candidates(sentence, noun, unit_asked, expected):
+    from index.candidates import place_candidates
+
+    assert expected in [span for span, _ in place_candidates(sentence, noun, unit_asked)]
+
+
+def test_place_candidates_name_only_what_is_asked():
+    from index.candidates import place_candidates
+
+    spans = [span for span, _ in place_candidates("Các dự án tập trung trên địa bàn huyện Nhà Bè.")]
+    assert "huyện Nhà Bè" not in spans  # no "huyện nào" asked, no "tại"/"ở" before it
