@@ -760,8 +760,8 @@ _NOT_NAME = frozenset(
 )
 # Capitalized words of _NOT_NAME that are given names too: at the end of a name that
 # starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
-GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công".split())
-_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an)(?!\w)")
+GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công Thường Trường Đồng Sáng".split())
+_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an|vụ|đại|học|tâm)(?!\w)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 

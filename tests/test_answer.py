@@ -202,6 +202,9 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Ông chủ dự án Nguyễn Đức Chi đang ở trong trại giam.", ["Nguyễn Đức Chi"]),
         ("Ông Nguyễn Văn Bình Chi cục trưởng phát biểu.", ["Nguyễn Văn Bình"]),
         ("Ông Trần Văn Minh Công an tỉnh cho biết.", ["Trần Văn Minh"]),
+        ("Ông Đỗ Duy Thường, Phó chủ tịch, trao đổi.", ["Đỗ Duy Thường"]),
+        ("Giám đốc Phạm Quốc Trường cho biết.", ["Phạm Quốc Trường"]),
+        ("Ông Nguyễn Văn Minh Thường vụ Thành ủy phát biểu.", ["Nguyễn Văn Minh"]),
         # a headline run on into the text: its last word and the next sentence's first
         ("Đoàn đại biểu dự Festival đến Venezuela Các đại biểu đã có mặt.", []),
     ],
