@@ -210,3 +210,22 @@ def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_
     assert event[20120227]["doc_date_unasked"] == 1.0 and event[20200227]["doc_date_unasked"] == 0.0
     issued = _features_by_value("Nghị quyết 09-NQ/TU được ban hành ngày nào?", [p])
     assert issued[20120227]["doc_date_unasked"] == 0.0
+
+
+def test_a_confident_answer_that_contradicts_the_question_is_not_stated():
+    # the best figure's own sentence names another district only
+    text = "Quận 2 có 31 hộ dân trong dự án. Đến ngày 23/3, quận Bình Thạnh mới có 80 hộ dân đồng ý hiệp thương."
+    ans = _ask("Quận 2 có bao nhiêu hộ dân đồng ý hiệp thương?", [_passage(1, text, 9.0)], _confident(5.0))
+    assert ans.best.startswith("80 hộ dân") and ans.status == "uncertain" and ans.answer is None
+    # it counts other things than the question asks (a ranker blind to units picks it)
+    blind = _confident(5.0)
+    blind = Scorer("blind", blind.without("unit", "unit_full", "unit_none").ranker, blind.calibrator, 0.8)
+    text = "Hội đồng kỷ luật tỉnh đã cách chức 3 thí sinh; tỉnh cũng nhắc nhở 2 cán bộ."
+    ans = _ask("Tỉnh đã cách chức bao nhiêu cán bộ?", [_passage(1, text, 9.0)], blind)
+    assert ans.best.startswith("3 thí sinh") and ans.status == "uncertain" and ans.answer is None
+
+
+def test_a_confident_answer_about_the_asked_place_is_stated():
+    passages = [_passage(1, "Đến nay quận 2 có 16 hộ dân đồng ý hiệp thương.", 9.0)]
+    ans = _ask("Quận 2 có bao nhiêu hộ dân đồng ý hiệp thương?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("16 hộ dân")
