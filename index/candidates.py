@@ -111,6 +111,7 @@ FEATURES: tuple[str, ...] = (
     "clause",  # question words in the figure's own clause, minus the best of its sentence
     "range_fit",  # a range of dates ("từ ngày 27 đến 30/4") where the question asks a period
     "range_unasked",  # ... where it asks one day
+    "from_value",  # the earlier value of a change ("tăng từ 516.200 lên 678.600") where no earlier one is asked
     "hand",  # the hand-set score (HAND_WEIGHTS) relative to the question's best
     *TYPE_FEATURES,
 )
@@ -233,6 +234,7 @@ def _figure_candidates(
     places = asked_places(q, figures)
     headline = {(f.passage_id, f.sentence) for f in figures if passages.get(f.passage_id) and f.sentence == passages[f.passage_id].title}
     change_asked, issuing_asked = asks_change(q), asks_issuing(q)  # of the question: once
+    earlier_asked = _EARLIER_ASKED.search(q.words) is not None
     out: list[Candidate] = []
     for i, f in enumerate(figures):
         sent = sentence_words(f.sentence, passages.get(f.passage_id))
@@ -269,6 +271,7 @@ def _figure_candidates(
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
             "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
             "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
+            "from_value": float(not earlier_asked and _earlier_value(f)),
             "near": near_share(q, w.left | w.right),
             "verb_here": float(verb_here),
             "year_here": float(year_here),
@@ -616,6 +619,22 @@ def _asks_day(q: Question) -> bool:
 def _has_day(f: FigureHit) -> bool:
     """A date value is ``YYYYMMDD`` with 0 for unknown parts; a year is just ``YYYY``."""
     return f.kind == "date" and int(f.value) % 100 != 0
+
+
+_EARLIER_ASKED = re.compile(r"(?<!\w)(?:tu bao nhieu|tu muc|truoc day|truoc kia|ban dau|luc dau|cu)(?!\w)")
+_EARLIER_BEFORE = re.compile(r"(?:(?<!\w)từ|trước (?:đây|kia)(?: chỉ)?(?: [\d.,]+ *[-–])?)\s*$", re.IGNORECASE)
+_LATER_AFTER = re.compile(r"^[^;]{0,50}?(?<!\w)(?:lên|xuống|còn|nay)(?:\s+(?:đến|tới|mức|còn|gần|hơn|khoảng|trên|lên))*\s+\d")
+
+
+def _earlier_value(f: FigureHit) -> bool:
+    """The figure is the earlier value of a change its sentence states next ("tăng từ
+    516.200 đồng lên 678.600 đồng", "giá trước đây chỉ 700.000 đồng, nay lên đến 900.000")."""
+    at = f.sentence.find(f.text)
+    if at < 0:
+        return False
+    before = f.sentence[max(0, at - 25) : at]
+    earlier = (f.qualifier or "").lower() == "từ" or _EARLIER_BEFORE.search(before) is not None
+    return earlier and _LATER_AFTER.search(f.sentence[at + len(f.text) :]) is not None
 
 
 def asks_change(q: Question) -> bool:

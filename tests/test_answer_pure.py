@@ -229,3 +229,13 @@ def test_a_confident_answer_about_the_asked_place_is_stated():
     passages = [_passage(1, "Đến nay quận 2 có 16 hộ dân đồng ý hiệp thương.", 9.0)]
     ans = _ask("Quận 2 có bao nhiêu hộ dân đồng ý hiệp thương?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer.startswith("16 hộ dân")
+
+
+def test_the_value_a_change_reaches_answers_not_the_one_it_left():
+    from index.scorer import shipped
+
+    text = "Theo đề án, mức lương trung bình của người hưởng lương từ ngân sách sẽ tăng từ 516.200 đồng/tháng lên 678.600 đồng/tháng."
+    question = "Mức lương trung bình của người hưởng lương từ ngân sách sẽ lên bao nhiêu?"
+    assert _ask(question, [_passage(1, text, 9.0)], shipped()).best.startswith("678.600")
+    # blind to the change's earlier value, the scorer takes the first figure
+    assert _ask(question, [_passage(1, text, 9.0)], shipped().without("from_value")).best.startswith("từ 516.200")
