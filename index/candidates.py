@@ -423,11 +423,20 @@ def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[in
     out = {}
     for a, have in words.items():
         text = " ".join(joined[a])
-        place_absent = bool(q.places) and not any(k in keys[a] or f" {k} " in text for k in q.places)
-        org_absent = bool(q.organizations) and not any(f" {o} " in text for o in q.organizations)
+        place_absent = bool(q.places) and not _names_place(q, keys[a], text)
+        org_absent = bool(q.organizations) and not _names_org(q, text)
         cover = (sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0
         out[a] = (cover, best[a], float(place_absent), float(org_absent))
     return out
+
+
+def _names_place(q: Question, keys: frozenset[str] | set[str], folded: str) -> bool:
+    """Some place of the question is among ``keys`` or written in ``folded`` (spaced words)."""
+    return any(k in keys or f" {k} " in folded for k in q.places)
+
+
+def _names_org(q: Question, folded: str) -> bool:
+    return any(f" {o} " in folded for o in q.organizations)
 
 
 def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:
@@ -436,12 +445,12 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
     f = {"rel": r, "below_cut": float(r < REL_MIN), "pair_share": p.pair_share if p else 0.0, f"type_{q.type}": 1.0}
     if q.places:
         # places: by canonical key, or the key's syllables in a row in the passage
-        present = any(k in pkeys or f" {k} " in joined for k in q.places)
+        present = _names_place(q, pkeys, joined)
         f.update(place_asked=1.0, place_absent=float(not present), place_contradicted=0.0)
     if q.years:
         f.update(year_asked=1.0, year_absent=float(not (q.years & years)))
     if q.organizations:
-        f.update(org_asked=1.0, org_absent=float(not any(f" {o} " in joined for o in q.organizations)))
+        f.update(org_asked=1.0, org_absent=float(not _names_org(q, joined)))
     have = sum(w for s, w in q.weighted if s <= words)
     f["coverage"] = have / total if total else 0.0
     missing = [w for s, w in q.weighted if not s <= words]
@@ -621,9 +630,10 @@ def _has_day(f: FigureHit) -> bool:
     return f.kind == "date" and int(f.value) % 100 != 0
 
 
-_EARLIER_ASKED = re.compile(r"(?<!\w)(?:tu bao nhieu|tu muc|truoc day|truoc kia|ban dau|luc dau|cu)(?!\w)")
+_EARLIER_ASKED = re.compile(r"(?<!\w)(?:tu bao nhieu|tu muc|truoc day|truoc kia|ban dau|luc dau|muc cu|gia cu)(?!\w)")
 _EARLIER_BEFORE = re.compile(r"(?:(?<!\w)từ|trước (?:đây|kia)(?: chỉ)?(?: [\d.,]+ *[-–])?)\s*$", re.IGNORECASE)
-_LATER_AFTER = re.compile(r"^[^;]{0,50}?(?<!\w)(?:lên|xuống|còn|nay)(?:\s+(?:đến|tới|mức|còn|gần|hơn|khoảng|trên|lên))*\s+\d")
+_NOT_A_CHANGE = re.compile(r"(?<!\w)(?:đến|tới|trở lên|trở xuống)(?!\w)")
+_LATER_AFTER = re.compile(r"^(?P<gap>[^;]{0,50}?)(?<!\w)(?:lên|xuống|còn|nay)(?:\s+(?:đến|tới|mức|còn|gần|hơn|khoảng|trên|lên))*\s+\d")
 
 
 def _earlier_value(f: FigureHit) -> bool:
@@ -634,7 +644,9 @@ def _earlier_value(f: FigureHit) -> bool:
         return False
     before = f.sentence[max(0, at - 25) : at]
     earlier = (f.qualifier or "").lower() == "từ" or _EARLIER_BEFORE.search(before) is not None
-    return earlier and _LATER_AFTER.search(f.sentence[at + len(f.text) :]) is not None
+    later = _LATER_AFTER.search(f.sentence[at + len(f.text) :]) if earlier else None
+    # "từ 15 đến 20 người, còn 5 ...", "từ 5 triệu trở lên, còn 30 hộ": no change
+    return later is not None and _NOT_A_CHANGE.search(later.group("gap")) is None
 
 
 def asks_change(q: Question) -> bool:
@@ -780,7 +792,7 @@ _NOT_NAME = frozenset(
 # Capitalized words of _NOT_NAME that are given names too: at the end of a name that
 # starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
 GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công Thường Trường Đồng Sáng".split())
-_ORG_TAIL = re.compile(r"\s+(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an|vụ|đại|học|tâm)(?!\w)")
+_ORG_TAIL = re.compile(r"\s+(?:(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an|vụ|trực|chí|đại|học|tâm)(?!\w)|\d)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 
@@ -804,7 +816,7 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
         while words and _not_name(words[-1]) and (org_follows or not (surname and 3 <= len(words) <= 4 and words[-1] in GIVEN_NAMES_TOO)):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
-            org_follows = False
+            org_follows = True  # ... and what comes before it is part of it ("Trường Đại học")
         words = words[:4]
         if not 2 <= len(words) <= 4 or " ".join(words) in _PROVINCE_NAMES:
             continue
@@ -829,18 +841,24 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
     if noun:
         pattern = _ADDRESS if noun == "địa chỉ" else _named_after(noun)
         for m in pattern.finditer(sentence):
-            found[m.group(0)] = 0.6
+            span = m.group(0)
+            if span[0].isupper() and (place_keys(span) or span.startswith("Hồ Chí Minh")):
+                continue  # "Hồ Chí Minh", "Bến Tre", "Núi Thành": a city or district, not a lake or a quay
+            found[span] = 0.6
     yield from found.items()
 
 
 @lru_cache(maxsize=64)
 def _named_after(noun: str) -> re.Pattern[str]:
-    """The noun (any case) and the capitalized words or numbers of its name after it."""
+    """The noun and the capitalized words or numbers of its name after it."""
     word = rf"(?:[{_UP}]\w*|\d+\w*)"
     return re.compile(rf"(?<!\w)(?i:{re.escape(noun)})\s+{word}(?:\s+{word}){{0,5}}")
 
 
-_ADDRESS = re.compile(rf"(?<!\w)(?:số\s+)?\d+[A-Z]?(?:[/-]\d+)?\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}")
+_ADDRESS = re.compile(
+    rf"(?<![\w/])(?:(?:số\s+)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}"
+    rf"|(?!(?:19|20)\d\d\b)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+[{_UP}]\w*|[{_UP}]\w*\s+[{_UP}]\w*)(?:\s+[{_UP}]\w*){{0,3}})"
+)  # "số 7 Lê Đình Dương", "153 Nguyễn Chí Thanh", "46 đường Hậu Giang"; no year ("2015 Thành")
 _PLACE_ASKED = re.compile(
     r"(?<!\w)(" + "|".join(sorted((re.escape(fold(n)) for n in PLACE_NOUNS), key=len, reverse=True)) + r") nao(?!\w)"
 )

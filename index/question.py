@@ -80,6 +80,12 @@ PLACE_NOUNS: tuple[str, ...] = (
     "sân vận động", "nhà hát", "khách sạn", "trại giam", "nhà máy",
 )  # fmt: skip
 TYPE_PHRASES["place"] += tuple(f"{noun} nào" for noun in PLACE_NOUNS)
+#: Place nouns whose folded form is also a common word ("ho" hộ/họ, "ban" ban/bán,
+#: "dao" đạo, "cau" câu, "ben" bên, "pho" phó, "cho" cho, "doi" đội, "song" sống,
+#: "lang" lăng, "cang" càng, "ap" áp): "<noun> nào" asks a place only as written.
+PLACE_AS_WRITTEN: frozenset[str] = frozenset(
+    f"{n} nào" for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp")
+)
 
 #: Person phrases that decide the type when they end the question, whatever comes
 #: before ("..., người cho rằng nước máy nhiễm bẩn ..., là ai?": not "mấy").
@@ -87,6 +93,8 @@ PERSON_LAST: tuple[str, ...] = ("là ai", "ai")
 #: Phrases asking a name: a person's when a person is named before them ("Giám đốc Công ty
 #: ..., tên là gì?"), else a thing's ("Pháo đài được xây dựng có tên là gì?").
 NAME_ASKED: tuple[str, ...] = ("tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh")
+#: Person words whose folded form is another common word (chi bộ, ba, phó, trường, vị, nữ).
+_CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ"})
 PERSON_CUES: tuple[str, ...] = (
     "người", "ông", "bà", "anh", "chị", "vị", "đồng chí", "phi công", "giáo sư", "bác sĩ",
     "tác giả", "cán bộ", "đại biểu", "ủy viên", "trưởng", "phó", "nhà báo", "nữ", "cựu",
@@ -108,8 +116,8 @@ MONEY_NOUNS: tuple[str, ...] = (
 
 #: Nouns that make a count question a percent question ("Tốc độ tăng trưởng đạt bao nhiêu?").
 PERCENT_NOUNS: tuple[str, ...] = (
-    "tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất", "gdp",
-    "chỉ số giá", "cpi",
+    "tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất",
+    "tăng trưởng gdp", "gdp tăng", "chỉ số giá", "cpi", "lãi suất",
 )  # fmt: skip
 
 #: Words that, in a question, ask "how many" and are followed by the counted noun.
@@ -142,6 +150,11 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "trao": frozenset({"phong", "trieu", "soi"}),  # phong trào, triều, sôi trào
     "cấp": frozenset({"ai"}),  # Ai Cập
     "vị nào": frozenset({"don", "dia", "hoc", "huong"}),  # đơn vị, địa vị, học vị, hương vị
+    # "yêu cầu nào", "nhu cầu nào", "văn bản nào", "phiên bản nào", "Nhật Bản", "bán đảo"
+    "cầu nào": frozenset({"yeu", "nhu", "toan", "de", "khan"}),
+    "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
+    "đảo nào": frozenset({"ban"}),
+    "chợ nào": frozenset({"phien"}),
 }
 NOT_AFTER: dict[str, frozenset[str]] = {
     "mấy": frozenset(
@@ -265,6 +278,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
             return False  # "Việt Nam nào" in a question with diacritics is no "năm nào"
     if i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
+    if phrase in PLACE_AS_WRITTEN and tokens.written[i] != words[0]:
+        return False
     after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
     if after is not None:
         key = "<num>" if after[0].isdigit() else after
@@ -335,8 +350,11 @@ def _person_last(tokens: _Tokens) -> int | None:
     named = _first_match(tokens, NAME_ASKED)
     if named is not None:
         cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
-        # "tên khai sinh của người ...": a birth name is a person's wherever the person comes
-        if cue is not None and (cue[0] < named[0] or named[1] in ("họ tên", "tên khai sinh")):
+        if cue is None or (not tokens.accented and cue[1] in _CUES_AMBIGUOUS_FOLDED):
+            return None  # "chi bo moi thanh lap ten gi": "chi" is no "chị"
+        # the person leads the question ("Giám đốc Công ty ... tên là gì?", not "Quỹ hỗ trợ
+        # người nghèo có tên là gì?"); a birth name is a person's wherever the person comes
+        if cue[0] <= 1 < named[0] or named[1] in ("họ tên", "tên khai sinh"):
             return named[0]
     return None
 
@@ -354,7 +372,8 @@ _NOT_A_PERSON_BEFORE_NAO = frozenset(
 )
 _NOT_A_PERSON_BEFORE_NAO_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON_BEFORE_NAO)
 
-#: Heads of organizations whose names may hold a verb ("Bộ Xây dựng", "Sở Quy hoạch").
+#: Heads of organizations whose names may hold a verb ("Bộ Xây dựng", "Sở Quy hoạch"),
+#: written with a capital.
 _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong", "cong"})
 
 
@@ -369,7 +388,8 @@ def _titled_person(tokens: _Tokens) -> int | None:
             # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào"
             before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
             return None if before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED) else i
-        if _verb_at(tokens, i) and tokens.folded[i - 1] not in _ORG_HEADS:
+        org_name = tokens.folded[i - 1] in _ORG_HEADS and i - 1 < len(tokens.name) and tokens.name[i - 1]
+        if _verb_at(tokens, i) and not org_name:
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 

@@ -143,12 +143,15 @@ def _shorthand() -> tuple[re.Pattern[str], dict[str, str]]:
             continue
         short, long = (normalize(p).strip() for p in line.split("\t")[:2])
         before_number = short.endswith("+")
-        short = short.rstrip("+").lower()
+        never_before_number = short.endswith("-")  # "ct" is chủ tịch, "CT 135" a programme
+        short = short.rstrip("+-").lower()
         longs[short] = long
         body = re.escape(short)
         # a word boundary unless the shorthand ends in a dot ("q.5", "q. 5")
         # never inside a document number ("Chỉ thị 15/CT-TTg")
         end = r"(?=\s*\d)" if before_number else ("" if short.endswith(".") else r"(?!\w|[./-]\w)")
+        if never_before_number:
+            end += r"(?!\s*\d)"
         alts.append((len(short), rf"(?<![\w./-]){body}{end}"))
     pattern = "|".join(a for _, a in sorted(alts, reverse=True))
     return re.compile(pattern, re.IGNORECASE), longs

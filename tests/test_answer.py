@@ -205,6 +205,10 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Ông Đỗ Duy Thường, Phó chủ tịch, trao đổi.", ["Đỗ Duy Thường"]),
         ("Giám đốc Phạm Quốc Trường cho biết.", ["Phạm Quốc Trường"]),
         ("Ông Nguyễn Văn Minh Thường vụ Thành ủy phát biểu.", ["Nguyễn Văn Minh"]),
+        ("Ông Nguyễn Văn Minh Thường trực Tỉnh ủy phát biểu.", ["Nguyễn Văn Minh"]),
+        ("Ông Nguyễn Văn Minh Trường Đại học Bách khoa cho biết.", ["Nguyễn Văn Minh"]),
+        ("Phát biểu của ông Nguyễn Văn Minh Sáng 12/3, đoàn đến.", ["Nguyễn Văn Minh"]),
+        ("Anh Trần Văn Nam Đồng chí Bí thư nói.", ["Trần Văn Nam"]),
         # a headline run on into the text: its last word and the next sentence's first
         ("Đoàn đại biểu dự Festival đến Venezuela Các đại biểu đã có mặt.", []),
     ],
@@ -485,6 +489,7 @@ def test_the_short_line_writes_a_unit_once():
         ("Sân khấu dựng giữa hồ Nguyễn Du.", "hồ", False, "hồ Nguyễn Du"),
         # "địa chỉ nào": an address
         ("Cơ sở này nằm ở số 7 Lê Đình Dương, quận Hải Châu.", "địa chỉ", False, "số 7 Lê Đình Dương"),
+        ("Nhà ở số 128/10/9 đường Lê Lợi.", "địa chỉ", False, "số 128/10/9 đường Lê Lợi"),
         # "huyện nào": the places the sentence names, not only after "tại"/"ở"
         ("Các dự án tập trung chủ yếu trên địa bàn huyện Nhà Bè.", None, True, "huyện Nhà Bè"),
     ],
@@ -500,3 +505,8 @@ def test_place_candidates_name_only_what_is_asked():
 
     spans = [span for span, _ in place_candidates("Các dự án tập trung trên địa bàn huyện Nhà Bè.")]
     assert "huyện Nhà Bè" not in spans  # no "huyện nào" asked, no "tại"/"ở" before it
+    # a one-syllable noun names a place in lower case only: "Hồ Chí Minh", "Bến Tre" are names
+    spans = [span for span, _ in place_candidates("Lễ hội ở bên hồ Gươm, khách từ Hồ Chí Minh, Bến Tre.", "hồ")]
+    assert "hồ Gươm" in spans and not any(s.startswith("Hồ Chí Minh") for s in spans)
+    # a year is no house number
+    assert not [s for s, _ in place_candidates("Năm 2015 Thành phố Hà Nội mở rộng.", "địa chỉ") if s.startswith("2015")]

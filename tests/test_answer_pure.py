@@ -231,6 +231,30 @@ def test_a_confident_answer_about_the_asked_place_is_stated():
     assert ans.status == "answered" and ans.answer.startswith("16 hộ dân")
 
 
+def test_a_confident_person_in_a_place_inside_the_asked_one_is_stated():
+    # the sentence names a district of the asked province: no contradiction for a person
+    text = "Anh Nguyễn Văn Hùng ở huyện Núi Thành đã cứu 3 người bị nạn."
+    q = parse_question("Ai được khen thưởng vì cứu người ở Quảng Nam?")
+    assert q.type == "person"
+    ans = answer(q, [_passage(1, text, 9.0, title="Quảng Nam khen thưởng người cứu nạn")], [], _confident(5.0))
+    assert ans.status == "answered" and ans.answer == "Nguyễn Văn Hùng"
+
+
+@pytest.mark.parametrize(
+    "text, earlier",
+    [
+        ("Mức lương tăng từ 516.200 đồng lên 678.600 đồng.", ["từ 516.200"]),
+        ("Giá trước đây chỉ 600.000-700.000 đồng, nhưng nay lên đến 900.000 đồng.", ["600.000", "700.000"]),
+        ("Đoàn gồm từ 15 đến 20 người, còn 5 người ở lại.", []),  # a range, no change
+        ("Hộ có thu nhập từ 5 triệu đồng trở lên, còn 30 hộ nghèo.", []),
+    ],
+)
+def test_the_earlier_value_of_a_change(text, earlier):
+    from index.candidates import _earlier_value
+
+    assert [f.text for f in extract_figures(text) if _earlier_value(f)] == earlier
+
+
 def test_the_value_a_change_reaches_answers_not_the_one_it_left():
     from index.scorer import shipped
 

@@ -25,7 +25,7 @@ def test_chat_shorthand_is_expanded(typed, expected):
     assert expand_shorthand(typed) == expected
 
 
-@pytest.mark.parametrize("typed", ["10k đồng", "q lý nhà nước", "TP.HCM", "Quang Trung", "Chỉ thị 15/CT-TTg"])
+@pytest.mark.parametrize("typed", ["10k đồng", "q lý nhà nước", "TP.HCM", "Quang Trung", "Chỉ thị 15/CT-TTg", "Chương trình CT 135"])
 def test_what_only_looks_like_shorthand_stays(typed):
     assert expand_shorthand(typed) == typed
 

@@ -172,13 +172,24 @@ def test_a_title_then_nao_asks_for_a_person(question, qtype):
         # still no place: a count, a date
         ("Có bao nhiêu cây cầu nào được xây?", "count"),
         ("Năm nào Việt Nam gia nhập WTO?", "date"),
+        # "<noun> nào" of other words: yêu cầu, văn bản, ban, hộ, chỉ đạo
+        ("Yêu cầu nào được Thủ tướng đặt ra tại hội nghị?", "other"),
+        ("Văn bản nào quy định việc này?", "other"),
+        ("Ban nào phụ trách công tác này?", "other"),
+        ("ho nao duoc ho tro", "other"),
+        ("chi dao nao cua tinh", "other"),
+        # a name asked of a thing the question names a person in, or of a "chi bộ"
+        ("Quỹ hỗ trợ người nghèo có tên là gì?", "other"),
+        ("chi bo moi thanh lap ten gi", "other"),
+        ("Chủ tịch tỉnh chỉ đạo vụ bắt giữ nào?", "other"),
+        ("Lãi suất cho vay hộ nghèo là bao nhiêu?", "percent"),
         # a money noun before "bao nhiêu" asks money only when nothing else is counted
         ("Trong buổi giám sát giải ngân vốn, có bao nhiêu công trình đang chờ?", "count"),
         ("Tổng vốn đầu tư của dự án là bao nhiêu?", "money"),
         ("Xã ở huyện Tân Phước, Tiền Giang đã cấp đất cho bao nhiêu hộ?", "count"),
         ("nam dinh uu tien dien cho bao nhieu may bom nuoc", "count"),
         ("Năm 2003 công ty báo cáo lãi ròng bao nhiêu?", "money"),
-        ("GDP của Hà Nội 6 tháng đầu năm tăng bao nhiêu?", "percent"),
+        ("Tăng trưởng GDP của Hà Nội 6 tháng đầu năm là bao nhiêu?", "percent"),
     ],
 )
 def test_person_and_place_phrases(question, qtype):
