@@ -843,7 +843,7 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
         for m in pattern.finditer(sentence):
             span = m.group(0)
             if span[0].isupper() and (place_keys(span) or span.startswith("Hồ Chí Minh")):
-                continue  # "Hồ Chí Minh", "Bến Tre", "Núi Thành": a city or district, not a lake or a quay
+                continue  # "Bến Tre", "Hồ Chí Minh" (a city, or the President: no place key): not a quay, not a lake
             found[span] = 0.6
     yield from found.items()
 
@@ -856,7 +856,7 @@ def _named_after(noun: str) -> re.Pattern[str]:
 
 
 _ADDRESS = re.compile(
-    rf"(?<![\w/])(?:(?:số\s+)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}"
+    rf"(?<![\w/])(?:số\s+\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}"
     rf"|(?!(?:19|20)\d\d\b)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+[{_UP}]\w*|[{_UP}]\w*\s+[{_UP}]\w*)(?:\s+[{_UP}]\w*){{0,3}})"
 )  # "số 7 Lê Đình Dương", "153 Nguyễn Chí Thanh", "46 đường Hậu Giang"; no year ("2015 Thành")
 _PLACE_ASKED = re.compile(

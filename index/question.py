@@ -90,8 +90,8 @@ PLACE_AS_WRITTEN: frozenset[str] = frozenset(
 #: Person phrases that decide the type when they end the question, whatever comes
 #: before ("..., người cho rằng nước máy nhiễm bẩn ..., là ai?": not "mấy").
 PERSON_LAST: tuple[str, ...] = ("là ai", "ai")
-#: Phrases asking a name: a person's when a person is named before them ("Giám đốc Công ty
-#: ..., tên là gì?"), else a thing's ("Pháo đài được xây dựng có tên là gì?").
+#: Phrases asking a name: a person's when a person word leads the question ("Giám đốc Công
+#: ty ..., tên là gì?"), else a thing's ("Pháo đài được xây dựng có tên là gì?").
 NAME_ASKED: tuple[str, ...] = ("tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh")
 #: Person words whose folded form is another common word (chi bộ, ba, phó, trường, vị, nữ).
 _CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ"})
@@ -339,7 +339,8 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
 
 
 def _person_last(tokens: _Tokens) -> int | None:
-    """The position of a person phrase that ends the question, or None."""
+    """The position of the phrase that makes the question a person question whatever else
+    it holds: "là ai" ending it, or a name asked of the person leading it; or None."""
     end = len(tokens.folded)
     while end > 0 and tokens.folded[end - 1] in _TRAILING:
         end -= 1

@@ -11,8 +11,8 @@
    ``ask`` does.
 3. The threshold (``min_confidence``) is the lowest confidence at which the pooled
    out-of-fold precision of stated answers reaches the target plus a margin
-   (``MARGIN``): the most answers the product can state while keeping a little room
-   for questions it has not seen.
+   (``MARGIN``): the most answers the product can state while keeping room for the gap
+   measured between out-of-fold precision and questions nobody designed on.
 4. The final scorer is fitted the same way on every question and saved with its
    threshold and the cross-validated report.
 
@@ -37,11 +37,13 @@ from index.text import fold, has_diacritics
 DEFAULT_FOLDS = 5
 TARGET_PRECISION = 0.92  # the precision of stated answers the product promises
 # The threshold is set where the out-of-fold precision reaches the target plus this
-# margin: a precision that only just reaches 0.92 out of fold is about as likely to fall
-# below it on questions nobody has seen. (A Wilson lower bound was tried instead: on the
-# flat stretch of the precision curve around 0.94 its cut moved by 8 to 10 points of
-# coverage when one feature or parse rule changed; this rule moved by 1.)
-MARGIN = 0.01
+# margin. Out-of-fold precision overstates what new writers get: the questions fitted on
+# are also the ones the features were designed from. Six sets scored while still held
+# out (A, B, F to I; 2026-12-03) gave 0.884 where the same scorer's k-fold said 0.930, a
+# gap of 0.046; so the out-of-fold target is 0.92 + 0.045. (A Wilson lower bound was
+# tried instead: on the flat stretch of the precision curve its cut moved by 8 to 10
+# points of coverage when one feature or parse rule changed.)
+MARGIN = 0.045
 C_RANKER = 0.5
 C_CALIBRATOR = 0.1
 
