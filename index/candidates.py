@@ -38,7 +38,6 @@ from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_f
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import PROVINCES, SURNAMES, find_places, place_keys, referred_places
-from index.question import PLACE_NOUNS
 from index.text import fold
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
@@ -859,19 +858,6 @@ _ADDRESS = re.compile(
     rf"(?<![\w/])(?:số\s+\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}"
     rf"|(?!(?:19|20)\d\d\b)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+[{_UP}]\w*|[{_UP}]\w*\s+[{_UP}]\w*)(?:\s+[{_UP}]\w*){{0,3}})"
 )  # "số 7 Lê Đình Dương", "153 Nguyễn Chí Thanh", "46 đường Hậu Giang"; no year ("2015 Thành")
-_PLACE_ASKED = re.compile(
-    r"(?<!\w)(" + "|".join(sorted((re.escape(fold(n)) for n in PLACE_NOUNS), key=len, reverse=True)) + r") nao(?!\w)"
-)
-_UNIT_ASKED = re.compile(r"(?<!\w)(?:tinh|huyen|quan|phuong|xa|thanh pho|thi xa|thi tran|dia phuong|nuoc|quoc gia) nao(?!\w)")
-_PLACE_NOUN_WRITTEN = {fold(n): n for n in PLACE_NOUNS}
-
-
-def place_noun_asked(q: Question) -> str | None:
-    """The place noun of "<noun> nào" in the question, as articles write it."""
-    m = _PLACE_ASKED.search(q.folded)
-    return _PLACE_NOUN_WRITTEN[m.group(1)] if m else None
-
-
 def _span_window(sentence: str, at: int, length: int) -> set[str]:
     """Syllables around a span: back to the clause start, and ahead over two clauses (a
     subject's verb may follow its title: "đồng chí Nguyễn Văn Yểu, Trưởng Ban Kiểm
@@ -916,7 +902,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
     if q.type == "person":
         find = person_candidates
     else:
-        find = partial(place_candidates, noun=place_noun_asked(q), unit_asked=_UNIT_ASKED.search(q.folded) is not None)
+        find = partial(place_candidates, noun=q.place_noun, unit_asked=q.unit_asked)
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):

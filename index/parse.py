@@ -85,6 +85,14 @@ class Question:
     def verb(self) -> str | None:
         return self.analysis.verb
 
+    @property
+    def place_noun(self) -> str | None:
+        return self.analysis.place_noun
+
+    @property
+    def unit_asked(self) -> bool:
+        return self.analysis.unit_asked
+
     def written(self, folded_phrase: str | None) -> str | None:
         """A folded phrase of the question ("chi hoi phu nu") as the question writes it
         ("chi hội phụ nữ"), for messages; the phrase itself if it is not found."""

@@ -79,7 +79,14 @@ PLACE_NOUNS: tuple[str, ...] = (
     "đồi", "ngọn đồi", "núi", "sông", "khu", "đơn vị bầu cử", "quốc gia", "cửa khẩu",
     "sân vận động", "nhà hát", "khách sạn", "trại giam", "nhà máy",
 )  # fmt: skip
-TYPE_PHRASES["place"] += tuple(f"{noun} nào" for noun in PLACE_NOUNS)
+_PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
+TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
+#: Administrative units a place question may ask ("huyện nào?"): its candidates are the
+#: places the sentences name.
+UNITS_ASKED: tuple[str, ...] = (
+    "tỉnh nào", "huyện nào", "quận nào", "phường nào", "xã nào", "thành phố nào", "thị xã nào",
+    "thị trấn nào", "địa phương nào", "nước nào", "quốc gia nào",
+)  # fmt: skip
 #: Place nouns whose folded form is also a common word ("ho" hộ/họ, "ban" ban/bán,
 #: "dao" đạo, "cau" câu, "ben" bên, "pho" phó, "cho" cho, "doi" đội, "song" sống,
 #: "lang" lăng, "cang" càng, "ap" áp): "<noun> nào" asks a place only as written.
@@ -223,6 +230,8 @@ class QuestionAnalysis:
     target: str | None  # folded, lower-case noun phrase asked about, e.g. "chi bo dang"
     verb: str | None  # folded, lower-case main verb, e.g. "thanh lap"
     folded: str  # folded lower-case question
+    place_noun: str | None = None  # a place question's "<noun> nào", as written: "đường"
+    unit_asked: bool = False  # a place question asks an administrative unit ("huyện nào")
 
 
 @dataclass(frozen=True)
@@ -247,7 +256,14 @@ def analyze_question(question: str) -> QuestionAnalysis:
     qtype, qpos = _answer_type(tokens)
     target, target_span = _target(tokens, qtype, qpos)
     verb = _verb(tokens, qpos, target_span)
-    return QuestionAnalysis(type=qtype, target=target, verb=verb, folded=folded)
+    if qtype != "place":
+        return QuestionAnalysis(type=qtype, target=target, verb=verb, folded=folded)
+    noun = _first_match(tokens, _PLACE_NOUNS_ASKED)
+    return QuestionAnalysis(
+        type=qtype, target=target, verb=verb, folded=folded,
+        place_noun=noun[1].removesuffix(" nào") if noun else None,
+        unit_asked=_first_match(tokens, UNITS_ASKED) is not None,
+    )  # fmt: skip
 
 
 # --- phrase matching -----------------------------------------------------------------------
