@@ -267,7 +267,9 @@ def stats_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    questions: Annotated[Optional[Path], typer.Argument(help="Questions JSONL (dev_questions.jsonl format).")] = None,
+    questions: Annotated[
+        Optional[list[Path]], typer.Argument(help="Questions JSONL (dev_questions.jsonl format); several files are pooled.")
+    ] = None,
     xquad: Annotated[Optional[Path], typer.Option("--xquad", help="XQuAD-vi folder (passages.jsonl, qa.jsonl).")] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     show_failures: Annotated[int, typer.Option("--failures", help="How many failures to list.")] = 50,
@@ -279,17 +281,18 @@ def eval_cmd(
     database_url: DbUrl = None,
 ) -> None:
     """Trust (coverage, precision, abstention, calibration), hit@k, MRR and accuracy on a
-    question set, or XQuAD-vi beside a naive baseline."""
+    question set (several files are pooled into one), or XQuAD-vi beside a naive baseline."""
     from index import evaluate
 
-    if questions is None and xquad is None:
+    if not questions and xquad is None:
         err.print("Cần tệp câu hỏi hoặc --xquad FOLDER (give QUESTIONS.jsonl or --xquad).")
         raise typer.Exit(2)
     result: dict = {}
-    if questions is not None:
-        if not questions.is_file():
-            err.print(f"Không tìm thấy {questions} (not found).")
-            raise typer.Exit(2)
+    if questions:
+        for path in questions:
+            if not path.is_file():
+                err.print(f"Không tìm thấy {path} (not found).")
+                raise typer.Exit(2)
         engine = open_engine(data_dir, database_url)
         if scorer_file is not None:
             from index import scorer as scoring
@@ -298,7 +301,11 @@ def eval_cmd(
         if min_confidence is not None:
             engine.min_confidence = min_confidence
         _ensure_corpus(engine)
-        qs = evaluate.load_jsonl(questions)
+        qs = [q for path in questions for q in evaluate.load_jsonl(path)]
+        ids = [q["id"] for q in qs if q.get("id")]
+        if len(ids) != len(set(ids)):
+            err.print("Các tệp có câu hỏi trùng id (the files share question ids); each question must appear once.")
+            raise typer.Exit(2)
         unlabelled = [q for q in qs if "answerable" in q and q["answerable"] is None]
         if unlabelled:  # `hoidap querylog export`: questions nobody has judged yet
             err.print(f"{len(unlabelled)} câu hỏi chưa có nhãn (answerable: null) được bỏ qua (skipped unlabelled questions).")
@@ -322,7 +329,7 @@ def eval_cmd(
         if plot is not None:
             from index.plots import plot_trust
 
-            for path in plot_trust(rep.trust, plot, title=questions.name):
+            for path in plot_trust(rep.trust, plot, title=" + ".join(p.name for p in questions)):
                 err.print(f"wrote {path}")
     if xquad is not None:
         if not (xquad / "qa.jsonl").is_file():
@@ -443,6 +450,7 @@ def _print_trust_table(title: str, columns: dict[str, dict]) -> None:
     row("best candidate right: count/percent/money", lambda c: fmt(c["best_candidate_accuracy"]["figures"]["accuracy"]))
     row("best candidate right: date/person/place", lambda c: fmt(c["best_candidate_accuracy"]["spans"]["accuracy"]))
     row("expected calibration error", lambda c: fmt(c["ece"]))
+    row("  ... of a perfectly calibrated scorer here", lambda c: "{:.3f} (90%: {:.3f})".format(*c["ece_if_calibrated"].values()) if "ece_if_calibrated" in c else "-")
     row("answered / uncertain / not found", lambda c: " / ".join(str(c["status"].get(s, 0)) for s in ("answered", "uncertain", "not_found")))
     out.print(t)
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.models import Answer
 from index.text import fold, normalize
 
@@ -166,6 +168,9 @@ class Trust:
     curve: list[tuple[float, float, float]]  # threshold, coverage, precision
     reliability: list[tuple[float, float, int]]  # mean confidence, accuracy, n per bin
     status: dict[str, int]
+    # the ECE a perfectly calibrated scorer would show on these questions (median, 90th
+    # percentile of simulated draws): on a few dozen questions an ECE this size is noise
+    ece_if_calibrated: tuple[float, float] = (0.0, 0.0)
 
     @property
     def coverage(self) -> float:
@@ -189,6 +194,7 @@ class Trust:
             "unanswerable": self.unanswerable,
             "best_candidate_accuracy": {k: {"accuracy": round(r / n, 4) if n else None, "n": n} for k, (r, n) in self.best_right.items()},
             "ece": round(self.ece, 4),
+            "ece_if_calibrated": {"median": round(self.ece_if_calibrated[0], 4), "p90": round(self.ece_if_calibrated[1], 4)},
             "status": self.status,
             "curve": [[round(t, 4), round(c, 4), round(p, 4)] for t, c, p in self.curve],
             "reliability": [[round(c, 4), round(a, 4), n] for c, a, n in self.reliability],
@@ -234,6 +240,7 @@ def trust(rows: list[tuple[dict, float, str, bool]], bins: int = 10) -> Trust:
         curve=curve,
         reliability=reliability,
         status=dict(status),
+        ece_if_calibrated=ece_if_calibrated([c for c, _ in pairs], bins),
     )
 
 
@@ -254,6 +261,25 @@ def _calibration(pairs: list[tuple[float, bool]], bins: int) -> tuple[float, lis
         ece += len(members) / len(pairs) * abs(acc - conf)
         out.append((conf, acc, len(members)))
     return ece, out
+
+
+def ece_if_calibrated(confidences: list[float], bins: int = 10, draws: int = 400, seed: int = 0) -> tuple[float, float]:
+    """The expected calibration error a *perfectly* calibrated scorer would show with
+    these confidences: each question drawn right with probability equal to its
+    confidence, ``draws`` times (a fixed seed: the same report every run). Returns the
+    median and the 90th percentile. Small sets have a large floor (about 0.10 on 90
+    questions), so an ECE is evidence of miscalibration only well above it."""
+    if not confidences:
+        return 0.0, 0.0
+    conf = np.asarray(confidences, dtype=float)
+    # the same equal-width bins as ``_calibration`` (the last one holds 1.0)
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    right = np.random.default_rng(seed).random((draws, len(conf))) < conf
+    ece = np.zeros(draws)
+    for b in np.unique(which):
+        members = which == b
+        ece += members.sum() / len(conf) * np.abs(right[:, members].mean(axis=1) - conf[members].mean())
+    return float(np.median(ece)), float(np.percentile(ece, 90))
 
 
 def summarize(outcomes: list[Outcome], *, numeric_only_figures: bool = True) -> Report:

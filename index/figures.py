@@ -416,6 +416,9 @@ _NOT_FIGURES: tuple[re.Pattern[str], ...] = (
     re.compile(
         word_start(first_chars(with_capitals(DOC_WORDS_WITH_SO))) + r"(?:" + alts(with_capitals(DOC_WORDS_WITH_SO)) + r") +số +\d+(?:[/.-][\w-]+)*"
     ),
+    # lower-case "quyết định 04 ngày 17-1-2006": a verb too ("quyết định 3 việc"), so a
+    # document only when its date follows
+    re.compile(word_start("qck") + r"(?:quyết định|chỉ thị|kết luận|quy định) +\d+(?= +ngày +\d)"),
     # times of day: 17:54, 15h30', 8 giờ 30, 12h, 7 giờ sáng, lúc 9 giờ
     re.compile(_D1 + r"\d? *(?:h|g|giờ|:) *\d{1,2}(?: *(?:'|phút|p(?!\w)))?(?!\d)"),
     re.compile(_D1 + r"\d? *h(?![^\W\d_])"),

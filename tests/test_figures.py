@@ -225,6 +225,16 @@ def test_a_verb_before_a_number_still_counts() -> None:
     # "quyết định" is also a verb: what follows it may be a count
     figs = extract_figures("Hội nghị đã quyết định 3 nội dung quan trọng.")
     assert [(f.value, f.unit) for f in figs] == [(3, "nội dung quan trọng")]
+    figs = extract_figures("Ban thường vụ quyết định 5 ngày nghỉ.")
+    assert [(f.value, f.unit) for f in figs] == [(5, "ngày nghỉ")]
+
+
+def test_a_lower_case_document_with_its_date_is_no_count() -> None:
+    # "quyết định 04 ngày 17-1-2006" names a document: not "4 ngày"
+    figs = extract_figures("Theo quyết định 04 ngày 17-1-2006 của UBND TP, hồ sơ giải quyết trong 15 ngày.")
+    assert [(f.kind, f.text) for f in figs] == [("date", "17-1-2006"), ("count", "15")]
+    figs = extract_figures("Thực hiện chỉ thị 15 ngày 3/4/2005, xã kết nạp 20 đảng viên.")
+    assert [(f.kind, f.value) for f in figs] == [("date", 20050403), ("count", 20)]
 
 
 def test_year_is_not_five() -> None:

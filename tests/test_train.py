@@ -108,6 +108,32 @@ def test_trust_metrics_on_rows_written_by_hand():
     assert t.ece == pytest.approx((3 * abs(1 / 3 - 0.9) + abs(1 - 0.3) + abs(0 - 0.2)) / 5)
 
 
+def test_ece_of_a_perfectly_calibrated_scorer_is_the_ece_of_its_own_draws():
+    import numpy as np
+
+    conf = [0.05, 0.15, 0.35, 0.5, 0.62, 0.71, 0.88, 0.93, 0.97, 1.0] * 9  # 90 questions
+    median, p90 = evaluate.ece_if_calibrated(conf, bins=10, draws=50, seed=3)
+    # the same draws, scored one by one by the ECE the report prints
+    right = np.random.default_rng(3).random((50, len(conf))) < np.asarray(conf)
+    eces = [evaluate._calibration(list(zip(conf, row.tolist())), 10)[0] for row in right]
+    assert median == pytest.approx(float(np.median(eces)))
+    assert p90 == pytest.approx(float(np.percentile(eces, 90)))
+    assert 0.03 < median < p90  # on 90 questions, noise alone gives an ECE of several points
+    bigger, _ = evaluate.ece_if_calibrated(conf * 10, bins=10, draws=50, seed=3)
+    assert bigger < median / 2  # ten times the questions: about a third of the noise
+    assert evaluate.ece_if_calibrated([0.0, 1.0, 1.0]) == (0.0, 0.0)  # certain outcomes: no noise
+    assert evaluate.ece_if_calibrated([]) == (0.0, 0.0)
+
+
+def test_trust_reports_the_ece_floor_beside_the_ece():
+    a = {"answerable": True, "type": "count"}
+    rows = [(a, c, "answered", ok) for c, ok in [(0.9, True), (0.9, False), (0.6, True), (0.3, False)] * 5]
+    out = evaluate.trust(rows).to_json()
+    floor = out["ece_if_calibrated"]
+    assert 0 < floor["median"] <= floor["p90"] < 1
+    assert floor["median"] == round(evaluate.ece_if_calibrated([r[1] for r in rows])[0], 4)
+
+
 @pytest.mark.slow
 def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     from test_cli import hoidap
@@ -138,6 +164,15 @@ def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     assert (one["answerable"], one["unanswerable"]) == (2, 1)  # q05, q06 and the 2019 near miss
     r = hoidap("eval", str(QUESTIONS), "--article", "no-such-article", data_dir=data)
     assert r.returncode == 2 and "no-such-article" in r.stderr
+    # several files are pooled into one report; a question twice is refused
+    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "a.jsonl").write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text("\n".join(lines[5:]) + "\n", encoding="utf-8")
+    r = hoidap("eval", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), "--scorer", str(out), "--json", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["dev"]["trust"] == trust
+    r = hoidap("eval", str(QUESTIONS), str(tmp_path / "a.jsonl"), data_dir=data)
+    assert r.returncode == 2 and "id" in r.stderr
     r = hoidap("eval", str(QUESTIONS), "--scorer", "hand", "--json", data_dir=data)
     hand = json.loads(r.stdout)["dev"]["trust"]
     assert hand["abstention_unanswerable"] <= trust["abstention_unanswerable"]
