@@ -211,14 +211,35 @@ _ORG_HEAD_WORDS: tuple[tuple[list[str], list[str] | None], ...] = tuple(
 )
 
 
+def _heads_by_first_word(folded: bool) -> dict[str, tuple[int, ...]]:
+    """Which heads (indices into ``_ORG_HEAD_WORDS``, in order) may start at a word, by
+    their first word as written or folded: a word of a sentence is looked up, not
+    compared with every head."""
+    out: dict[str, tuple[int, ...]] = {}
+    for n, (words, folded_words) in enumerate(_ORG_HEAD_WORDS):
+        key = (folded_words or [None])[0] if folded else words[0]
+        if key is not None:
+            out[key] = (*out.get(key, ()), n)
+    return out
+
+
+_HEADS_BY_WRITTEN = _heads_by_first_word(folded=False)
+_HEADS_BY_FOLDED = _heads_by_first_word(folded=True)
+
+
 def _org_head(written: list[str], folded: list[str], i: int) -> int:
-    """Length in words of the organization head starting at word ``i``, or 0."""
-    for words, folded_words in _ORG_HEAD_WORDS:
-        n = len(words)
-        if written[i : i + n] == words:
-            return n
-        if folded_words is not None and folded[i : i + n] == folded_words and written[i : i + n] == folded[i : i + n]:
-            return n  # typed without diacritics
+    """Length in words of the organization head starting at word ``i``, or 0 (the first
+    of ``_ORG_HEADS`` that matches)."""
+    maybe = _HEADS_BY_WRITTEN.get(written[i], ())
+    if written[i] == folded[i]:  # typed without diacritics: folded heads too
+        maybe = tuple(sorted({*maybe, *_HEADS_BY_FOLDED.get(folded[i], ())}))
+    for n in maybe:
+        words, folded_words = _ORG_HEAD_WORDS[n]
+        k = len(words)
+        if written[i : i + k] == words:
+            return k
+        if folded_words is not None and folded[i : i + k] == folded_words and written[i : i + k] == folded[i : i + k]:
+            return k  # typed without diacritics
     return 0
 
 
