@@ -398,6 +398,10 @@ def train_cmd(
     folds: Annotated[int, typer.Option("--folds", min=2, help="Folds, split by article.")] = 5,
     target: Annotated[float, typer.Option("--target-precision", min=0.5, max=1.0, help="Precision of stated answers the threshold is chosen for.")] = 0.92,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    signed: Annotated[
+        bool,
+        typer.Option("--signed-calibrator", help="Hold the calibrator's weights to their expected sign (evidence up, absence down); not the shipped scorer's fit."),
+    ] = False,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -416,7 +420,7 @@ def train_cmd(
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target, train.twins(engine, items))
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:

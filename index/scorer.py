@@ -63,6 +63,20 @@ CALIBRATION: tuple[str, ...] = (
 )
 MARGIN_CAP = 8.0
 
+# The direction each calibration feature should push the confidence: evidence for the
+# best candidate up (+1), an absent or contradicted place, year or organization down
+# (-1); the rest (the type one-hots) either way. ``hoidap train --signed-calibrator``
+# holds the calibrator's weights to these signs (measured, not shipped: bench/README.md).
+CALIBRATION_SIGNS: dict[str, int] = {
+    **dict.fromkeys(
+        ("top_logit", "top_share", "rel", "pair_share", "hand", "sentence", "unit", "near", "context",
+         "span_cue", "margin", "support", "coverage", "unit_full"), 1),
+    **dict.fromkeys(
+        ("below_cut", "day_missing", "n_answers", "missing_rare", "place_absent", "place_contradicted",
+         "year_absent", "year_contradicted", "org_absent", "place_other_here", "org_other_here",
+         "year_other_here", "art_place_absent", "art_org_absent", "unit_none"), -1),
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class LinearModel:

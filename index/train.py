@@ -31,7 +31,7 @@ import numpy as np
 from index import answer as answering
 from index.candidates import FEATURES, Candidate, candidates, vector
 from index.evaluate import TYPE_GROUPS, best_right, candidate_right, trust
-from index.scorer import CALIBRATION, HAND, LinearModel, Scorer, calibration_vector
+from index.scorer import CALIBRATION, CALIBRATION_SIGNS, HAND, LinearModel, Scorer, calibration_vector
 from index.text import fold, has_diacritics
 
 DEFAULT_FOLDS = 5
@@ -152,8 +152,9 @@ def _calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.nd
     return np.array(X, dtype=float), np.array(y, dtype=bool)
 
 
-def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None) -> LinearModel:
-    """Logistic regression on out-of-fold ranker scores (an inner k-fold by article)."""
+def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None, signed: bool = False) -> LinearModel:
+    """Logistic regression on out-of-fold ranker scores (an inner k-fold by article);
+    ``signed``: each weight held to its sign in ``CALIBRATION_SIGNS``."""
     from sklearn.linear_model import LogisticRegression
 
     Xs, ys = [], []
@@ -165,13 +166,37 @@ def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None) ->
     X, y = np.vstack(Xs), np.concatenate(ys)
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-6] = 1.0  # a constant feature (saved rounded: never a division by 0)
+    if signed:
+        coef, intercept = _signed_logistic((X - mean) / scale, y, C or C_CALIBRATOR, [CALIBRATION_SIGNS.get(f, 0) for f in CALIBRATION])
+        return LinearModel(CALIBRATION, mean, scale, coef, intercept)
     lr = LogisticRegression(C=C or C_CALIBRATOR, max_iter=5000)
     lr.fit((X - mean) / scale, y)
     return LinearModel(CALIBRATION, mean, scale, lr.coef_[0], float(lr.intercept_[0]))
 
 
-def fit(items: Sequence[Item], folds: int = DEFAULT_FOLDS) -> Scorer:
-    return Scorer("fitted", fit_ranker(items), fit_calibrator(items, folds), 0.5)
+def _signed_logistic(Z: np.ndarray, y: np.ndarray, C: float, signs: list[int]) -> tuple[np.ndarray, float]:
+    """scikit-learn's L2 logistic regression (``C`` as there, the intercept not
+    penalized) with each weight held to ``signs`` (+1: at least 0, -1: at most 0, 0:
+    free): L-BFGS-B with bounds, as scikit-learn has none."""
+    from scipy.optimize import minimize
+
+    t = y.astype(float)
+    d = Z.shape[1]
+
+    def loss(wb: np.ndarray) -> tuple[float, np.ndarray]:
+        z = Z @ wb[:d] + wb[d]
+        # log(1 + e^z) - t·z, written to stay finite for large |z|
+        total = float(np.sum(np.logaddexp(0.0, z) - t * z)) + float(wb[:d] @ wb[:d]) / (2 * C)
+        g = 1.0 / (1.0 + np.exp(-z)) - t
+        return total, np.concatenate([Z.T @ g + wb[:d] / C, [g.sum()]])
+
+    bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
+    x = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": 5000}).x
+    return x[:d], float(x[d])
+
+
+def fit(items: Sequence[Item], folds: int = DEFAULT_FOLDS, signed: bool = False) -> Scorer:
+    return Scorer("fitted", fit_ranker(items), fit_calibrator(items, folds, signed=signed), 0.5)
 
 
 def _folds(items: Sequence[Item], k: int) -> list[tuple[list[Item], list[Item]]]:
@@ -218,12 +243,12 @@ def choose_threshold(rows: list[tuple[dict, float, str, bool]], target: float = 
     return float(best)
 
 
-def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = ()) -> dict[str, FoldReport]:
+def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = (), signed: bool = False) -> dict[str, FoldReport]:
     """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds;
     ``unaccented`` (``twins``) are answered by the scorer of their article's fold."""
     fitted, hand, twin = FoldReport("fitted"), FoldReport("hand"), FoldReport("unaccented")
     for train, test in _folds(items, folds):
-        scorer = fit(train, folds)
+        scorer = fit(train, folds, signed)
         fitted.rows += answer_rows(test, scorer)
         hand.rows += answer_rows(test, HAND)
         groups = {it.group for it in test}
@@ -231,13 +256,16 @@ def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented
     return {"fitted": fitted, "hand": hand, "unaccented": twin}
 
 
-def report(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = ()) -> dict:
+def report(
+    items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = (), signed: bool = False
+) -> dict:
     """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights
     (and, given ``twins``, the questions written with diacritics asked without them)."""
-    cv = cross_validate(items, folds, unaccented)
+    cv = cross_validate(items, folds, unaccented, signed)
     t = choose_threshold(cv["fitted"].rows, target)
     out = {
         "questions": len(items),
+        "signed_calibrator": signed,
         "answerable": sum(1 for it in items if it.gold.get("answerable", True)),
         "articles": len({it.group for it in items}),
         "folds": folds,
@@ -307,13 +335,16 @@ def _by_variant(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
     return out
 
 
-def train(items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = ()) -> tuple[Scorer, dict]:
+def train(
+    items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = (), signed: bool = False
+) -> tuple[Scorer, dict]:
     """The scorer fitted on every question, with the threshold and the report of the folds."""
     need_sklearn()
-    rep = report(items, folds, target, unaccented)
-    final = fit(items, folds)
+    rep = report(items, folds, target, unaccented, signed)
+    final = fit(items, folds, signed)
     scorer = Scorer("fitted", final.ranker, final.calibrator, rep["min_confidence"], {
         "questions": rep["questions"],
+        "signed_calibrator": signed,
         "articles": rep["articles"],
         "folds": folds,
         "target_precision": target,

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import FIXTURES
 from index import evaluate, train
+from index import scorer as scorer_module
 from index.scorer import HAND, load
 from index.text import fold
 
@@ -41,6 +42,29 @@ def test_the_ranker_learns_what_tells_the_right_candidate(items):
     assert unit > 0  # the asked unit makes a candidate likelier
     ranked = [s for s in (train.Scorer("t", ranker, None).rank(list(it.cands)) for it in items) if s]
     assert ranked
+
+
+def test_signed_logistic_is_sklearns_fit_where_the_signs_hold_and_zero_where_not():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(7)
+    Z = rng.normal(size=(400, 3))
+    y = (Z @ np.array([1.5, -1.0, 0.3]) + rng.normal(size=400)) > 0
+    free = LogisticRegression(C=0.1, max_iter=5000).fit(Z, y)
+    signs = [int(np.sign(w)) for w in free.coef_[0]]
+    coef, intercept = train._signed_logistic(Z, y, 0.1, signs)  # the free optimum obeys them
+    assert np.allclose(coef, free.coef_[0], atol=1e-3) and abs(intercept - free.intercept_[0]) < 1e-3
+    coef, _ = train._signed_logistic(Z, y, 0.1, [1, 1, 0])  # the second weight wants to be negative
+    assert coef[1] == 0.0 and coef[0] > 0
+
+
+def test_a_signed_calibrator_keeps_every_weight_to_its_sign(items):
+    cal = train.fit_calibrator(items, 2, signed=True)
+    for name, w in zip(cal.features, cal.coef):
+        sign = scorer_module.CALIBRATION_SIGNS.get(name, 0)
+        assert w * sign >= 0, name
+    assert set(scorer_module.CALIBRATION_SIGNS) <= set(cal.features)  # no sign for a feature that is gone
 
 
 def test_the_report_says_how_often_the_right_answer_is_among_the_candidates(items):
