@@ -179,6 +179,7 @@ def _signed_logistic(Z: np.ndarray, y: np.ndarray, C: float, signs: list[int]) -
     penalized) with each weight held to ``signs`` (+1: at least 0, -1: at most 0, 0:
     free): L-BFGS-B with bounds, as scikit-learn has none."""
     from scipy.optimize import minimize
+    from scipy.special import expit
 
     t = y.astype(float)
     d = Z.shape[1]
@@ -187,7 +188,7 @@ def _signed_logistic(Z: np.ndarray, y: np.ndarray, C: float, signs: list[int]) -
         z = Z @ wb[:d] + wb[d]
         # log(1 + e^z) - t·z, written to stay finite for large |z|
         total = float(np.sum(np.logaddexp(0.0, z) - t * z)) + float(wb[:d] @ wb[:d]) / (2 * C)
-        g = 1.0 / (1.0 + np.exp(-z)) - t
+        g = expit(z) - t
         return total, np.concatenate([Z.T @ g + wb[:d] / C, [g.sum()]])
 
     bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs] + [(None, None)]
