@@ -858,6 +858,8 @@ _ADDRESS = re.compile(
     rf"(?<![\w/])(?:số\s+\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+)?[{_UP}]\w*(?:\s+[{_UP}]\w*){{0,4}}"
     rf"|(?!(?:19|20)\d\d\b)\d+[A-Z]?(?:[/-]\d+)*\s+(?:đường\s+[{_UP}]\w*|[{_UP}]\w*\s+[{_UP}]\w*)(?:\s+[{_UP}]\w*){{0,3}})"
 )  # "số 7 Lê Đình Dương", "153 Nguyễn Chí Thanh", "46 đường Hậu Giang"; no year ("2015 Thành")
+
+
 def _span_window(sentence: str, at: int, length: int) -> set[str]:
     """Syllables around a span: back to the clause start, and ahead over two clauses (a
     subject's verb may follow its title: "đồng chí Nguyễn Văn Yểu, Trưởng Ban Kiểm

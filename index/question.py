@@ -241,6 +241,10 @@ class _Tokens:
     accented: bool  # the question is typed with diacritics (most syllables carry them)
     name: tuple[bool, ...] = ()  # capitalized after the first word: part of a name ("Tien Giang")
 
+    def is_name(self, i: int) -> bool:
+        """Token ``i`` is written with a capital inside the question: part of a name."""
+        return 0 <= i < len(self.name) and self.name[i]
+
 
 def analyze_question(question: str) -> QuestionAnalysis:
     """Answer type, target noun phrase and main verb of a Vietnamese question."""
@@ -290,7 +294,7 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
         return False  # "Tien Giang" typed without diacritics is a name, not "tiền"
     for k in range(n):
         written = tokens.written[i + k]
-        if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and i + k < len(tokens.name) and tokens.name[i + k])):
+        if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and tokens.is_name(i + k))):
             return False  # "Việt Nam nào" in a question with diacritics is no "năm nào"
     if i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
@@ -405,7 +409,7 @@ def _titled_person(tokens: _Tokens) -> int | None:
             # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào"
             before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
             return None if before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED) else i
-        org_name = tokens.folded[i - 1] in _ORG_HEADS and i - 1 < len(tokens.name) and tokens.name[i - 1]
+        org_name = tokens.folded[i - 1] in _ORG_HEADS and tokens.is_name(i - 1)
         if _verb_at(tokens, i) and not org_name:
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
@@ -424,7 +428,7 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     before it when no other noun follows it ("Kinh phí là bao nhiêu?", not "giải ngân vốn
     ..., có bao nhiêu công trình?"). A name is no noun ("Tiền Giang")."""
     i, phrase = noun
-    if i < len(tokens.name) and tokens.name[i]:
+    if tokens.is_name(i):
         return False
     after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
