@@ -213,7 +213,7 @@ ID_NOUNS: tuple[str, ...] = (
     "khối", "câu", "trang", "kênh", "cổng", "mã", "tập", "căn hộ", "km số", "Km", "điều",
     "khoản", "chương", "mục", "phụ lục", "bài", "phiên bản", "phần", "sư đoàn", "trung đoàn",
     "tiểu đoàn", "quân khu", "quân đoàn", "ga", "bến", "đợt", "vòng", "bảng", "khu", "dãy",
-    "số nhà", "kỳ", "hạng", "cấp",
+    "số nhà", "kỳ", "hạng",
 )  # fmt: skip
 
 #: Document words: a number after them names a document (``Chỉ thị 15``).
@@ -340,6 +340,7 @@ def extract_figures(text: str, *, title: str = "") -> list[Figure]:
     raws.sort(key=lambda r: (r.start, r.kind == "percent"))
     raws = _without_restated_percents(doc, raws)
     _borrow_range_units(doc, raws)
+    _borrow_currency(doc, raws)
     return [_finish(doc, r) for r in raws]
 
 
@@ -445,6 +446,10 @@ _NOT_FIGURES: tuple[re.Pattern[str], ...] = (
 )
 
 _SO_NUMBER = re.compile(word_start("Ss") + r"[Ss]ố +\d+(?:[/.,-]\d+)*")
+# "cấp 3" is a level (school, storm, road), but "cấp" is also a verb ("đã cấp 1.214 giấy
+# thông hành") and ends "trợ cấp", "phụ cấp", "cung cấp" ("phụ cấp 200.000 đồng/tháng")
+_CAP_NUMBER = re.compile(word_start("Cc") + r"[Cc]ấp +\d+(?:[.,]\d+)*(?![\d/-])")
+_LEVEL_UNITS = frozenset({"độ"})
 _SO_COUNT_BEFORE = re.compile(r"(?:tổng|trong|với|chiếm|đạt|gồm|có|là) +$", re.IGNORECASE)
 
 
@@ -461,6 +466,12 @@ def _scan_not_figures(doc: _Doc) -> Iterable[_Raw]:
         unit, _ = _unit_after(text, m.end())
         if unit and not unit[0].isupper() and not re.search(r"[/.,-]\d", m.group(0)):
             continue  # "số 300 người" counts
+        doc.claim(m.start(), m.end())
+    for m in _CAP_NUMBER.finditer(text):
+        scale, _ = _scale_after(text, m.end())
+        unit, _ = _unit_after(text, m.end())
+        if scale.factor > 1 or (unit and not unit[0].isupper() and unit not in _LEVEL_UNITS):
+            continue  # "cấp 116 lô", "trợ cấp 500 triệu đồng" count
         doc.claim(m.start(), m.end())
     return ()
 
@@ -1174,6 +1185,24 @@ def _borrow_range_units(doc: _Doc, raws: list[_Raw]) -> None:
                 scale = _scale_of(doc.text[b.start : b.end])
                 if _scale_of(doc.text[a.start : a.end]) == 1 and a.value < b.value / scale:
                     a.value *= scale  # "từ 1 đến 2 triệu đồng"; not "từ 500 đến 1 triệu"
+
+
+_CHANGE_GAP = re.compile(r" *(?:lên|xuống|còn|đến|tới|lên đến|lên tới|-|–) *")
+
+
+def _borrow_currency(doc: _Doc, raws: list[_Raw]) -> None:
+    """``từ 341 tỷ đồng lên gần 1.700 tỷ``: a scaled number right after a sum, with no
+    currency of its own and no counted noun, is a sum in the same currency."""
+    for a, b in zip(raws, raws[1:], strict=False):
+        if a.kind != "money" or b.kind != "count" or _scale_of(doc.text[b.start : b.end]) == 1:
+            continue
+        if b.unit and _first_words_in(b.unit, COUNT_NOUNS):
+            continue  # "từ 341 tỷ đồng đến 2 triệu người dân"
+        gap = doc.text[a.end : b.start].lstrip()
+        if a.unit and gap.startswith(a.unit):
+            gap = gap[len(a.unit) :]  # the figure's text ends before its currency
+        if _CHANGE_GAP.fullmatch(gap):
+            b.unit, b.kind = a.unit, "money"
 
 
 _PASSES: tuple[Callable[[_Doc], Iterable[_Raw]], ...] = (

@@ -163,6 +163,9 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
 }
+#: Phrases whose guards only part them from a word folded the same way ("máy"): typed
+#: with their diacritics ("mấy công ty", "mấy vị bộ trưởng") they need none.
+GUARDS_FOLDED_ONLY: frozenset[str] = frozenset({"mấy"})
 NOT_AFTER: dict[str, frozenset[str]] = {
     "mấy": frozenset(
         "bay moc tinh in anh quay no cay xuc phat chu lanh keo bom giat khau loc man mac va ra "
@@ -208,6 +211,13 @@ TARGET_STOP_LATER: frozenset[str] = frozenset(
 #: ... and the first syllables of two-syllable time words, only with their second
 #: ("nhiệm kỳ" ends a target, "kiêm nhiệm" does not).
 TARGET_STOP_LATER_PAIRS: dict[str, str] = {"giai": "doan", "nhiem": "ky"}
+#: ... and two syllables that end a target wherever they come: "đối với", "so với", and
+#: "moi" before a time or a unit, which is "mỗi" ("bao nhieu moi thang"), not "mới".
+TARGET_STOP_PAIRS: dict[str, frozenset[str]] = {
+    "doi": frozenset({"voi"}),
+    "so": frozenset({"voi"}),
+    "moi": frozenset("nam thang ngay tuan quy nguoi ho lan".split()),
+}
 #: Longest target, in syllables: "ủy viên Trung ương dự khuyết", "phó chủ tịch kiêm nhiệm".
 TARGET_CAP = 6
 _STOP_WRITTEN = frozenset(TARGET_STOP)
@@ -296,14 +306,15 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
         written = tokens.written[i + k]
         if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and tokens.is_name(i + k))):
             return False  # "Việt Nam nào" in a question with diacritics is no "năm nào"
-    if i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
+    guarded = phrase not in GUARDS_FOLDED_ONLY or tokens.written[i] == tokens.folded[i]
+    if guarded and i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
     if phrase in PLACE_AS_WRITTEN and tokens.written[i] != words[0]:
         return False
     after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
     if after is not None:
         key = "<num>" if after[0].isdigit() else after
-        if key in NOT_AFTER.get(phrase, ()):
+        if guarded and key in NOT_AFTER.get(phrase, ()):
             return False
         if phrase in ONLY_LAST and tokens.written[i] == tokens.folded[i]:
             return False  # unaccented "dau" mid-question is more likely "đầu"
@@ -351,6 +362,8 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
             continue
         if qtype == "money" and count is None and not _asks_amount(tokens):
             continue  # "được hỗ trợ 5 tỷ đồng khi nào?" is no money question
+        if qtype == "money" and count is not None and _counts_other_noun(tokens, found, count[0]):
+            continue  # "đòi 2,3 triệu USD tiền chuộc cho bao nhiêu con tin?" counts hostages
         return ("date" if qtype == "date_weak" else qtype), found[0]
     titled = _titled_person(tokens)
     if titled is not None:
@@ -437,6 +450,21 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     return i == after
 
 
+def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -> bool:
+    """A sum the question states ("2,3 triệu USD") comes before ``bao nhiêu`` and another
+    noun follows it: the question counts that noun, it does not ask a sum."""
+    i, phrase = money
+    if i >= count_at or _count_word_here(tokens, i):
+        return False
+    counted = _noun_phrase(tokens, count_at + len(_count_word_at(tokens, count_at).split()))[0]
+    if not counted:
+        return False
+    return not any(f" {fold(w)} " in f" {counted} " for w in (*MONEY_NOUNS, *_CURRENCY_WORDS))
+
+
+_CURRENCY_WORDS: tuple[str, ...] = ("đồng", "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "usd", "đô la", "euro")
+
+
 def _count_word_at(tokens: _Tokens, i: int) -> str:
     """The (longest) count word at token ``i``."""
     return next((w for w in COUNT_WORDS if _matches_at(tokens, w, i)), "bao nhiêu")
@@ -493,6 +521,8 @@ def _noun_phrase(tokens: _Tokens, start: int, cap: int = TARGET_CAP) -> tuple[st
             break
         if end > start and (word in TARGET_STOP_LATER or _time_pair_at(tokens, end) or _verb_at(tokens, end)):
             break
+        if end + 1 < len(tokens.folded) and tokens.folded[end + 1] in TARGET_STOP_PAIRS.get(word, ()):
+            break  # "bao nhiêu đối với ...", unaccented "bao nhieu moi thang" (mỗi tháng)
         end += 1
     if end == start:
         return None, (start, start)

@@ -263,3 +263,4 @@ def test_the_value_a_change_reaches_answers_not_the_one_it_left():
     assert _ask(question, [_passage(1, text, 9.0)], shipped()).best.startswith("678.600")
     # blind to the change's earlier value, the scorer takes the first figure
     assert _ask(question, [_passage(1, text, 9.0)], shipped().without("from_value")).best.startswith("từ 516.200")
+

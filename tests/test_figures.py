@@ -169,6 +169,13 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     ("Đoạn kè dài 140 m.", "140", 140, "quantity", "m", None),
     ("Căn hộ rộng 100m2.", "100", 100, "quantity", "m2", None),
     ("Rừng có tổng diện tích 75.740 ha.", "75.740", 75740, "quantity", "ha", None),
+    # "cấp" is a verb or ends "phụ cấp", "trợ cấp" when a counted noun or a sum follows
+    ("Thị trấn chỉ được huyện cho xét cấp 116 lô, số còn lại để cho huyện.", "116", 116, "count", "lô", None),
+    ("Mức phụ cấp 200.000 đồng/tháng áp dụng với chức danh này.", "200.000", 2e5, "money", "đồng", None),
+    ("Xã trợ cấp 500 triệu đồng cho hộ nghèo.", "500 triệu", 5e8, "money", "đồng", None),
+    # a scaled number after a sum, joined by a change word, is a sum in its currency
+    ("Tổng mức đầu tư tăng từ 341 tỷ đồng lên gần 1.700 tỷ khiến dự án đình trệ.", "gần 1.700 tỷ", 1.7e12, "money", "đồng", "gần"),
+    ("Vốn giảm từ 5 triệu USD xuống 3 triệu.", "3 triệu", 3e6, "money", "USD", None),
 ]
 
 
@@ -213,6 +220,10 @@ NO_FIGURES = [
     "6 tháng đầu năm, kinh tế ổn định.",
     "Gần nửa số đảng viên là nữ.",
     "Thu nhập tăng một nửa.",
+    "Học sinh trường cấp 3 Nguyễn Du.",
+    "Bão mạnh cấp 12, giật cấp 13.",
+    "Cháy rừng ở mức cấp 3 trở lên.",
+    "Động đất mạnh cấp 7 độ Richter.",
 ]
 
 
@@ -235,6 +246,14 @@ def test_a_lower_case_document_with_its_date_is_no_count() -> None:
     assert [(f.kind, f.text) for f in figs] == [("date", "17-1-2006"), ("count", "15")]
     figs = extract_figures("Thực hiện chỉ thị 15 ngày 3/4/2005, xã kết nạp 20 đảng viên.")
     assert [(f.kind, f.value) for f in figs] == [("date", 20050403), ("count", 20)]
+
+
+def test_a_sum_lends_its_currency_only_across_a_change() -> None:
+    # "341 tỷ đồng, 2 triệu lượt khách": a list, not a change; the second is a count
+    figs = extract_figures("Năm qua thu 341 tỷ đồng, đón 2 triệu lượt khách.")
+    assert [(f.kind, f.unit) for f in figs] == [("money", "đồng"), ("count", "lượt khách")]
+    figs = extract_figures("Vốn tăng từ 341 tỷ đồng lên 2 triệu người dân.")
+    assert [f.kind for f in figs] == ["money", "count"]  # a counted noun keeps it a count
 
 
 def test_year_is_not_five() -> None:

@@ -119,6 +119,32 @@ def test_accented_may_is_not_count() -> None:
     assert analyze_question("Có mấy máy bị hỏng?").type == "count"
 
 
+def test_accented_may_needs_no_guard() -> None:
+    # the guards part "may" from "máy" ("may cong nghiep"); "mấy" typed with its
+    # diacritics is the question word whatever follows
+    a = analyze_question("Đã có mấy công ty của Mỹ đăng ký kinh doanh?")
+    assert (a.type, a.target) == ("count", "cong ty")
+    assert analyze_question("Dự kiến mấy vị bộ trưởng trả lời chất vấn?").type == "count"
+    assert analyze_question("nha may cong nghiep o dau").type != "count"
+
+
+def test_a_stated_sum_does_not_make_a_money_question() -> None:
+    a = analyze_question("Nhóm cướp biển đòi 2,3 triệu USD tiền chuộc cho bao nhiêu con tin?")
+    assert (a.type, a.target) == ("count", "con tin")
+    a = analyze_question("Với 500 triệu USD, có bao nhiêu dự án được cấp phép?")
+    assert (a.type, a.target) == ("count", "du an")
+    assert analyze_question("Dự án 5 tỷ đồng được hỗ trợ thêm bao nhiêu tiền?").type == "money"
+    assert analyze_question("Mỗi hộ được hỗ trợ bao nhiêu triệu đồng?").type == "money"
+
+
+def test_doi_voi_and_moi_end_a_target() -> None:
+    a = analyze_question("Hai huyện đã phạt tiền tổng cộng bao nhiêu đối với các sai phạm đất đai?")
+    assert (a.type, a.target) == ("money", "tien")
+    a = analyze_question("Pho chu nhiem duoc huong phu cap bao nhieu moi thang?")
+    assert (a.type, a.target) == ("money", "phu cap")
+    assert analyze_question("co bao nhieu doi tuong bi bat").target == "doi tuong"
+
+
 def test_ai_inside_words_is_not_person() -> None:
     for q in ("Hai đơn vị được khen?", "Tai nạn xảy ra thế nào?", "Mai là hội nghị gì?"):
         assert analyze_question(q).type != "person"
