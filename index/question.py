@@ -94,6 +94,10 @@ PLACE_AS_WRITTEN: frozenset[str] = frozenset(
     f"{n} nào" for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp")
 )
 
+#: Words of place before which an unaccented "ho nao", "ben nao", "ban nao" asks a place
+#: (ở, tại, quanh, giữa, trên, cập, ven, gần, đến, tới, vào, qua).
+_LOCATIVE_FOLDED: frozenset[str] = frozenset("o tai quanh giua tren cap ven gan den toi vao qua".split())
+
 #: Person phrases that decide the type when they end the question, whatever comes
 #: before ("..., người cho rằng nước máy nhiễm bẩn ..., là ai?": not "mấy").
 PERSON_LAST: tuple[str, ...] = ("là ai", "ai")
@@ -310,7 +314,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     if guarded and i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
     if phrase in PLACE_AS_WRITTEN and tokens.written[i] != words[0]:
-        return False
+        if tokens.written[i] != tokens.folded[i] or not (i > 0 and tokens.folded[i - 1] in _LOCATIVE_FOLDED):
+            return False  # unaccented, only after a word of place: "cap ben nao", "giua ho nao"
     after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
     if after is not None:
         key = "<num>" if after[0].isdigit() else after

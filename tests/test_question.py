@@ -145,6 +145,14 @@ def test_doi_voi_and_moi_end_a_target() -> None:
     assert analyze_question("co bao nhieu doi tuong bi bat").target == "doi tuong"
 
 
+def test_unaccented_place_nouns_ask_a_place_after_a_word_of_place() -> None:
+    # "ho nao" may be "hộ nào", "ben nao" "bên nào": a place only after ở, giữa, cập...
+    for q in ("san khau dung giua ho nao o tp long xuyen", "tau da quay dau cap ben nao?", "vu ngo doc xay ra o ban nao?"):
+        assert analyze_question(q).type == "place"
+    for q in ("ho nao duoc nhan tien ho tro?", "gia dinh ban nao?"):
+        assert analyze_question(q).type != "place"
+
+
 def test_ai_inside_words_is_not_person() -> None:
     for q in ("Hai đơn vị được khen?", "Tai nạn xảy ra thế nào?", "Mai là hội nghị gì?"):
         assert analyze_question(q).type != "person"
