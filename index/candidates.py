@@ -66,6 +66,7 @@ TYPE_FEATURES = ("type_count", "type_percent", "type_money", "type_date", "type_
 
 FEATURES: tuple[str, ...] = (
     "rel",  # passage score / best passage score
+    "neighbor",  # its passage was read as the neighbour of a best one (engine.NEIGHBORS_OF)
     "below_cut",  # the passage scores under REL_MIN of the best
     "pair_share",  # share of the question's word pairs the passage holds
     "unit",  # unit agreement with the target, 0..1
@@ -442,6 +443,7 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
     words, joined, pkeys, years = _passage_words(p.title or "", p.text, p.places) if p else (frozenset(), " ", frozenset(), frozenset())
     r = rel.get(p.passage_id, 0.0) if p else 0.0
     f = {"rel": r, "below_cut": float(r < REL_MIN), "pair_share": p.pair_share if p else 0.0, f"type_{q.type}": 1.0}
+    f["neighbor"] = float(p.neighbor) if p else 0.0
     if q.places:
         # places: by canonical key, or the key's syllables in a row in the passage
         present = _names_place(q, pkeys, joined)

@@ -45,7 +45,7 @@ from index.ingest import (
 )
 from index.corpus import ReadError
 from index.models import Answer, Article, FigureHit, PassageHit
-from index.candidates import CANDIDATES, figure_passages
+from index.candidates import CANDIDATES, KINDS, figure_passages
 from index.parse import Question, parse_question
 from index.retrieval import Backend, Retriever
 from index.store import (
@@ -107,6 +107,8 @@ class Stats:
         return dict(self.__dict__)
 
 
+NEIGHBORS_OF = 3  # best passages whose neighbours in their article are read too
+NEIGHBOR_SHARE = 0.6  # a neighbour's score, as a share of the passage it neighbours
 WITHIN_POOL = 2000  # passages searched for one article's (a follow-up on the same subject)
 
 
@@ -429,7 +431,16 @@ class Engine:
         shares = rerank.pair_shares(q.pairs, reads.index_words(self.db, [pid for pid, _ in hits]))
         hits = rerank.rerank(hits, shares)[: max(k, CANDIDATES)]
         passages = reads.passages(self.db, [pid for pid, _ in hits], dict(hits), shares)
+        if q.type in KINDS:
+            passages += self._neighbors(passages)
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)))
+
+    def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:
+        """The passages before and after the ``NEIGHBORS_OF`` best ones, where not retrieved
+        themselves: an answer often sits in the sentence after the one that matches the
+        question. Each scores ``NEIGHBOR_SHARE`` of the passage it neighbours."""
+        have = {p.passage_id for p in passages}
+        return reads.neighbors(self.db, passages[:NEIGHBORS_OF], NEIGHBOR_SHARE, have)
 
     def figures_for(self, passage_ids: list[int]) -> list[FigureHit]:
         """Stored figures of these passages, in passage order then text order."""

@@ -70,6 +70,7 @@ class PassageHit:
     places: str | None = None  # the places it refers to by level alone (index.places)
     published: datetime | None = None  # the article's date (``date`` is its display form)
     pair_share: float = 0.0  # share of the question's word pairs it holds (index.rerank)
+    neighbor: bool = False  # read as the passage before or after a best one, not retrieved itself
 
 
 @dataclass

@@ -50,39 +50,56 @@ def all_index_tokens(db: SAEngine, ids: list[int]) -> Iterator[list[str]]:
             yield f"{ptoks} {ttoks or ''} {xtoks or ''}".split()
 
 
+def _passage_select():
+    p, a = PassageRow.__table__.c, ArticleRow.__table__.c
+    return select(p.id, p.article_id, p.position, p.start, p.end, p.text, p.places, a.title, a.date, a.url).join_from(
+        PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id
+    )
+
+
+def _hit(r, score: float, share: float = 0.0, neighbor: bool = False) -> PassageHit:
+    return PassageHit(
+        article_id=r.article_id,
+        passage_id=int(r.id),
+        title=r.title,
+        date=r.date.strftime("%d/%m/%Y") if r.date else None,
+        url=r.url,
+        text=r.text,
+        score=score,
+        position=r.position,
+        start=r.start,
+        end=r.end,
+        places=r.places,
+        published=r.date,
+        pair_share=share,
+        neighbor=neighbor,
+    )
+
+
 def passages(db: SAEngine, ids: list[int], scores: dict[int, float], shares: dict[int, float] | None = None) -> list[PassageHit]:
     """Passages by id, in the order of ``ids``, with their scores; a passage deleted since
     the index snapshot is simply left out."""
     if not ids:
         return []
-    p, a = PassageRow.__table__.c, ArticleRow.__table__.c
-    stmt = (
-        select(p.id, p.article_id, p.position, p.start, p.end, p.text, p.places, a.title, a.date, a.url)
-        .join_from(PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id)
-        .where(p.id.in_(ids))
-    )
+    with db.connect() as conn:
+        rows = conn.execute(_passage_select().where(PassageRow.__table__.c.id.in_(ids))).all()
+    shares = shares or {}
+    by_id = {r.id: _hit(r, scores[r.id], shares.get(r.id, 0.0)) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def neighbors(db: SAEngine, of: list[PassageHit], share: float, skip: set[int]) -> list[PassageHit]:
+    """The passages right before and after each of ``of`` in its article (``skip`` aside),
+    each scoring ``share`` of the one it neighbours (the best, where two do), best first."""
+    if not of:
+        return []
+    p = PassageRow.__table__.c
+    src = {(h.article_id, h.position + d): h.score * share for h in reversed(of) for d in (-1, 1)}
+    stmt = _passage_select().where(p.article_id.in_({h.article_id for h in of}), p.position.in_({pos for _, pos in src}))
     with db.connect() as conn:
         rows = conn.execute(stmt).all()
-    shares = shares or {}
-    by_id = {
-        r.id: PassageHit(
-            article_id=r.article_id,
-            passage_id=int(r.id),
-            title=r.title,
-            date=r.date.strftime("%d/%m/%Y") if r.date else None,
-            url=r.url,
-            text=r.text,
-            score=scores[r.id],
-            position=r.position,
-            start=r.start,
-            end=r.end,
-            places=r.places,
-            published=r.date,
-            pair_share=shares.get(r.id, 0.0),
-        )
-        for r in rows
-    }
-    return [by_id[i] for i in ids if i in by_id]
+    hits = [_hit(r, src[(r.article_id, r.position)], neighbor=True) for r in rows if (r.article_id, r.position) in src and r.id not in skip]
+    return sorted(hits, key=lambda h: (-h.score, h.passage_id))
 
 
 def figures_of(db: SAEngine, passage_ids: list[int]) -> list[FigureHit]:

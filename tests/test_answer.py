@@ -510,3 +510,25 @@ def test_place_candidates_name_only_what_is_asked():
     assert "hồ Gươm" in spans and not any(s.startswith("Hồ Chí Minh") for s in spans)
     # a year is no house number
     assert not [s for s, _ in place_candidates("Năm 2015 Thành phố Hà Nội mở rộng.", "địa chỉ") if s.startswith("2015")]
+
+
+def test_the_passage_after_a_best_one_is_read_for_its_figures(tmp_path):
+    # the count sits in the paragraph after the one that matches the question, and shares
+    # none of its words: BM25 alone never retrieves it
+    first = (
+        "Sáng 5-3, Quận ủy Đống Đa tổ chức hội nghị tổng kết công tác kết nạp đảng viên năm 2019. "
+        "Hội nghị đánh giá kết quả thực hiện, chỉ ra những hạn chế và bài học kinh nghiệm trong "
+        "công tác kết nạp đảng viên ở các chi bộ, đảng bộ cơ sở của Quận ủy Đống Đa."
+    )
+    second = (
+        "Từ đầu kỳ, toàn địa bàn có thêm 212 quần chúng ưu tú được đứng vào hàng ngũ của Đảng, "
+        "vượt chỉ tiêu đề ra. Phần lớn là đoàn viên thanh niên, công nhân lao động và trí thức trẻ "
+        "đang công tác tại các cơ quan, doanh nghiệp, trường học và bệnh viện trên địa bàn."
+    )
+    eng = _engine_with(tmp_path, [{"id": "dd-kn", "title": "Tin địa phương", "text": first + "\n\n" + second}])
+    r = eng.retrieve("Năm 2019 quận Đống Đa kết nạp bao nhiêu đảng viên?")
+    (after,) = [p for p in r.passages if "212" in p.text]
+    assert after.neighbor and after.score == pytest.approx(r.passages[0].score * 0.6)
+    assert 212 in [f.value for f in eng.ask("Năm 2019 quận Đống Đa kết nạp bao nhiêu đảng viên?").figures]
+    # a person question reads no neighbours (every name of a passage is a candidate)
+    assert not any(p.neighbor for p in eng.retrieve("Ai chủ trì hội nghị tổng kết của Quận ủy Đống Đa?").passages)
