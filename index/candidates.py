@@ -37,7 +37,7 @@ from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
-from index.places import PROVINCES, SURNAMES, find_places, place_keys, referred_places
+from index.places import HCM_NAMES, PROVINCES, SURNAMES, find_places, place_keys, referred_places
 from index.text import fold
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
@@ -813,7 +813,7 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         later = next((i for i, w in enumerate(words[1:], 1) if w in SURNAMES), None)
         if words and words[0] not in SURNAMES and later is not None and len(words) - later >= 2:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
-        surname = bool(words) and words[0] in SURNAMES
+        surname = bool(words) and (words[0] in SURNAMES or _place_surname(words))
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
         while words and _not_name(words[-1]) and (org_follows or not (surname and 3 <= len(words) <= 4 and words[-1] in GIVEN_NAMES_TOO)):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
@@ -825,6 +825,16 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             continue
         bonus = (0.6 if m.group("title") else 0.0) + (0.3 if surname else 0.0)
         yield " ".join(words), bonus
+
+
+#: Surnames left out of ``SURNAMES`` because they start place names too (Hồ Chí Minh, Hà
+#: Nội, Lâm Đồng): they start a person's name when the words are no place ("Mai Quốc Bình").
+_PLACE_SURNAMES = frozenset({"Mai", "Hồ", "Hà", "Lâm"})
+
+
+def _place_surname(words: list[str]) -> bool:
+    name = " ".join(words)
+    return words[0] in _PLACE_SURNAMES and 3 <= len(words) <= 4 and not place_keys(name) and name not in HCM_NAMES
 
 
 def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = False) -> Iterable[tuple[str, float]]:
@@ -849,11 +859,19 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
     yield from found.items()
 
 
+#: Classifiers before a place noun that its name may go without: "cây cầu nào?" is
+#: answered by "cầu Cỏ May", "tuyến đường nào?" by "đường Xuyên Á", "hòn đảo" by "đảo Ba Bình".
+_PLACE_CLASSIFIERS = frozenset({"cây", "tuyến", "con", "hòn", "ngọn"})
+
+
 @lru_cache(maxsize=64)
 def _named_after(noun: str) -> re.Pattern[str]:
-    """The noun and the capitalized words or numbers of its name after it."""
+    """The noun (its classifier optional) and the capitalized words or numbers of its
+    name after it."""
     word = rf"(?:[{_UP}]\w*|\d+\w*)"
-    return re.compile(rf"(?<!\w)(?i:{re.escape(noun)})\s+{word}(?:\s+{word}){{0,5}}")
+    first, _, head = noun.partition(" ")
+    asked = rf"(?:{re.escape(first)}\s+)?{re.escape(head)}" if first in _PLACE_CLASSIFIERS and head else re.escape(noun)
+    return re.compile(rf"(?<!\w)(?i:{asked})\s+{word}(?:\s+{word}){{0,5}}")
 
 
 _ADDRESS = re.compile(
