@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import Row, Select, bindparam, text
 from sqlalchemy.engine import Engine as SAEngine
 from sqlmodel import select
 
@@ -50,14 +50,15 @@ def all_index_tokens(db: SAEngine, ids: list[int]) -> Iterator[list[str]]:
             yield f"{ptoks} {ttoks or ''} {xtoks or ''}".split()
 
 
-def _passage_select():
+def _passage_select() -> Select:
     p, a = PassageRow.__table__.c, ArticleRow.__table__.c
     return select(p.id, p.article_id, p.position, p.start, p.end, p.text, p.places, a.title, a.date, a.url).join_from(
         PassageRow.__table__, ArticleRow.__table__, a.id == p.article_id
     )
 
 
-def _hit(r, score: float, share: float = 0.0, neighbor: bool = False) -> PassageHit:
+def _hit(r: Row, score: float, share: float = 0.0, neighbor: bool = False) -> PassageHit:
+    """A passage row of ``_passage_select`` as the hit a question reads."""
     return PassageHit(
         article_id=r.article_id,
         passage_id=int(r.id),
