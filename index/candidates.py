@@ -832,9 +832,17 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
 _PLACE_SURNAMES = frozenset({"Mai", "Hồ", "Hà", "Lâm"})
 
 
+#: Middle names after which Mai, Hồ, Hà, Lâm start a person ("Hồ Thị Kim Thoa", "Mai Quốc
+#: Bình"), not a lake, a district or a firm ("Hồ Dầu Tiếng", "Hà Đông", "Mai Linh").
+_MIDDLE_NAMES = frozenset("Thị Văn Quốc Đức Hữu Ngọc Minh Thanh Xuân Công Đình Kim Hồng Thu Bá Trọng Sỹ Sĩ".split())
+
+
 def _place_surname(words: list[str]) -> bool:
     name = " ".join(words)
-    return words[0] in _PLACE_SURNAMES and 3 <= len(words) <= 4 and not place_keys(name) and name not in HCM_NAMES
+    return (
+        words[0] in _PLACE_SURNAMES and 3 <= len(words) <= 4 and words[1] in _MIDDLE_NAMES
+        and not place_keys(name) and name not in HCM_NAMES
+    )  # fmt: skip
 
 
 def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = False) -> Iterable[tuple[str, float]]:
@@ -871,7 +879,15 @@ def _named_after(noun: str) -> re.Pattern[str]:
     word = rf"(?:[{_UP}]\w*|\d+\w*)"
     first, _, head = noun.partition(" ")
     asked = rf"(?:{re.escape(first)}\s+)?{re.escape(head)}" if first in _PLACE_CLASSIFIERS and head else re.escape(noun)
-    return re.compile(rf"(?<!\w)(?i:{asked})\s+{word}(?:\s+{word}){{0,5}}")
+    compound = "".join(rf"(?<!{w}\s)" for w in _COMPOUND_BEFORE)  # "yêu cầu", "bán đảo"
+    return re.compile(rf"(?<!\w){compound}(?i:{asked})\s+{word}(?:\s+{word}){{0,5}}")
+
+
+#: Words that make a compound with the place noun after them ("yêu cầu", "nhu cầu",
+#: "toàn cầu", "khẩn cầu", "bán đảo", "phó phòng"...), as written, lower case or capital.
+_COMPOUND_BEFORE = tuple(
+    w2 for w in ("yêu", "nhu", "toàn", "khẩn", "bán", "đề") for w2 in (w, w.capitalize())
+)
 
 
 _ADDRESS = re.compile(

@@ -45,7 +45,7 @@ from index.ingest import (
 )
 from index.corpus import ReadError
 from index.models import Answer, Article, FigureHit, PassageHit
-from index.candidates import CANDIDATES, KINDS, figure_passages
+from index.candidates import CANDIDATES, KINDS, REL_FLOOR, figure_passages
 from index.parse import Question, parse_question
 from index.retrieval import Backend, Retriever
 from index.store import (
@@ -440,7 +440,10 @@ class Engine:
         themselves: an answer often sits in the sentence after the one that matches the
         question. Each scores ``NEIGHBOR_SHARE`` of the passage it neighbours."""
         have = {p.passage_id for p in passages}
-        return reads.neighbors(self.db, passages[:NEIGHBORS_OF], NEIGHBOR_SHARE, have)
+        # only where a neighbour's score can reach the candidates' floor (REL_FLOOR of the best)
+        floor = passages[0].score * REL_FLOOR / NEIGHBOR_SHARE if passages else 0.0
+        sources = [p for p in passages[:NEIGHBORS_OF] if p.score >= floor]
+        return reads.neighbors(self.db, sources, NEIGHBOR_SHARE, have)
 
     def figures_for(self, passage_ids: list[int]) -> list[FigureHit]:
         """Stored figures of these passages, in passage order then text order."""

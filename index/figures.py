@@ -446,10 +446,13 @@ _NOT_FIGURES: tuple[re.Pattern[str], ...] = (
 )
 
 _SO_NUMBER = re.compile(word_start("Ss") + r"[Ss]ố +\d+(?:[/.,-]\d+)*")
-# "cấp 3" is a level (school, storm, road), but "cấp" is also a verb ("đã cấp 1.214 giấy
-# thông hành") and ends "trợ cấp", "phụ cấp", "cung cấp" ("phụ cấp 200.000 đồng/tháng")
-_CAP_NUMBER = re.compile(word_start("Cc") + r"[Cc]ấp +\d+(?:[.,]\d+)*(?![\d/-])")
-_LEVEL_UNITS = frozenset({"độ"})
+# "cấp 3" is a level (school, storm, road, house: "gió mạnh cấp 6-7", "nhà cấp 4 rộng 40
+# m2"), but "cấp" is also a verb ("đã cấp 1.214 giấy") and ends "trợ cấp", "phụ cấp",
+# "cung cấp" ("phụ cấp 200.000 đồng/tháng"): the number counts after one of those words,
+# or before a scale, a percent or a counted noun
+_CAP_NUMBER = re.compile(word_start("Cc") + r"[Cc]ấp +\d+(?:[.,]\d+)*(?P<range> *[-–] *\d+)?(?![\d/])")
+_ADMIN_NOUNS = frozenset(ADMIN_UNITS)  # "trường cấp 2 xã Tân An": the school's level
+_CAP_GIVES_BEFORE = re.compile(r"(?:trợ|phụ|cung|khẩn|đã|được|sẽ|vừa|mới|xét|chưa|không) +$", re.IGNORECASE)
 _SO_COUNT_BEFORE = re.compile(r"(?:tổng|trong|với|chiếm|đạt|gồm|có|là) +$", re.IGNORECASE)
 
 
@@ -468,10 +471,16 @@ def _scan_not_figures(doc: _Doc) -> Iterable[_Raw]:
             continue  # "số 300 người" counts
         doc.claim(m.start(), m.end())
     for m in _CAP_NUMBER.finditer(text):
-        scale, _ = _scale_after(text, m.end())
-        unit, _ = _unit_after(text, m.end())
-        if scale.factor > 1 or (unit and not unit[0].isupper() and unit not in _LEVEL_UNITS):
-            continue  # "cấp 116 lô", "trợ cấp 500 triệu đồng" count
+        if not m.group("range"):
+            scale, _ = _scale_after(text, m.end())
+            unit, _ = _unit_after(text, m.end())
+            if (
+                scale.factor > 1
+                or _PERCENT_AT.match(text, m.end())
+                or _CAP_GIVES_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
+                or (unit and _first_words_in(unit, COUNT_NOUNS) and not _first_words_in(unit, _ADMIN_NOUNS))
+            ):
+                continue  # "xét cấp 116 lô", "trợ cấp 500 triệu đồng", "phụ cấp 30%" count
         doc.claim(m.start(), m.end())
     return ()
 
@@ -1187,7 +1196,9 @@ def _borrow_range_units(doc: _Doc, raws: list[_Raw]) -> None:
                     a.value *= scale  # "từ 1 đến 2 triệu đồng"; not "từ 500 đến 1 triệu"
 
 
-_CHANGE_GAP = re.compile(r" *(?:lên|xuống|còn|đến|tới|lên đến|lên tới|-|–) *")
+_CHANGE_WORDS = ("lên đến", "lên tới", "xuống còn", "lên", "xuống", "còn", "đến", "tới")
+_CHANGE_GAP = re.compile(r" *(?:" + "|".join(_CHANGE_WORDS) + r")? *")
+_PER_UNIT_AT = re.compile(r"/ ?" + LETTER + r"+")
 
 
 def _borrow_currency(doc: _Doc, raws: list[_Raw]) -> None:
@@ -1198,10 +1209,13 @@ def _borrow_currency(doc: _Doc, raws: list[_Raw]) -> None:
             continue
         if b.unit and _first_words_in(b.unit, COUNT_NOUNS):
             continue  # "từ 341 tỷ đồng đến 2 triệu người dân"
-        gap = doc.text[a.end : b.start].lstrip()
-        if a.unit and gap.startswith(a.unit):
-            gap = gap[len(a.unit) :]  # the figure's text ends before its currency
-        if _CHANGE_GAP.fullmatch(gap):
+        end = a.end  # the figure's text ends before its currency, as written ("tỷ VNĐ/tháng")
+        if currency := _CURRENCY_AT.match(doc.text, end):
+            end = currency.end()
+            end = per.end() if (per := _PER_UNIT_AT.match(doc.text, end)) else end
+        gap = doc.text[end : b.start]
+        change = gap.strip() in _CHANGE_WORDS or (not gap.strip() and b.qualifier in _CHANGE_WORDS)
+        if change and _CHANGE_GAP.fullmatch(gap):
             b.unit, b.kind = a.unit, "money"
 
 

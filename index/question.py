@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.figures import CURRENCIES, SCALE_WORDS
 from index.text import expand_abbreviations, fold, normalize
 
 # --- tables (extend here) ----------------------------------------------------------------
@@ -94,9 +95,12 @@ PLACE_AS_WRITTEN: frozenset[str] = frozenset(
     f"{n} nào" for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp")
 )
 
-#: Words of place before which an unaccented "ho nao", "ben nao", "ban nao" asks a place
-#: (ở, tại, quanh, giữa, trên, cập, ven, gần, đến, tới, vào, qua).
-_LOCATIVE_FOLDED: frozenset[str] = frozenset("o tai quanh giua tren cap ven gan den toi vao qua".split())
+#: Words of place after which an unaccented "ho nao", "cau nao", "song nao"... asks a
+#: place: ở, tại, quanh, giữa, trên, ven, qua ("giua ho nao", "qua cau nao"); not đến /
+#: tới / vào ("den ho nao" is "đến hộ nào"). "ben nao" only after cập ("o ben nao" is
+#: "ở bên nào"), "ban nao" never ("o ban nao cua tinh uy": a board, "bàn": a table).
+_LOCATIVE_FOLDED: frozenset[str] = frozenset("o tai quanh giua tren ven qua".split())
+_LOCATIVE_FOLDED_FOR: dict[str, frozenset[str]] = {"bến nào": frozenset({"cap"}), "bản nào": frozenset()}
 
 #: Person phrases that decide the type when they end the question, whatever comes
 #: before ("..., người cho rằng nước máy nhiễm bẩn ..., là ai?": not "mấy").
@@ -314,7 +318,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     if guarded and i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
     if phrase in PLACE_AS_WRITTEN and tokens.written[i] != words[0]:
-        if tokens.written[i] != tokens.folded[i] or not (i > 0 and tokens.folded[i - 1] in _LOCATIVE_FOLDED):
+        locative = _LOCATIVE_FOLDED_FOR.get(phrase, _LOCATIVE_FOLDED)
+        if tokens.written[i] != tokens.folded[i] or not (i > 0 and tokens.folded[i - 1] in locative):
             return False  # unaccented, only after a word of place: "cap ben nao", "giua ho nao"
     after = tokens.folded[i + n] if i + n < len(tokens.folded) else None
     if after is not None:
@@ -467,7 +472,8 @@ def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -
     return not any(f" {fold(w)} " in f" {counted} " for w in (*MONEY_NOUNS, *_CURRENCY_WORDS))
 
 
-_CURRENCY_WORDS: tuple[str, ...] = ("đồng", "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "usd", "đô la", "euro")
+#: Words of a sum: currencies and scales as figures reads them, and the spoken "đô".
+_CURRENCY_WORDS: tuple[str, ...] = (*CURRENCIES, *SCALE_WORDS, "đô")
 
 
 def _count_word_at(tokens: _Tokens, i: int) -> str:

@@ -495,6 +495,7 @@ def test_the_short_line_writes_a_unit_once():
         ("Khách đi xe máy qua Cầu Cỏ May được miễn phí.", "cây cầu", False, "Cầu Cỏ May"),
         ("Chợ nằm trên đường Xuyên Á, có gần 1.600 sạp.", "tuyến đường", False, "đường Xuyên Á"),
         ("Xuồng khởi hành từ đảo Ba Bình.", "hòn đảo", False, "đảo Ba Bình"),
+        ("Bộ yêu cầu UBND tỉnh sửa chữa cầu Hóa An.", "cây cầu", False, "cầu Hóa An"),
         # "địa chỉ nào": an address
         ("Cơ sở này nằm ở số 7 Lê Đình Dương, quận Hải Châu.", "địa chỉ", False, "số 7 Lê Đình Dương"),
         ("Nhà ở số 128/10/9 đường Lê Lợi.", "địa chỉ", False, "số 128/10/9 đường Lê Lợi"),
@@ -506,6 +507,21 @@ def test_place_candidates(sentence, noun, unit_asked, expected):
     from index.candidates import place_candidates
 
     assert expected in [span for span, _ in place_candidates(sentence, noun, unit_asked)]
+
+
+def test_a_compound_is_no_place_noun():
+    from index.candidates import place_candidates
+
+    assert [span for span, _ in place_candidates("Bộ yêu cầu UBND tỉnh sửa chữa cầu Hóa An.", "cây cầu")] == ["cầu Hóa An"]
+    assert list(place_candidates("Du khách đến bán đảo Sơn Trà.", "hòn đảo")) == []
+
+
+def test_a_place_surname_starts_a_name_only_before_a_middle_name():
+    from index.candidates import person_candidates
+
+    bonus = dict(person_candidates("Nước hồ Hồ Dầu Tiếng dâng cao, hãng Mai Linh Đông Đô ngừng chạy."))
+    assert all(b == 0.0 for b in bonus.values())  # no surname's bonus for a lake or a firm
+    assert dict(person_candidates("Phó chủ tịch UBND thành phố Mai Quốc Bình ký."))["Mai Quốc Bình"] > 0
 
 
 def test_place_candidates_name_only_what_is_asked():

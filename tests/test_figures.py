@@ -176,6 +176,10 @@ CASES: list[tuple[str, str, float, str, str | None, str | None]] = [
     # a scaled number after a sum, joined by a change word, is a sum in its currency
     ("Tổng mức đầu tư tăng từ 341 tỷ đồng lên gần 1.700 tỷ khiến dự án đình trệ.", "gần 1.700 tỷ", 1.7e12, "money", "đồng", "gần"),
     ("Vốn giảm từ 5 triệu USD xuống 3 triệu.", "3 triệu", 3e6, "money", "USD", None),
+    ("Vốn tăng từ 341 tỷ VNĐ lên 1.700 tỷ.", "1.700 tỷ", 1.7e12, "money", "đồng", None),
+    ("Lương tăng từ 2 triệu đồng/tháng lên 3 triệu.", "3 triệu", 3e6, "money", "đồng", None),
+    ("Nợ giảm từ 9 nghìn tỷ đồng xuống còn 7 nghìn tỷ.", "7 nghìn tỷ", 7e12, "money", "đồng", None),
+    ("Hưởng phụ cấp 50% lương.", "50%", 50, "percent", "lương", None),
 ]
 
 
@@ -224,6 +228,9 @@ NO_FIGURES = [
     "Bão mạnh cấp 12, giật cấp 13.",
     "Cháy rừng ở mức cấp 3 trở lên.",
     "Động đất mạnh cấp 7 độ Richter.",
+    "Gió mạnh cấp 6-7, giật cấp 9.",
+    "Gia đình sống trong căn nhà cấp 4 rộng rãi.",
+    "Thầy dạy ở trường cấp 2 xã Tân An.",
 ]
 
 
@@ -252,6 +259,8 @@ def test_a_sum_lends_its_currency_only_across_a_change() -> None:
     # "341 tỷ đồng, 2 triệu lượt khách": a list, not a change; the second is a count
     figs = extract_figures("Năm qua thu 341 tỷ đồng, đón 2 triệu lượt khách.")
     assert [(f.kind, f.unit) for f in figs] == [("money", "đồng"), ("count", "lượt khách")]
+    figs = extract_figures("Doanh thu đạt 341 tỷ đồng - 2 triệu lượt khách.")
+    assert [(f.kind, f.unit) for f in figs] == [("money", "đồng"), ("count", "lượt khách")]  # a dash lists
     figs = extract_figures("Vốn tăng từ 341 tỷ đồng lên 2 triệu người dân.")
     assert [f.kind for f in figs] == ["money", "count"]  # a counted noun keeps it a count
 

@@ -135,6 +135,9 @@ def test_a_stated_sum_does_not_make_a_money_question() -> None:
     assert (a.type, a.target) == ("count", "du an")
     assert analyze_question("Dự án 5 tỷ đồng được hỗ trợ thêm bao nhiêu tiền?").type == "money"
     assert analyze_question("Mỗi hộ được hỗ trợ bao nhiêu triệu đồng?").type == "money"
+    # a currency asked after "bao nhiêu", as figures writes it, keeps it a money question
+    assert analyze_question("Quỹ 2 tỷ đồng chia cho mỗi xã bao nhiêu VNĐ?").type == "money"
+    assert analyze_question("Trong 5 tỷ đồng, huyện chi bao nhiêu đô?").type == "money"
 
 
 def test_doi_voi_and_moi_end_a_target() -> None:
@@ -147,9 +150,15 @@ def test_doi_voi_and_moi_end_a_target() -> None:
 
 def test_unaccented_place_nouns_ask_a_place_after_a_word_of_place() -> None:
     # "ho nao" may be "hộ nào", "ben nao" "bên nào": a place only after ở, giữa, cập...
-    for q in ("san khau dung giua ho nao o tp long xuyen", "tau da quay dau cap ben nao?", "vu ngo doc xay ra o ban nao?"):
+    for q in ("san khau dung giua ho nao o tp long xuyen", "tau da quay dau cap ben nao?", "ngay hoi to chuc quanh ho nao"):
         assert analyze_question(q).type == "place"
-    for q in ("ho nao duoc nhan tien ho tro?", "gia dinh ban nao?"):
+    for q in (
+        "ho nao duoc nhan tien ho tro?",
+        "gia dinh ban nao?",
+        "doan cong tac den ho nao de trao qua?",  # đến hộ nào
+        "nguoi dan dung o ben nao cua song?",  # ở bên nào
+        "ong a cong tac tai ban nao cua trung uong?",  # ban (a board)
+    ):
         assert analyze_question(q).type != "place"
 
 
