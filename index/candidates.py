@@ -91,6 +91,7 @@ FEATURES: tuple[str, ...] = (
     "headline",  # a figure of the headline
     "span",  # a person or place span
     "span_cue",  # a title (ông, bà, đồng chí), a surname, a capital
+    "place_level",  # "huyện nào?": +1 a span of that level ("huyện Ý Yên"), -1 of another ("tỉnh Nam Định")
     "place_asked",  # the question names a place
     "place_absent",  # ... that its passage (headline, text, resolved places) never names
     "place_contradicted",  # ... and its sentence names another place instead
@@ -823,8 +824,45 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             continue
         if not surname and any(_not_name(w) for w in words):
             continue
-        bonus = (0.6 if m.group("title") else 0.0) + (0.3 if surname else 0.0)
-        yield " ".join(words), bonus
+        name = " ".join(words)
+        titled = bool(m.group("title")) or _role_before(sentence[: sentence.find(name, m.start())])
+        bonus = (0.6 if titled else 0.0) + (0.3 if surname else 0.0)
+        yield name, bonus
+
+
+#: Offices and ranks written before a name ("Thứ trưởng Đặng Hùng Võ", "chủ tịch HĐND xã
+#: Thạnh Tân Huỳnh Đức Toàn"): as much a cue as "ông" or "đồng chí".
+_ROLE_END = re.compile(
+    r"(?<!\w)(?:chủ tịch|bí thư|thứ trưởng|bộ trưởng|giám đốc|trưởng ban|trưởng phòng|trưởng thôn|"
+    r"trưởng ấp|trưởng bản|trưởng khu phố|trưởng công an|trưởng đoàn|hiệu trưởng|chủ nhiệm|viện trưởng|"
+    r"cục trưởng|vụ trưởng|chánh án|chánh văn phòng|chánh thanh tra|thủ tướng|tổng thư ký|thư ký|"
+    r"người phát ngôn|đại biểu|ủy viên|uỷ viên|đại tướng|thượng tướng|trung tướng|thiếu tướng|đại tá|"
+    r"thượng tá|trung tá|thiếu tá|đại úy|thượng úy|trung úy|thiếu úy|giáo sư|tiến sĩ|bác sĩ|luật sư|"
+    r"nhà báo|nhà văn|nhà thơ|nghệ sĩ|kỹ sư|gs|pgs|ts)$"
+)
+#: Lower-case words that may stand between an office and the name: the office's body and
+#: place ("Bí thư quận ủy Quận 12", "Chủ tịch nước", "chủ tịch HĐND xã Thạnh Tân").
+_ROLE_GAP = frozenset(
+    "xã phường thị trấn quận huyện tỉnh thành phố tp ủy uỷ ban nhân dân nước đảng hội đồng "
+    "thường trực vụ ubnd hđnd mặt trận tổ quốc đoàn công an".split()
+)
+
+
+def _role_before(before: str) -> bool:
+    """An office or rank ends the text before a name, maybe followed by its body and
+    place (capitalized words, numbers, ``_ROLE_GAP`` words), within one clause."""
+    clause = re.split(r"[,;:()\"“”]", before)[-1]
+    words = clause.split()
+    for k in range(0, 8):
+        head = words[: len(words) - k]
+        if head and _ROLE_END.search(" ".join(head[-4:]).lower()):
+            return True
+        if k >= len(words):
+            return False
+        w = words[len(words) - 1 - k]
+        if not (w[:1].isupper() or w[:1].isdigit() or w.lower() in _ROLE_GAP):
+            return False
+    return False
 
 
 #: Surnames left out of ``SURNAMES`` because they start place names too (Hồ Chí Minh, Hà
@@ -865,6 +903,44 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
                 continue  # "Bến Tre", "Hồ Chí Minh" (a city, or the President: no place key): not a quay, not a lake
             found[span] = 0.6
     yield from found.items()
+
+
+#: The administrative levels a place question may ask ("thành phố nào": a province-level
+#: city or another), by the nouns that write them.
+_LEVELS: dict[str, str] = {
+    "tỉnh": "province", "thành phố": "city", "tp": "city", "huyện": "district", "quận": "district",
+    "thị xã": "town", "thị trấn": "township", "xã": "commune", "phường": "ward",
+}  # fmt: skip
+_LEVELS_FOLDED = {fold(k): v for k, v in _LEVELS.items()}
+_LEVEL_AT = re.compile(r"(?i)(thành phố|tp\.?|tỉnh|huyện|quận|thị xã|thị trấn|xã|phường)\s")
+_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"})
+
+
+_LEVEL_ASKED = re.compile(r"(?<!\w)(thanh pho|tinh|huyen|quan|thi xa|thi tran|xa|phuong) nao(?!\w)")  # folded
+
+
+def _level_asked(q: Question) -> str | None:
+    """The administrative level a place question asks ("thị trấn nào?"), if any."""
+    if q.type != "place":
+        return None
+    m = _LEVEL_ASKED.search(q.words)
+    return _LEVELS_FOLDED[m.group(1)] if m else None
+
+
+def _level_agreement(asked: str, span: str) -> float:
+    """+1 when the span names a place of the asked level ("thị trấn Phục Hòa" for
+    "thị trấn nào", "Nam Định" for "tỉnh nào"), -1 when it names one of another level
+    ("tỉnh Cao Bằng" for "thị trấn nào"), 0 when its level is unknown."""
+    m = _LEVEL_AT.match(span)
+    if m:
+        level = _LEVELS[m.group(1).lower().rstrip(".")]
+    elif span in _PROVINCE_NAMES or span in HCM_NAMES:
+        level = "city" if place_keys(span) & _CITIES else "province"
+    else:
+        return 0.0
+    if level == asked or {level, asked} == {"city", "province"} and m is None:
+        return 1.0  # a province-level city answers "tỉnh nào" and "thành phố nào"
+    return -1.0
 
 
 #: Classifiers before a place noun that its name may go without: "cây cầu nào?" is
@@ -941,6 +1017,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
         find = person_candidates
     else:
         find = partial(place_candidates, noun=q.place_noun, unit_asked=q.unit_asked)
+    level_asked = _level_asked(q)
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):
@@ -964,6 +1041,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
                     "verb_here": float(verb_here),
                     "local_delta": W_NEAR * near + W_VERB_NEAR * verb_here,
                     "clause": weighted_overlap(q, _own_part(sent, starts, [sp for sp, _ in found], n)),
+                    "place_level": _level_agreement(level_asked, span) if level_asked else 0.0,
                     "rel": rel.get(p.passage_id, 0.0),
                     "no_target": 1.0,
                 }

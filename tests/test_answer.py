@@ -230,6 +230,71 @@ def test_person_with_title_and_surname_ranks_above_a_bare_run_of_capitals():
     assert bonus["Trần Thanh Pôn"] > bonus.get("Hồng Hà", 0.0)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sau phần đề dẫn, Thứ trưởng Đặng Hùng Võ khẳng định như vậy.",
+        "Cơ quan chức năng phát hiện chủ tịch HĐND xã Thạnh Tân Huỳnh Đức Toàn lấn chiếm đất.",
+        "Bí thư quận ủy Quận 12 Võ Văn Thưởng phát biểu.",
+        "Ông trưởng thôn Trần Văn Mua nói.",
+    ],
+)
+def test_an_office_before_a_name_is_as_much_a_cue_as_a_title(sentence):
+    from index.candidates import person_candidates
+
+    (name, bonus), *_ = person_candidates(sentence)
+    assert bonus == dict(person_candidates("Ông Trần Văn Nam đến."))["Trần Văn Nam"]
+
+
+def test_an_office_counts_only_right_before_the_name_in_its_clause():
+    from index.candidates import person_candidates
+
+    plain = dict(person_candidates("Hội nghị có mặt Trần Văn Nam."))["Trần Văn Nam"]
+    # a verb (lower case, no body or place of the office) stands between: no cue
+    assert dict(person_candidates("Chủ tịch đã khen thưởng Trần Văn Nam."))["Trần Văn Nam"] == plain
+    # another clause
+    assert dict(person_candidates("Theo Bộ trưởng, Trần Văn Nam đã ký."))["Trần Văn Nam"] == plain
+
+
+@pytest.mark.parametrize(
+    "level, span, agreement",
+    [
+        ("township", "thị trấn Phục Hòa", 1.0),
+        ("township", "tỉnh Cao Bằng", -1.0),
+        ("province", "Nam Định", 1.0),  # a province known by its bare name
+        ("province", "huyện Ý Yên", -1.0),
+        ("town", "Đồng Nai", -1.0),
+        ("city", "TP HCM", 1.0),
+        ("province", "Hà Nội", 1.0),  # a province-level city answers "tỉnh nào"
+        ("city", "thành phố Hạ Long", 1.0),
+        ("province", "thành phố Hạ Long", -1.0),
+        ("district", "Củ Chi", 0.0),  # level unknown: no evidence either way
+    ],
+)
+def test_place_level_agreement(level, span, agreement):
+    from index.candidates import _level_agreement
+
+    assert _level_agreement(level, span) == agreement
+
+
+@pytest.mark.parametrize(
+    "question, level",
+    [
+        ("Vụ sập cầu xảy ra ở thị trấn nào?", "township"),
+        ("vu sap cau xay ra o thi tran nao", "township"),
+        ("Ông Cao Đức Phát sinh tại tỉnh nào?", "province"),
+        ("Hội nghị được tổ chức tại thành phố nào?", "city"),
+        ("Hội nghị được tổ chức ở đâu?", None),
+        ("Ai là bí thư tỉnh ủy?", None),
+    ],
+)
+def test_level_asked(question, level):
+    from index.candidates import _level_asked
+    from index.parse import parse_question
+
+    assert _level_asked(parse_question(question)) == level
+
+
 @pytest.fixture(scope="module")
 def longbien_engine(tmp_path_factory):
     """The seed article beside an undated one that counts other wards of Long Biên."""
