@@ -114,3 +114,40 @@ def test_place_keys_are_one_per_place_however_written(text, keys):
     from index.places import place_keys
 
     assert place_keys(text) == keys
+
+
+@pytest.mark.parametrize(
+    "folded, keys",
+    [
+        ("co bao nhieu chi bo dang o quan hoan kiem", {"hoan kiem"}),
+        ("tinh ha giang co bao nhieu dang vien", {"ha giang"}),
+        ("chu tich ubnd phuong cua nam nam dinh tu ngay nao", {"cua nam", "nam dinh"}),
+        ("phong khach san o da nang", {"da nang"}),  # a province needs no level word
+        ("lu lut o thanh pho hue", {"hue"}),  # a one-word city after its level word
+        ("tp hcm co bao nhieu", {"ho chi minh"}),
+        ("xa thanh tan huyen tan phuoc tien giang", {"thanh tan", "tan phuoc", "tien giang"}),
+        # common words are no place: "xã" before no commune, "hòa bình" (peace) without "tỉnh"
+        ("xa ket nap bao nhieu dang vien", set()),
+        ("vi hoa binh va phat trien", set()),
+        ("tinh den cuoi thang 5", set()),  # "tính đến"
+        ("go vap ket nap bao nhieu dang vien", set()),  # a district needs its level word
+    ],
+)
+def test_typed_place_keys(folded, keys):
+    from index.places import typed_place_keys
+
+    assert typed_place_keys(folded) == keys
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("co bao nhieu chi bo dang o quan hoan kiem", "Có bao nhiêu chi bộ đảng ở quận Hoàn Kiếm?"),
+        ("tinh ha giang co bao nhieu dang vien", "Tỉnh Hà Giang có bao nhiêu đảng viên?"),
+        ("ubnd tp da nang chi bao nhieu", "UBND TP Đà Nẵng chi bao nhiêu?"),
+    ],
+)
+def test_a_question_typed_without_diacritics_names_the_same_places(typed, written):
+    from index.parse import parse_question
+
+    assert parse_question(typed).places == parse_question(written).places != frozenset()
