@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.places import place_keys, typed_place_keys
+from index.places import place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import expand_question, fold
@@ -128,7 +128,7 @@ def parse_question(
         analysis=analysis,
         tokens=tuple(tokens),
         pairs=syllable_pairs(sylls),
-        places=place_keys(expanded) | _lower_case_places(folded) | typed_place_keys(folded),
+        places=place_keys(expanded) | _lower_case_places(folded),
         organizations=organizations(expanded),
         years=frozenset(YEAR.findall(expanded)),
         stated=stated_figures(expanded),
