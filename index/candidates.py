@@ -37,8 +37,8 @@ from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
-from index.places import HCM_NAMES, PROVINCES, SURNAMES, find_places, place_keys, referred_places
-from index.text import fold
+from index.places import CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, place_keys, place_of, referred_places
+from index.text import fold, has_diacritics
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
 REL_MIN = 0.8  # a passage scoring below this share of the best cannot give the answer (hand baseline)
@@ -777,7 +777,7 @@ def _date_adjustment(f: FigureHit, documented: bool) -> float:
 _UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
 _NAME = rf"[{_UP}]\w*"
 _PERSON = re.compile(
-    rf"(?:(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,5}})"
+    rf"(?:(?<!\w)(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,5}})"
 )
 # Capitalised words that start or end a run of capitals without being part of a name
 # ("Quận", "Bí Thư", "Chủ Tịch" ...). Compared as written: folded, "Thành" would also
@@ -848,9 +848,22 @@ _ROLE_GAP = frozenset(
 )
 
 
+#: Right before a capitalized run, these make it the name of a place or a body, not a
+#: person: "Chủ tịch UBND quận Hoàn Kiếm", "Hiệu trưởng Trường THPT Lê Quý Đôn",
+#: "Đại biểu Quốc hội Đoàn TP Hà Nội".
+_PLACE_OR_BODY_BEFORE = re.compile(
+    r"(?i)(?<!\w)(?:xã|phường|huyện|quận|tỉnh|thành phố|tp\.?|thị xã|tx\.?|thị trấn|ủy|uỷ|ubnd|hđnd|"
+    r"trường|thpt|thcs|bệnh viện|hội|đoàn)\s*$"
+)
+
+
 def _role_before(before: str) -> bool:
     """An office or rank ends the text before a name, maybe followed by its body and
-    place (capitalized words, numbers, ``_ROLE_GAP`` words), within one clause."""
+    place (capitalized words, numbers, ``_ROLE_GAP`` words), within one clause; not when
+    a level word or a body comes right before it (then the name is the place's)."""
+    before = before[-160:]  # an office stands within a clause's reach of the name
+    if _PLACE_OR_BODY_BEFORE.search(before):
+        return False
     clause = re.split(r"[,;:()\"“”]", before)[-1]
     words = clause.split()
     for k in range(0, 8):
@@ -906,41 +919,55 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
 
 
 #: The administrative levels a place question may ask ("thành phố nào": a province-level
-#: city or another), by the nouns that write them.
-_LEVELS: dict[str, str] = {
-    "tỉnh": "province", "thành phố": "city", "tp": "city", "huyện": "district", "quận": "district",
+#: city or another), by the level ``places.place_of`` gives a span.
+_LEVEL_OF_PLACE: dict[str, str] = {
+    "tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district",
     "thị xã": "town", "thị trấn": "township", "xã": "commune", "phường": "ward",
 }  # fmt: skip
-_LEVELS_FOLDED = {fold(k): v for k, v in _LEVELS.items()}
-_LEVEL_AT = re.compile(r"(?i)(thành phố|tp\.?|tỉnh|huyện|quận|thị xã|thị trấn|xã|phường)\s")
-_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho"})
+_ASKED_LEVEL = r"(?:thành phố|tp\.?|tỉnh|huyện|quận|thị xã|thị trấn|xã|phường)"
+_ASKED_LEVEL_FOLDED = r"(?:thanh pho|tp|tinh|huyen|quan|thi xa|thi tran|xa|phuong)"
+#: "tỉnh nào", "tỉnh, thành phố nào", "huyện hay thị xã nào" (as written, lower case)
+_LEVELS_ASKED = re.compile(rf"(?<!\w)((?:{_ASKED_LEVEL}\s*(?:,|/|và|hay|hoặc)\s*)*{_ASKED_LEVEL})\s+nào(?!\w)")
+#: ... typed without diacritics: not "dia phuong nao" (địa phương), "co quan nao" (cơ quan)
+_LEVELS_ASKED_FOLDED = re.compile(
+    rf"(?<!\w)(?<!dia )(?<!co )((?:{_ASKED_LEVEL_FOLDED}\s+(?:(?:va|hay|hoac)\s+)?)*{_ASKED_LEVEL_FOLDED})\s+nao(?!\w)"
+)
+_REGIONS = frozenset({"Tây Nguyên"})  # in ``PROVINCES`` as a place, but no province
 
 
-_LEVEL_ASKED = re.compile(r"(?<!\w)(thanh pho|tinh|huyen|quan|thi xa|thi tran|xa|phuong) nao(?!\w)")  # folded
-
-
-def _level_asked(q: Question) -> str | None:
-    """The administrative level a place question asks ("thị trấn nào?"), if any."""
+def _level_asked(q: Question) -> frozenset[str]:
+    """The administrative levels a place question asks ("thị trấn nào?", "tỉnh, thành
+    phố nào?"); empty if none."""
     if q.type != "place":
-        return None
-    m = _LEVEL_ASKED.search(q.words)
-    return _LEVELS_FOLDED[m.group(1)] if m else None
-
-
-def _level_agreement(asked: str, span: str) -> float:
-    """+1 when the span names a place of the asked level ("thị trấn Phục Hòa" for
-    "thị trấn nào", "Nam Định" for "tỉnh nào"), -1 when it names one of another level
-    ("tỉnh Cao Bằng" for "thị trấn nào"), 0 when its level is unknown."""
-    m = _LEVEL_AT.match(span)
-    if m:
-        level = _LEVELS[m.group(1).lower().rstrip(".")]
-    elif span in _PROVINCE_NAMES or span in HCM_NAMES:
-        level = "city" if place_keys(span) & _CITIES else "province"
+        return frozenset()
+    written = q.expanded.lower()
+    if has_diacritics(written):
+        m, word = _LEVELS_ASKED.search(written), _ASKED_LEVEL
     else:
-        return 0.0
-    if level == asked or {level, asked} == {"city", "province"} and m is None:
-        return 1.0  # a province-level city answers "tỉnh nào" and "thành phố nào"
-    return -1.0
+        m, word = _LEVELS_ASKED_FOLDED.search(q.folded), _ASKED_LEVEL_FOLDED
+    if not m:
+        return frozenset()
+    return frozenset(_LEVEL_OF_PLACE[_place_level_word(w)] for w in re.findall(word, m.group(1)))
+
+
+def _place_level_word(word: str) -> str:
+    w = fold(word).rstrip(".")
+    return {"tp": "thành phố", "thanh pho": "thành phố", "tinh": "tỉnh", "huyen": "huyện", "quan": "quận",
+            "thi xa": "thị xã", "thi tran": "thị trấn", "xa": "xã", "phuong": "phường"}[w]  # fmt: skip
+
+
+def _level_agreement(asked: frozenset[str], span: str) -> float:
+    """+1 when the span names a place of an asked level ("thị trấn Phục Hòa" for "thị
+    trấn nào", "Nam Định" or "TP HCM" for "tỉnh nào"), -1 when it names one of another
+    level ("tỉnh Cao Bằng" for "thị trấn nào", "Nghệ An" for "thành phố nào"), 0 when
+    its level is unknown."""
+    p = place_of(span)
+    if p is None or not p.name[:1].isupper() and not p.name[:1].isdigit() or p.name in _REGIONS:
+        return 0.0  # no place ("Xã hội ...") or a region
+    levels = {_LEVEL_OF_PLACE[p.level]}
+    if p.level == "thành phố" and p.name in CITIES:
+        levels.add("province")  # a province-level city answers "tỉnh nào" too
+    return 1.0 if levels & asked else -1.0
 
 
 #: Classifiers before a place noun that its name may go without: "cây cầu nào?" is
@@ -1017,7 +1044,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
         find = person_candidates
     else:
         find = partial(place_candidates, noun=q.place_noun, unit_asked=q.unit_asked)
-    level_asked = _level_asked(q)
+    levels_asked = _level_asked(q)
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):
@@ -1041,7 +1068,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
                     "verb_here": float(verb_here),
                     "local_delta": W_NEAR * near + W_VERB_NEAR * verb_here,
                     "clause": weighted_overlap(q, _own_part(sent, starts, [sp for sp, _ in found], n)),
-                    "place_level": _level_agreement(level_asked, span) if level_asked else 0.0,
+                    "place_level": _level_agreement(levels_asked, span) if levels_asked else 0.0,
                     "rel": rel.get(p.passage_id, 0.0),
                     "no_target": 1.0,
                 }

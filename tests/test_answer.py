@@ -257,42 +257,78 @@ def test_an_office_counts_only_right_before_the_name_in_its_clause():
 
 
 @pytest.mark.parametrize(
-    "level, span, agreement",
+    "levels, span, agreement",
     [
-        ("township", "thị trấn Phục Hòa", 1.0),
-        ("township", "tỉnh Cao Bằng", -1.0),
-        ("province", "Nam Định", 1.0),  # a province known by its bare name
-        ("province", "huyện Ý Yên", -1.0),
-        ("town", "Đồng Nai", -1.0),
-        ("city", "TP HCM", 1.0),
-        ("province", "Hà Nội", 1.0),  # a province-level city answers "tỉnh nào"
-        ("city", "thành phố Hạ Long", 1.0),
-        ("province", "thành phố Hạ Long", -1.0),
-        ("district", "Củ Chi", 0.0),  # level unknown: no evidence either way
+        ({"township"}, "thị trấn Phục Hòa", 1.0),
+        ({"township"}, "tỉnh Cao Bằng", -1.0),
+        ({"province"}, "Nam Định", 1.0),  # a province known by its bare name
+        ({"province"}, "huyện Ý Yên", -1.0),
+        ({"town"}, "Đồng Nai", -1.0),
+        ({"city"}, "TP HCM", 1.0),
+        # a province-level city answers "tỉnh nào" however it is written
+        ({"province"}, "Hà Nội", 1.0),
+        ({"province"}, "thành phố Hà Nội", 1.0),
+        ({"province"}, "TP HCM", 1.0),
+        ({"city"}, "thành phố Hạ Long", 1.0),
+        ({"province"}, "thành phố Hạ Long", -1.0),
+        ({"city"}, "Nghệ An", -1.0),  # a province, not a city
+        ({"province", "city"}, "tỉnh Bình Dương", 1.0),  # "tỉnh, thành phố nào"
+        ({"district"}, "Q.5", 1.0),
+        ({"district"}, "Củ Chi", 0.0),  # level unknown: no evidence either way
+        ({"province"}, "Tây Nguyên", 0.0),  # a region
+        ({"commune"}, "Xã hội Chữ thập đỏ", 0.0),  # no place
     ],
 )
-def test_place_level_agreement(level, span, agreement):
+def test_place_level_agreement(levels, span, agreement):
     from index.candidates import _level_agreement
 
-    assert _level_agreement(level, span) == agreement
+    assert _level_agreement(frozenset(levels), span) == agreement
 
 
 @pytest.mark.parametrize(
-    "question, level",
+    "question, levels",
     [
-        ("Vụ sập cầu xảy ra ở thị trấn nào?", "township"),
-        ("vu sap cau xay ra o thi tran nao", "township"),
-        ("Ông Cao Đức Phát sinh tại tỉnh nào?", "province"),
-        ("Hội nghị được tổ chức tại thành phố nào?", "city"),
-        ("Hội nghị được tổ chức ở đâu?", None),
-        ("Ai là bí thư tỉnh ủy?", None),
+        ("Vụ sập cầu xảy ra ở thị trấn nào?", {"township"}),
+        ("vu sap cau xay ra o thi tran nao", {"township"}),
+        ("Ông Cao Đức Phát sinh tại tỉnh nào?", {"province"}),
+        ("Hội nghị được tổ chức tại thành phố nào?", {"city"}),
+        ("Tỉnh, thành phố nào dẫn đầu cả nước về thu hút vốn FDI?", {"province", "city"}),
+        ("tinh thanh pho nao dan dau ve thu hut von fdi", {"province", "city"}),
+        ("Hội nghị được tổ chức ở đâu?", set()),
+        ("Ai là bí thư tỉnh ủy?", set()),
+        # "địa phương nào" asks no ward, "cơ quan nào" no district
+        ("Vụ tai nạn xảy ra ở địa phương nào?", set()),
+        ("vu tai nan xay ra o dia phuong nao", set()),
+        ("Cơ quan nào tổ chức hội nghị?", set()),
+        ("co quan nao to chuc hoi nghi", set()),
     ],
 )
-def test_level_asked(question, level):
+def test_level_asked(question, levels):
     from index.candidates import _level_asked
     from index.parse import parse_question
 
-    assert _level_asked(parse_question(question)) == level
+    assert _level_asked(parse_question(question)) == levels
+
+
+@pytest.mark.parametrize(
+    "sentence, name",
+    [
+        ("Chủ tịch UBND quận Hoàn Kiếm cho biết như vậy.", "Hoàn Kiếm"),
+        ("Chủ tịch UBND xã Lê Lợi ký quyết định.", "Lê Lợi"),
+        ("Hiệu trưởng Trường THPT Lê Quý Đôn báo cáo.", "Lê Quý Đôn"),
+    ],
+)
+def test_a_name_right_after_a_level_word_or_a_body_is_no_office_holder(sentence, name):
+    from index.candidates import person_candidates
+
+    assert dict(person_candidates(sentence)).get(name, 0.0) < dict(person_candidates("Ông Trần Văn Nam đến."))["Trần Văn Nam"]
+
+
+def test_a_title_is_a_whole_word():
+    from index.candidates import person_candidates
+
+    # "ông" inside "công", "anh" inside "thanh": no title
+    assert dict(person_candidates("Hội đồng phân công Nguyễn Văn Sáu phụ trách."))["Nguyễn Văn Sáu"] == 0.3
 
 
 @pytest.fixture(scope="module")
