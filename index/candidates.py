@@ -37,7 +37,9 @@ from index.models import FigureHit, PassageHit
 from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
-from index.places import CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, place_keys, place_of, referred_places
+from index.places import (
+    CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, level_of_keyword, place_keys, place_of, referred_places,
+)  # fmt: skip
 from index.text import fold, has_diacritics
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
@@ -947,13 +949,7 @@ def _level_asked(q: Question) -> frozenset[str]:
         m, word = _LEVELS_ASKED_FOLDED.search(q.folded), _ASKED_LEVEL_FOLDED
     if not m:
         return frozenset()
-    return frozenset(_LEVEL_OF_PLACE[_place_level_word(w)] for w in re.findall(word, m.group(1)))
-
-
-def _place_level_word(word: str) -> str:
-    w = fold(word).rstrip(".")
-    return {"tp": "thành phố", "thanh pho": "thành phố", "tinh": "tỉnh", "huyen": "huyện", "quan": "quận",
-            "thi xa": "thị xã", "thi tran": "thị trấn", "xa": "xã", "phuong": "phường"}[w]  # fmt: skip
+    return frozenset(_LEVEL_OF_PLACE[level_of_keyword(w)] for w in re.findall(word, m.group(1)))
 
 
 def _level_agreement(asked: frozenset[str], span: str) -> float:

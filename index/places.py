@@ -141,6 +141,8 @@ _LEVEL_OF_KEYWORD: dict[str, str] = {
     "phuong": "phường", "p.": "phường",
     "xa": "xã",
 }  # fmt: skip
+
+
 _NUMBERED = frozenset({"quận", "phường"})  # levels whose places may be numbers: quận 5, phường 12
 
 
@@ -213,8 +215,9 @@ _CUED = re.compile(
 )
 
 
-def _level(written: str) -> str:
-    """The level of a keyword as written: "Quận ủy" → quận, "TP" → thành phố."""
+def level_of_keyword(written: str) -> str:
+    """The level of a keyword however written: "Quận ủy" → quận, "TP" / "tp." → thành
+    phố, "thi xa" → thị xã."""
     return _LEVEL_OF_KEYWORD[fold(written).lower()]
 
 
@@ -226,12 +229,12 @@ def _bare(text: str, named: Sequence[Expr]) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
     for m in _COMMITTEE.finditer(text):
         if taken.find(1, m.start(), m.end()) == -1 or _person_follows(text, m.end()):
-            found[m.start()] = (m.start(), m.end(), _level(m.group(0)))
+            found[m.start()] = (m.start(), m.end(), level_of_keyword(m.group(0)))
     for pattern in (_CAPITALIZED, _CUED):
         for m in pattern.finditer(text):
             s, e = m.span(1)
             if s not in found and taken.find(1, s, e) == -1:
-                found[s] = (s, e, _level(m.group(1)))
+                found[s] = (s, e, level_of_keyword(m.group(1)))
     return sorted(found.values())
 
 
