@@ -402,6 +402,10 @@ def train_cmd(
         bool,
         typer.Option("--signed-calibrator", help="Hold the calibrator's weights to their expected sign (evidence up, absence down); not the shipped scorer's fit."),
     ] = False,
+    rescale_on: Annotated[
+        list[Path] | None,
+        typer.Option("--rescale-on", help="Held-out question sets (never fitted on) whose answers, with the out-of-fold ones, rescale the confidence; repeatable."),
+    ] = None,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -409,18 +413,17 @@ def train_cmd(
     from index import evaluate, train
 
     train.need_sklearn()
-    qs: list[dict] = []
-    for path in questions:
-        if not path.is_file():
-            err.print(f"Không tìm thấy {path} (not found).")
-            raise typer.Exit(2)
-        qs += [{**q, "_source": path.name} for q in evaluate.load_jsonl(path)]
+    qs, held = _question_files(questions, evaluate), _question_files(rescale_on or [], evaluate)
+    both = {q["question"] for q in qs} & {q["question"] for q in held}
+    if both:
+        err.print(f"{len(both)} questions are both fitted on and in --rescale-on (e.g. {sorted(both)[0]!r}): a held-out set must be unseen.")
+        raise typer.Exit(2)
     engine = open_engine(data_dir, database_url)
-    missing = _missing_articles(engine, {q["article_id"] for q in qs if q.get("article_id")})
+    missing = _missing_articles(engine, {q["article_id"] for q in qs + held if q.get("article_id")})
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed)
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held))
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:
@@ -435,7 +438,23 @@ def train_cmd(
     out.print(f"  the right answer among the candidates (a perfect ranker's reach): figures {inside['figures']}, spans {inside['spans']}", highlight=False)
     for src, t in rep["fitted"]["by_source"].items():
         out.print(f"  {src}: coverage {t['coverage']:.3f}, precision {t['precision']:.3f}, abstention {t['abstention_unanswerable']:.3f} (fitted)", highlight=False)
-    err.print(f"min_confidence {rep['min_confidence']} (pooled out-of-fold precision >= {target} + {rep['margin']}); written to {out_path}")
+    if "rescaled" in rep:
+        r = rep["rescaled"]
+        out.print(f"  confidence rescaled (slope {r['slope']}, offset {r['offset']}; fitted on {r['fitted_on']['out_of_fold']} out-of-fold and "
+                  f"{r['fitted_on']['held_out']} held-out answers): ECE out of fold {r['ece_out_of_fold']['before']} -> {r['ece_out_of_fold']['after']}, "
+                  f"held out {r['ece_held_out']['before']} -> {r['ece_held_out']['after']}", highlight=False)
+    err.print(f"min_confidence {scorer.min_confidence:.4f} (pooled out-of-fold precision >= {target} + {rep['margin']}); written to {out_path}")
+
+
+def _question_files(paths: list[Path], evaluate) -> list[dict]:
+    """The questions of JSONL files, each marked with its file's name; exit 2 on a missing file."""
+    qs: list[dict] = []
+    for path in paths:
+        if not path.is_file():
+            err.print(f"Không tìm thấy {path} (not found).")
+            raise typer.Exit(2)
+        qs += [{**q, "_source": path.name} for q in evaluate.load_jsonl(path)]
+    return qs
 
 
 def _print_trust_table(title: str, columns: dict[str, dict]) -> None:

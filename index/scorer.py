@@ -146,6 +146,17 @@ class Scorer:
         x = np.array([v[f] for f in self.calibrator.features])
         return _sigmoid(float(self.calibrator.logits(x[None, :])[0]))
 
+    def rescaled(self, slope: float, offset: float) -> "Scorer":
+        """This scorer with its confidence p mapped to ``sigmoid(slope·logit(p) + offset)``
+        (a Platt step: ``train.fit_rescaling``), folded into the calibrator's weights. The
+        threshold is mapped the same way, so the same answers are stated; only the
+        probability they are given changes."""
+        if self.calibrator is None or slope <= 0:
+            raise ValueError("rescaled: needs a calibrator and a positive slope")
+        cal = replace(self.calibrator, coef=self.calibrator.coef * slope, intercept=self.calibrator.intercept * slope + offset)
+        t = min(max(self.min_confidence, 1e-9), 1 - 1e-9)
+        return replace(self, calibrator=cal, min_confidence=_sigmoid(slope * math.log(t / (1 - t)) + offset))
+
     def without(self, *features: str) -> "Scorer":
         """This scorer with the ranker blind to ``features`` (their weights zeroed): what
         a rule is worth, in tests and ablations."""

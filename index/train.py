@@ -15,6 +15,9 @@
    measured between out-of-fold precision and questions nobody designed on.
 4. The final scorer is fitted the same way on every question and saved with its
    threshold and the cross-validated report.
+5. Optionally (``--rescale-on``), a Platt step maps its confidence to how often answers
+   are right on questions it was not fitted on (out-of-fold answers and held-out sets),
+   the threshold mapped with it: the same answers are stated, with a truer probability.
 
 scikit-learn is needed only here (``pip install -e ".[train]"``); the engine applies
 the saved weights with numpy alone. The hand weights (``scorer.HAND``) are measured
@@ -24,7 +27,7 @@ beside the fitted scorer on the same folds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -258,11 +261,16 @@ def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented
 
 
 def report(
-    items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = (), signed: bool = False
+    items: Sequence[Item],
+    folds: int = DEFAULT_FOLDS,
+    target: float = TARGET_PRECISION,
+    unaccented: Sequence[Item] = (),
+    signed: bool = False,
+    cv: dict[str, FoldReport] | None = None,
 ) -> dict:
     """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights
     (and, given ``twins``, the questions written with diacritics asked without them)."""
-    cv = cross_validate(items, folds, unaccented, signed)
+    cv = cv or cross_validate(items, folds, unaccented, signed)
     t = choose_threshold(cv["fitted"].rows, target)
     out = {
         "questions": len(items),
@@ -336,12 +344,48 @@ def _by_variant(rows: list[tuple[dict, float, str, bool]]) -> dict[str, dict]:
     return out
 
 
+def fit_rescaling(rows: Sequence[tuple[dict, float, str, bool]]) -> tuple[float, float]:
+    """(slope, offset) of a Platt step ``sigmoid(slope·logit(p) + offset)`` fitted on
+    answers to questions the scorer was not fitted on: how often an answer given
+    confidence p is right there. As in ``evaluate.trust``, an unanswerable question's
+    answer is wrong; ``not_found`` rows are left out (their confidence is not shown)."""
+    from sklearn.linear_model import LogisticRegression
+
+    pairs = [(min(max(c, 1e-6), 1 - 1e-6), bool(ok and g.get("answerable", True))) for g, c, s, ok in rows if s != "not_found"]
+    if len({ok for _, ok in pairs}) < 2:
+        return 1.0, 0.0  # nothing to learn from: keep the scale
+    z = np.array([[np.log(c / (1 - c))] for c, _ in pairs])
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(z, np.array([ok for _, ok in pairs]))
+    slope, offset = float(lr.coef_[0][0]), float(lr.intercept_[0])
+    return (slope, offset) if slope > 0 else (1.0, 0.0)
+
+
+def rescale_rows(rows: Sequence[tuple[dict, float, str, bool]], slope: float, offset: float) -> list[tuple[dict, float, str, bool]]:
+    """The rows with their confidence mapped as ``Scorer.rescaled`` maps it."""
+    out = []
+    for g, c, s, ok in rows:
+        p = min(max(c, 1e-9), 1 - 1e-9)
+        out.append((g, float(1 / (1 + np.exp(-(slope * np.log(p / (1 - p)) + offset)))), s, ok))
+    return out
+
+
 def train(
-    items: Sequence[Item], folds: int = DEFAULT_FOLDS, target: float = TARGET_PRECISION, unaccented: Sequence[Item] = (), signed: bool = False
+    items: Sequence[Item],
+    folds: int = DEFAULT_FOLDS,
+    target: float = TARGET_PRECISION,
+    unaccented: Sequence[Item] = (),
+    signed: bool = False,
+    rescale_on: Sequence[Item] = (),
 ) -> tuple[Scorer, dict]:
-    """The scorer fitted on every question, with the threshold and the report of the folds."""
+    """The scorer fitted on every question, with the threshold and the report of the folds.
+
+    ``rescale_on``: questions never fitted on (held-out sets). Their answers by the final
+    scorer, with the out-of-fold answers of the fitting questions, fit a Platt step on the
+    confidence (``fit_rescaling``): out-of-fold answers alone overstate how often new
+    writers' questions are answered right. The same answers are stated either way."""
     need_sklearn()
-    rep = report(items, folds, target, unaccented, signed)
+    cv = cross_validate(items, folds, unaccented, signed)
+    rep = report(items, folds, target, unaccented, signed, cv)
     final = fit(items, folds, signed)
     scorer = Scorer("fitted", final.ranker, final.calibrator, rep["min_confidence"], {
         "questions": rep["questions"],
@@ -352,4 +396,18 @@ def train(
         "margin": MARGIN,
         "cross_validated": {k: {m: rep[k][m] for m in ("coverage", "precision", "abstention_unanswerable", "ece")} for k in ("fitted", "hand")},
     })
+    if rescale_on:
+        oof = at_threshold(cv["fitted"].rows, rep["min_confidence"])
+        held = answer_rows(rescale_on, scorer)
+        slope, offset = fit_rescaling(oof + held)
+        after = scorer.rescaled(slope, offset)
+        rep["rescaled"] = {
+            "slope": round(slope, 4),
+            "offset": round(offset, 4),
+            "fitted_on": {"out_of_fold": len(oof), "held_out": len(held), "held_out_files": sorted({it.gold.get("_source", "") for it in rescale_on})},
+            "min_confidence": round(after.min_confidence, 4),
+            "ece_out_of_fold": {"before": round(trust(oof).ece, 4), "after": round(trust(rescale_rows(oof, slope, offset)).ece, 4)},
+            "ece_held_out": {"before": round(trust(held).ece, 4), "after": round(trust(rescale_rows(held, slope, offset)).ece, 4)},
+        }
+        scorer = replace(after, meta={**(scorer.meta or {}), "rescaled": rep["rescaled"]})
     return scorer, rep

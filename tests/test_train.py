@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from conftest import FIXTURES
@@ -192,6 +194,9 @@ def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
     (tmp_path / "a.jsonl").write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
     (tmp_path / "b.jsonl").write_text("\n".join(lines[5:]) + "\n", encoding="utf-8")
+    # a set to rescale the confidence on must not be fitted on: refused before anything is written
+    r = hoidap("train", str(QUESTIONS), "--rescale-on", str(tmp_path / "a.jsonl"), "--out", str(tmp_path / "s3.json"), data_dir=data)
+    assert r.returncode == 2 and "--rescale-on" in r.stderr and not (tmp_path / "s3.json").exists()
     r = hoidap("eval", str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl"), "--scorer", str(out), "--json", data_dir=data)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["dev"]["trust"] == trust
@@ -201,3 +206,51 @@ def test_hoidap_train_then_eval_with_plots(tmp_path, seed_engine):
     hand = json.loads(r.stdout)["dev"]["trust"]
     assert hand["abstention_unanswerable"] <= trust["abstention_unanswerable"]
     assert HAND.calibrator is None
+
+
+def test_a_platt_step_recovers_a_known_overconfidence():
+    rng = np.random.default_rng(7)
+    p = rng.uniform(0.02, 0.98, 4000)
+    truth = 1 / (1 + np.exp(-(0.6 * np.log(p / (1 - p)) - 0.4)))  # right less often than said
+    a, u = {"answerable": True}, {"answerable": False}
+    rows = [(a, float(c), "answered", bool(ok)) for c, ok in zip(p, rng.uniform(size=p.size) < truth)]
+    rows += [(u, 0.99, "not_found", False)] * 50  # not shown with a confidence: left out of the fit
+    slope, offset = train.fit_rescaling(rows)
+    assert abs(slope - 0.6) < 0.1 and abs(offset + 0.4) < 0.15
+    shown = [r for r in rows if r[2] != "not_found"]
+    assert evaluate.trust(train.rescale_rows(shown, slope, offset)).ece < evaluate.trust(shown).ece / 2
+    assert train.fit_rescaling([(a, 0.9, "answered", True)] * 5) == (1.0, 0.0)  # nothing to learn: unchanged
+
+
+def test_a_rescaled_scorer_states_the_same_answers_with_the_mapped_confidence(items):
+    from index import answer as answering
+
+    scorer, _ = train.train(items, folds=2)
+    scorer = replace(scorer, min_confidence=0.6)
+    rescaled = scorer.rescaled(0.7, -0.5)
+    assert rescaled.min_confidence == pytest.approx(1 / (1 + np.exp(-(0.7 * np.log(0.6 / 0.4) - 0.5))))
+    statuses = set()
+    for it in items:
+        r = it.retrieved
+        before = answering.answer(r.question, r.passages, r.figures, scorer, 5, min_confidence=scorer.min_confidence)
+        after = answering.answer(r.question, r.passages, r.figures, rescaled, 5, min_confidence=rescaled.min_confidence)
+        assert (after.status, after.answer, after.best) == (before.status, before.answer, before.best)
+        if before.status != "not_found":  # no candidate: confidence 0 either way
+            ((_, mapped, _, _),) = train.rescale_rows([({}, before.confidence, "", True)], 0.7, -0.5)
+            assert after.confidence == pytest.approx(mapped, abs=1e-9)
+        statuses.add(before.status)
+    assert {"answered", "uncertain"} <= statuses  # both sides of the threshold were tried
+    with pytest.raises(ValueError):
+        scorer.rescaled(-1.0, 0.0)
+
+
+def test_train_rescales_on_held_out_questions_and_reports_both_eces(items):
+    fitted, held = items, items[8:]  # (a real held-out set is never fitted on: the CLI refuses it)
+    scorer, rep = train.train(fitted, folds=2, rescale_on=held)
+    r = rep["rescaled"]
+    assert r["fitted_on"] == {"out_of_fold": len(fitted), "held_out": len(held), "held_out_files": sorted({it.gold.get("_source", "") for it in held})}
+    assert scorer.meta["rescaled"] == r and scorer.min_confidence == pytest.approx(r["min_confidence"], abs=1e-4)
+    assert {"before", "after"} == set(r["ece_out_of_fold"]) == set(r["ece_held_out"])
+    plain, _ = train.train(fitted, folds=2)
+    assert (scorer.ranker.coef == plain.ranker.coef).all()  # the ranking is untouched
+    assert scorer.calibrator.coef == pytest.approx(plain.calibrator.coef * r["slope"], rel=1e-3)
