@@ -10,7 +10,9 @@ A pure function of (question, passages, figures, scorer): no database, no index.
 * ``uncertain``: a best candidate exists but is not trusted enough: ``best`` holds
   its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
   ("... là gì?") are never stated, nor a candidate whose own sentence or context names
-  only other places than the question's, or that counts other things (``_contradicts``).
+  only other places than the question's, or that counts other things (``_contradicts``),
+  nor one whose article never names a place the question typed without diacritics or
+  capitals ("tinh an giang": ``_typed_place_unseen``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
   year or organization the question names is absent from every candidate's passage:
   ``missing`` says what the corpus does not speak of ("quận Hoàn Kiếm"), and the
@@ -24,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, spaced_words
 from index.models import Answer, FigureHit, PassageHit
 from index.parse import Question
 from index.places import find_places, place_keys, place_of
@@ -65,7 +67,7 @@ def answer(
     top = ranked[0]
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = scorer.confidence(ranked)
-    if q.type in STATED_TYPES and result.confidence >= threshold and not _contradicts(q, top):
+    if q.type in STATED_TYPES and result.confidence >= threshold and not _contradicts(q, top) and not _typed_place_unseen(q, top, passages):
         result.status, result.answer = "answered", result.best
     else:
         result.status = "uncertain"
@@ -110,6 +112,22 @@ def _contradicts(q: Question, top: Candidate) -> bool:
         named = place_keys(top.figure.context)
         return bool(named) and not (named & q.places)
     return False
+
+
+#: How a passage may write a place typed as its gazetteer key.
+_WRITTEN_AS = {"ho chi minh": ("ho chi minh", "hcm", "tphcm", "sai gon")}
+
+
+def _typed_place_unseen(q: Question, top: Candidate, passages: list[PassageHit]) -> bool:
+    """The question names places typed in lower case or without diacritics ("ubnd tinh an
+    giang", "o ninh thuan"), and no retrieved passage of the best candidate's article
+    (headline, text, resolved places) names any of them. Such a question names no place
+    the scorer reads, so an answer about another province (Kiên Giang's budget for An
+    Giang's) reads as confident as a right one: offered as uncertain, never stated."""
+    if not q.typed_places:
+        return False
+    text = " ".join(spaced_words(f"{p.title or ''} . {p.text} . {p.places or ''}") for p in passages if p.article_id == top.article_id)
+    return not any(f" {w} " in text for k in q.typed_places for w in _WRITTEN_AS.get(k, (k,)))
 
 
 def figure_line(top: list[FigureHit]) -> str:

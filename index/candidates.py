@@ -393,7 +393,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
                 f["place_contradicted"] = float(bool(sentence_keys - q.places))
         if q.organizations:
             # the sentence names an organization, and none the question names
-            named = _spaced_words(c.sentence)
+            named = spaced_words(c.sentence)
             f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not any(f" {o} " in named for o in q.organizations))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
@@ -578,7 +578,7 @@ def names_place(f: FigureHit, places: dict[str, float]) -> float:
     than one of any district of the city."""
     if not places:
         return 0.0
-    where = _spaced_words(f"{f.sentence} {f.context or ''}")
+    where = spaced_words(f"{f.sentence} {f.context or ''}")
     keys = place_keys(f.sentence) | place_keys(f.context or "")
     named = sum(w for p, w in places.items() if p in keys or f" {p} " in where)
     return named / sum(places.values())
@@ -590,7 +590,7 @@ def _folded_lower(text: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _spaced_words(text: str) -> str:
+def spaced_words(text: str) -> str:
     """Folded lower-case words of a text between spaces (" quan 5 tphcm "): a phrase
     ``" quan 5 "`` is in it as whole words."""
     return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "

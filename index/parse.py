@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.places import place_keys
+from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import expand_question, fold
@@ -57,6 +57,10 @@ class Question:
     weighted: tuple[tuple[frozenset[str], float], ...]  # content tokens as syllable sets, with idf
     verbs: tuple[frozenset[str], ...]  # every known verb of the question
     words: str  # its folded syllables, then its tokens' (abbreviations expanded)
+    # places typed in lower case or without diacritics ("tinh an giang"), found only by the
+    # gazetteer (``typed_place_keys``); never scored, they only stop a statement whose
+    # article names none of them (``answer._typed_place_unseen``)
+    typed_places: frozenset[str] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -121,6 +125,7 @@ def parse_question(
     tokens = [w for w in words if w not in stop] or words
     content_tokens = [t for t in dict.fromkeys(tokens) if t not in stop]
     folded = " ".join(_SYL.findall(fold(expanded).lower()))
+    places = place_keys(expanded) | _lower_case_places(folded)
     return Question(
         text=text,
         expanded=expanded,
@@ -128,7 +133,7 @@ def parse_question(
         analysis=analysis,
         tokens=tuple(tokens),
         pairs=syllable_pairs(sylls),
-        places=place_keys(expanded) | _lower_case_places(folded),
+        places=places,
         organizations=organizations(expanded),
         years=frozenset(YEAR.findall(expanded)),
         stated=stated_figures(expanded),
@@ -138,6 +143,7 @@ def parse_question(
         weighted=tuple((frozenset(t.split("_")), idf(t) if idf else 1.0) for t in content_tokens),
         verbs=tuple(frozenset(m.split()) for m in dict.fromkeys(VERB_RE.findall(folded))),
         words=" ".join(folded.split() + [s for t in tokens for s in t.split("_")]),
+        typed_places=typed_place_keys(folded) - places,
     )
 
 

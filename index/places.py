@@ -332,3 +332,68 @@ def _parse(text: str) -> Place | None:
     """The ``Place`` of its ``text`` ("quận Long Biên")."""
     level = next((lv for lv in _LEVELS if text.startswith(lv + " ")), None)
     return Place(level, text[len(level) + 1 :]) if level else None
+
+
+# --- places typed in lower case or without diacritics ------------------------------------
+
+#: Folded level words a cadre types before a place ("quan hoan kiem", "tp vinh").
+_TYPED_LEVELS: dict[str, str] = {
+    "thanh pho": "thành phố", "tp": "thành phố", "tinh": "tỉnh", "quan": "quận", "huyen": "huyện",
+    "thi xa": "thị xã", "tx": "thị xã", "thi tran": "thị trấn", "phuong": "phường", "xa": "xã",
+}  # fmt: skip
+#: Province names that are also common words, typed without diacritics: "hoa binh" (hòa
+#: bình, peace), "hue" (huệ). They name the province only after "tỉnh"/"thành phố".
+_AMBIGUOUS_PROVINCES = frozenset({"hoa binh", "hue", "tay nguyen"})
+_ONE_WORD_LEVELS = frozenset({"thành phố", "tỉnh", "thị xã"})  # "thanh pho hue", "tp vinh"
+_HCM_TYPED = ("tphcm", "tp hcm", "hcm", "ho chi minh", "sai gon")
+
+
+def _key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(name).lower()))
+
+
+@lru_cache(maxsize=1)
+def _admin_units() -> dict[str, frozenset[str]]:
+    """Folded name -> the levels it names (``data/admin_units.tsv``: districts, towns,
+    wards and communes before 2025; provinces from ``PROVINCES``)."""
+    from importlib import resources
+
+    levels: dict[str, set[str]] = {}
+    text = resources.files("index").joinpath("data/admin_units.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            level, name = line.split("\t")
+            levels.setdefault(_key(name), set()).add(level)
+    for name in PROVINCES:
+        if name not in HCM_NAMES:
+            levels.setdefault(_key(name), set()).update({"tỉnh", "thành phố"})
+    return {k: frozenset(v) for k, v in levels.items()}
+
+
+@lru_cache(maxsize=4096)
+def typed_place_keys(folded: str) -> frozenset[str]:
+    """Places a question names in lower case or without diacritics ("quan hoan kiem",
+    "phuong cua nam, nam dinh", "o da nang"): a district, ward or commune of Viet Nam
+    after its level word, or a province by its name. Keys as ``place_keys`` gives them
+    ("hoan kiem"), so that they compare with the places of passages and figures."""
+    words = re.findall(r"\w+", folded.lower())
+    units = _admin_units()
+    keys: set[str] = set()
+    i = 0
+    while i < len(words):
+        level = next(((n, _TYPED_LEVELS[" ".join(words[i : i + n])]) for n in (2, 1) if " ".join(words[i : i + n]) in _TYPED_LEVELS), None)
+        start = i + level[0] if level else i
+        for n in (4, 3, 2, 1) if level and level[1] in _ONE_WORD_LEVELS else (4, 3, 2):
+            name = " ".join(words[start : start + n])
+            if start + n > len(words) or name not in units:
+                continue
+            province = units[name] >= {"tỉnh", "thành phố"}
+            if (level and level[1] in units[name]) or (not level and province and name not in _AMBIGUOUS_PROVINCES):
+                keys.add(name)
+                i = start + n - 1
+                break
+        i += 1
+    text = " ".join(words)
+    if any(re.search(rf"(?<!\w){h}(?!\w)", text) for h in _HCM_TYPED):
+        keys.add("ho chi minh")
+    return frozenset(keys)

@@ -114,3 +114,35 @@ def test_place_keys_are_one_per_place_however_written(text, keys):
     from index.places import place_keys
 
     assert place_keys(text) == keys
+
+
+@pytest.mark.parametrize(
+    "folded, keys",
+    [
+        ("co bao nhieu chi bo dang o quan hoan kiem", {"hoan kiem"}),
+        ("tinh ha giang co bao nhieu dang vien", {"ha giang"}),
+        ("chu tich ubnd phuong cua nam nam dinh tu ngay nao", {"cua nam", "nam dinh"}),
+        ("phong khach san o da nang", {"da nang"}),  # a province needs no level word
+        ("lu lut o thanh pho hue", {"hue"}),  # a one-word city after its level word
+        ("tp hcm co bao nhieu", {"ho chi minh"}),
+        ("xa thanh tan huyen tan phuoc tien giang", {"thanh tan", "tan phuoc", "tien giang"}),
+        # common words are no place: "xã" before no commune, "hòa bình" (peace) without "tỉnh"
+        ("xa ket nap bao nhieu dang vien", set()),
+        ("vi hoa binh va phat trien", set()),
+        ("tinh den cuoi thang 5", set()),  # "tính đến"
+        ("go vap ket nap bao nhieu dang vien", set()),  # a district needs its level word
+    ],
+)
+def test_typed_place_keys(folded, keys):
+    from index.places import typed_place_keys
+
+    assert typed_place_keys(folded) == keys
+
+
+def test_a_place_typed_without_diacritics_is_kept_apart_from_the_places_the_scorer_reads():
+    from index.parse import parse_question
+
+    typed = parse_question("co bao nhieu chi bo dang o quan hoan kiem")
+    assert typed.places == frozenset() and typed.typed_places == {"hoan kiem"}
+    written = parse_question("Có bao nhiêu chi bộ đảng ở quận Hoàn Kiếm?")
+    assert written.places == {"hoan kiem"} and written.typed_places == frozenset()
