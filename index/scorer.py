@@ -154,8 +154,7 @@ class Scorer:
         if self.calibrator is None or slope <= 0:
             raise ValueError("rescaled: needs a calibrator and a positive slope")
         cal = replace(self.calibrator, coef=self.calibrator.coef * slope, intercept=self.calibrator.intercept * slope + offset)
-        t = min(max(self.min_confidence, 1e-9), 1 - 1e-9)
-        return replace(self, calibrator=cal, min_confidence=_sigmoid(slope * math.log(t / (1 - t)) + offset))
+        return replace(self, calibrator=cal, min_confidence=platt(self.min_confidence, slope, offset))
 
     def without(self, *features: str) -> "Scorer":
         """This scorer with the ranker blind to ``features`` (their weights zeroed): what
@@ -201,6 +200,13 @@ def calibration_vector(ranked: list[Candidate]) -> dict[str, float]:
     out["margin"] = margin
     out["n_answers"] = math.log1p(len({c.key for c in ranked}))
     return out
+
+
+def platt(p: float, slope: float, offset: float) -> float:
+    """``sigmoid(slope · logit(p) + offset)``: a confidence mapped as ``Scorer.rescaled``
+    maps it (p clipped away from 0 and 1)."""
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return _sigmoid(slope * math.log(p / (1 - p)) + offset)
 
 
 def _sigmoid(x: float) -> float:

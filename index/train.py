@@ -34,7 +34,7 @@ import numpy as np
 from index import answer as answering
 from index.candidates import FEATURES, Candidate, candidates, vector
 from index.evaluate import TYPE_GROUPS, best_right, candidate_right, trust
-from index.scorer import CALIBRATION, CALIBRATION_SIGNS, HAND, LinearModel, Scorer, calibration_vector
+from index.scorer import CALIBRATION, CALIBRATION_SIGNS, HAND, LinearModel, Scorer, calibration_vector, platt
 from index.text import fold, has_diacritics
 
 DEFAULT_FOLDS = 5
@@ -362,11 +362,7 @@ def fit_rescaling(rows: Sequence[tuple[dict, float, str, bool]]) -> tuple[float,
 
 def rescale_rows(rows: Sequence[tuple[dict, float, str, bool]], slope: float, offset: float) -> list[tuple[dict, float, str, bool]]:
     """The rows with their confidence mapped as ``Scorer.rescaled`` maps it."""
-    out = []
-    for g, c, s, ok in rows:
-        p = min(max(c, 1e-9), 1 - 1e-9)
-        out.append((g, float(1 / (1 + np.exp(-(slope * np.log(p / (1 - p)) + offset)))), s, ok))
-    return out
+    return [(g, platt(c, slope, offset), s, ok) for g, c, s, ok in rows]
 
 
 def train(
