@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, spaced_words
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
 from index.parse import Question
-from index.places import find_places, place_keys, place_of
+from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
 
 TIE = 1e-9
@@ -115,7 +115,7 @@ def _contradicts(q: Question, top: Candidate) -> bool:
 
 
 #: How a passage may write a place typed as its gazetteer key.
-_WRITTEN_AS = {"ho chi minh": ("ho chi minh", "hcm", "tphcm", "sai gon")}
+_WRITTEN_AS = {"ho chi minh": HCM_TYPED}
 
 
 def _typed_place_unseen(q: Question, top: Candidate, passages: list[PassageHit]) -> bool:
@@ -126,7 +126,7 @@ def _typed_place_unseen(q: Question, top: Candidate, passages: list[PassageHit])
     Giang's) reads as confident as a right one: offered as uncertain, never stated."""
     if not q.typed_places:
         return False
-    text = " ".join(spaced_words(f"{p.title or ''} . {p.text} . {p.places or ''}") for p in passages if p.article_id == top.article_id)
+    text = " ".join(passage_folded(p) for p in passages if p.article_id == top.article_id)
     return not any(f" {w} " in text for k in q.typed_places for w in _WRITTEN_AS.get(k, (k,)))
 
 

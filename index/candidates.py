@@ -393,7 +393,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
                 f["place_contradicted"] = float(bool(sentence_keys - q.places))
         if q.organizations:
             # the sentence names an organization, and none the question names
-            named = spaced_words(c.sentence)
+            named = _spaced_words(c.sentence)
             f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not any(f" {o} " in named for o in q.organizations))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
@@ -469,6 +469,12 @@ def _passage_words(title: str, text: str, places: str | None) -> tuple[frozenset
     whole = f"{title} . {text} . {places or ''}"
     folded = " " + " ".join(re.findall(r"\w+", fold(whole).lower())) + " "
     return frozenset(folded.split()), folded, place_keys(whole), frozenset(YEAR.findall(whole))
+
+
+def passage_folded(p: PassageHit) -> str:
+    """A passage's headline, text and resolved places, folded, as spaced words (cached
+    with the rest of ``_passage_words``)."""
+    return _passage_words(p.title or "", p.text, p.places)[1]
 
 
 @lru_cache(maxsize=16384)
@@ -578,7 +584,7 @@ def names_place(f: FigureHit, places: dict[str, float]) -> float:
     than one of any district of the city."""
     if not places:
         return 0.0
-    where = spaced_words(f"{f.sentence} {f.context or ''}")
+    where = _spaced_words(f"{f.sentence} {f.context or ''}")
     keys = place_keys(f.sentence) | place_keys(f.context or "")
     named = sum(w for p, w in places.items() if p in keys or f" {p} " in where)
     return named / sum(places.values())
@@ -590,7 +596,7 @@ def _folded_lower(text: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def spaced_words(text: str) -> str:
+def _spaced_words(text: str) -> str:
     """Folded lower-case words of a text between spaces (" quan 5 tphcm "): a phrase
     ``" quan 5 "`` is in it as whole words."""
     return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "

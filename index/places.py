@@ -185,7 +185,7 @@ def place_keys(text: str) -> frozenset[str]:
         p = place_of(x.text)
         if p is not None:
             key = p.text if p.name[:1].isdigit() else p.name
-            keys.add(" ".join(re.findall(r"\w+", fold(key).lower())))
+            keys.add(_key(key))
     return frozenset(keys)
 
 
@@ -345,7 +345,7 @@ _TYPED_LEVELS: dict[str, str] = {
 #: bình, peace), "hue" (huệ). They name the province only after "tỉnh"/"thành phố".
 _AMBIGUOUS_PROVINCES = frozenset({"hoa binh", "hue", "tay nguyen"})
 _ONE_WORD_LEVELS = frozenset({"thành phố", "tỉnh", "thị xã"})  # "thanh pho hue", "tp vinh"
-_HCM_TYPED = ("tphcm", "tp hcm", "hcm", "ho chi minh", "sai gon")
+HCM_TYPED = ("tphcm", "tp hcm", "hcm", "ho chi minh", "sai gon")  # folded, as typed or written
 
 
 def _key(name: str) -> str:
@@ -394,6 +394,6 @@ def typed_place_keys(folded: str) -> frozenset[str]:
                 break
         i += 1
     text = " ".join(words)
-    if any(re.search(rf"(?<!\w){h}(?!\w)", text) for h in _HCM_TYPED):
+    if any(re.search(rf"(?<!\w){h}(?!\w)", text) for h in HCM_TYPED):
         keys.add("ho chi minh")
     return frozenset(keys)
