@@ -56,11 +56,12 @@ def retrieve(engine: Engine, question: str, weight: float) -> list[str]:
     idx = engine.index
     q = parse_question(question, idx.segment, idx.idf)
     hits = idx.search(list(q.tokens), k=max(CANDIDATES, rerank.POOL))
+    rows = reads.pool(engine.db, [pid for pid, _ in hits])
     if weight > 0:
-        shares = rerank.pair_shares(q.pairs, reads.index_words(engine.db, [pid for pid, _ in hits]))
+        shares = rerank.pair_shares(q.pairs, {pid: reads.index_words(r) for pid, r in rows.items()})
         hits = rerank.rerank(hits, shares, weight)
     hits = hits[:CANDIDATES]
-    passages = reads.passages(engine.db, [pid for pid, _ in hits], dict(hits))
+    passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits))
     return [p.article_id for p in passages]
 
 

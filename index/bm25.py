@@ -60,6 +60,39 @@ class Manifest:
     extra: dict = field(default_factory=dict)
 
 
+SAMPLE_STEP = 32  # top_k reads every SAMPLE_STEP-th score to guess a threshold
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest scores, best first; equal scores by position (at the
+    cut too, so the answer does not depend on the selection algorithm).
+
+    A full ``argpartition`` of every score costs about 0.7 ms at 90k passages; instead a
+    threshold is read off a strided sample (its ``r``-th highest, expected to leave about
+    ``2k`` scores above it), and only the scores at or above it are partitioned. Exact:
+    when fewer than ``k`` pass the threshold, every score is used."""
+    n = len(scores)
+    k = min(k, n)
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    pool = np.arange(n)
+    sample = scores[::SAMPLE_STEP]
+    r = -(-2 * k // SAMPLE_STEP) + 1  # ceil(2k / step) + 1
+    if n > 8 * k and len(sample) > r:
+        threshold = np.partition(sample, len(sample) - r)[len(sample) - r]
+        above = np.flatnonzero(scores >= threshold)
+        if len(above) >= k:
+            pool = above
+    vals = scores[pool]
+    if len(pool) > k:
+        kth = np.partition(vals, len(vals) - k)[len(vals) - k]  # the k-th highest score
+        better = pool[vals > kth]
+        tied = pool[vals == kth][: k - len(better)]  # lowest positions first
+        pool = np.concatenate([better, tied])
+        vals = scores[pool]
+    return pool[np.lexsort((pool, -vals))]
+
+
 class IndexError_(RuntimeError):
     """The saved index is missing, truncated or unreadable."""
 
@@ -130,9 +163,7 @@ class SearchIndex:
             return []
         scores = self._retriever.get_scores_from_ids(ids)
         floor = float(self._retriever.nonoccurrence_array[np.asarray(ids)].sum())
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.lexsort((top, -scores[top]))]
+        top = top_k(scores, k)
         return [(int(self.passage_ids[i]), float(scores[i])) for i in top if scores[i] > floor + 1e-9]
 
     def df(self, term: str) -> int:

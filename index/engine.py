@@ -428,9 +428,10 @@ class Engine:
         if within is not None:
             mine = set(reads.passage_ids_of(self.db, within))
             hits = [h for h in hits if h[0] in mine]
-        shares = rerank.pair_shares(q.pairs, reads.index_words(self.db, [pid for pid, _ in hits]))
+        rows = reads.pool(self.db, [pid for pid, _ in hits])
+        shares = rerank.pair_shares(q.pairs, {pid: reads.index_words(r) for pid, r in rows.items()})
         hits = rerank.rerank(hits, shares)[: max(k, CANDIDATES)]
-        passages = reads.passages(self.db, [pid for pid, _ in hits], dict(hits), shares)
+        passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:
             passages += self._neighbors(passages)
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)))

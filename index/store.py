@@ -220,12 +220,18 @@ def _with_driver(url: str) -> str:
     return url
 
 
+SQLITE_MMAP_BYTES = 1 << 30  # the most of the database file SQLite maps (address space, not memory)
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - driver glue
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
+    # reads through a memory map instead of read() calls: a question reads ~60 passage
+    # and token rows scattered over the file (whole ask p50 about 10% lower on VNTC)
+    cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cur.close()
 
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Plus
 
-from index.bm25 import BM25Params, IndexError_, SearchIndex
+from index.bm25 import BM25Params, IndexError_, SearchIndex, top_k
 
 # A fixture corpus with terms in most documents ("dang") and rare ones.
 DOCS = [
@@ -40,6 +40,16 @@ def test_search_ranks_by_score_and_maps_passage_ids():
     # passages sharing no term with the question are not returned
     assert {pid for pid, _ in hits} == {100, 102}
     assert idx.search(["khong_co_trong_kho"], k=3) == []
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_top_k_equals_a_full_sort_with_ties_by_position(seed):
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(0, 5000)), int(rng.integers(0, 90))
+    # few distinct values (many ties at the cut) or a long flat tail, as BM25+ gives
+    scores = (rng.integers(0, 5, n) if seed % 2 else rng.random(n) * (rng.random(n) < 0.3)).astype(np.float32)
+    full = np.lexsort((np.arange(n), -scores))[: min(k, n)]
+    assert top_k(scores, k).tolist() == full.tolist()
 
 
 def test_save_load_round_trip_and_atomic_switch(tmp_path):
