@@ -52,6 +52,16 @@ def test_top_k_equals_a_full_sort_with_ties_by_position(seed):
     assert top_k(scores, k).tolist() == full.tolist()
 
 
+def test_top_k_where_most_passages_share_the_floor_score():
+    # a query of rare words: 18 passages above the floor every other passage scores
+    scores = np.full(100_000, 1.5, dtype=np.float32)
+    hits = np.random.default_rng(1).choice(100_000, 18, replace=False)
+    scores[hits] += np.linspace(1.0, 2.0, 18, dtype=np.float32)
+    top = top_k(scores, 40).tolist()
+    assert top[:18] == sorted(hits.tolist(), key=lambda i: -scores[i])
+    assert top[18:] == [i for i in range(100_000) if i not in set(hits.tolist())][:22]  # ties by position
+
+
 def test_save_load_round_trip_and_atomic_switch(tmp_path):
     idx = SearchIndex.build([1, 2, 3], DOCS[:3], generation="7", tokenizer="t")
     first = idx.save(tmp_path)
