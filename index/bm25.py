@@ -79,24 +79,17 @@ def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     k = min(k, n)
     if k <= 0:
         return np.zeros(0, dtype=np.int64)
-    pool = None
+    candidates = scores
     sample = scores[::SAMPLE_STEP]
     r = -(-8 * k // SAMPLE_STEP) + 1  # ceil(8k / step) + 1: fewer than k above it rarely
     if n > 8 * k and len(sample) > r:
         threshold = -np.partition(-sample, r - 1)[r - 1]  # the r-th highest of the sample
-        above = np.flatnonzero(scores >= threshold)
+        above = scores[scores >= threshold]
         if k <= len(above) <= n // 2:
-            pool = above
-    if pool is not None:
-        vals = scores[pool]
-        kth = -np.partition(-vals, k - 1)[k - 1]  # the k-th highest score
-        better = pool[vals > kth]
-        tied = pool[vals == kth][: k - len(better)]  # lowest positions first
-    else:
-        kth = -np.partition(-scores, k - 1)[k - 1]
-        better = np.flatnonzero(scores > kth)
-        tied = _first_equal(scores, kth, k - len(better))
-    top = np.concatenate([better, tied])
+            candidates = above
+    kth = -np.partition(-candidates, k - 1)[k - 1]  # the k-th highest score
+    better = np.flatnonzero(scores > kth)
+    top = np.concatenate([better, _first_equal(scores, kth, k - len(better))])  # ties: lowest positions
     return top[np.lexsort((top, -scores[top]))]
 
 
