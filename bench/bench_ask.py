@@ -26,6 +26,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import missing_inputs, pct  # noqa: E402
+
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 TRAIN = ROOT.parent / "shared" / "eval" / "train_questions.jsonl"
 
@@ -67,10 +71,6 @@ def run(tree: Path, data_dir: Path, questions: list[str], warm: list[str]) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def pct(values: list[float], q: float) -> float:
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
-
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -81,11 +81,8 @@ def main() -> int:
     ap.add_argument("--warm-up", type=Path, default=TRAIN, help="questions asked first, untimed (default: the first 100 of the train set)")
     args = ap.parse_args()
     files = args.questions or [DEV]
-    if not all(f.exists() for f in files):
-        print(f"skipped: question file not found ({', '.join(str(f) for f in files if not f.exists())})")
-        return 0
-    if not (args.data_dir / "hoidap.db").exists():
-        print(f"skipped: {args.data_dir} holds no ingested database")
+    if skip := missing_inputs(files, args.data_dir):
+        print(skip)
         return 0
     questions = [json.loads(line)["question"] for f in files for line in open(f, encoding="utf-8") if line.strip()]
     warm: list[str] = []

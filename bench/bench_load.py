@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench.common import pct  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -71,11 +72,6 @@ FALLBACK_QUESTIONS = [
 
 log = logging.getLogger("bench_load")
 
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (same rule as bench_bot)."""
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
 # --- synthetic corpus ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import missing_inputs  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -95,12 +96,8 @@ def main() -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     files = args.questions or [DEV]
-    missing = [f for f in files if not f.exists()]
-    if missing:
-        print(f"skipped: question file(s) not found: {', '.join(map(str, missing))}")
-        return 0
-    if not (args.data_dir / "hoidap.db").exists():
-        print(f"skipped: no ingested database at {args.data_dir}/hoidap.db (run hoidap ingest first)")
+    if skip := missing_inputs(files, args.data_dir):
+        print(skip)
         return 0
     sets = {_name(f, files): [json.loads(line) for line in f.open(encoding="utf-8") if line.strip()] for f in files}
     results: dict[str, dict[str, dict]] = {}

@@ -1,0 +1,22 @@
+"""What the benchmark scripts share: the percentile rule and the check that their inputs
+are there (a script skips with one line, exit 0, where ../shared or the data is absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def pct(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: the value at rank round(q·(n−1)) of the sorted values."""
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def missing_inputs(files: list[Path], data_dir: Path) -> str | None:
+    """Why a script over question ``files`` and an ingested ``data_dir`` cannot run, or None."""
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        return f"skipped: question file not found ({', '.join(map(str, missing))})"
+    if not (data_dir / "hoidap.db").exists():
+        return f"skipped: {data_dir} holds no ingested database (run hoidap ingest first)"
+    return None
