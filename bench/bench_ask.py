@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import missing_inputs, pct  # noqa: E402
+from bench.common import missing_inputs, pct, questions_of  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 TRAIN = ROOT.parent / "shared" / "eval" / "train_questions.jsonl"
@@ -84,11 +84,11 @@ def main() -> int:
     if skip := missing_inputs(files, args.data_dir):
         print(skip)
         return 0
-    questions = [json.loads(line)["question"] for f in files for line in open(f, encoding="utf-8") if line.strip()]
+    questions = questions_of(files)
     warm: list[str] = []
     if args.warm_up.exists():
         timed = set(questions)
-        warm = [q for line in open(args.warm_up, encoding="utf-8") if line.strip() and (q := json.loads(line)["question"]) not in timed][:100]
+        warm = [q for q in questions_of([args.warm_up]) if q not in timed][:100]
     else:
         print(f"note: {args.warm_up} not found; no warm-up, so the first-time row includes the first page reads")
 

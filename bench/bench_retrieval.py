@@ -59,7 +59,7 @@ def retrieve(engine: Engine, question: str, weight: float) -> list[str]:
     hits = idx.search(list(q.tokens), k=max(CANDIDATES, rerank.POOL))
     rows = reads.pool(engine.db, [pid for pid, _ in hits])
     if weight > 0:
-        shares = rerank.pair_shares(q.pairs, {pid: reads.index_words(r) for pid, r in rows.items()})
+        shares = rerank.pair_shares(q.pairs, reads.index_words(rows))
         hits = rerank.rerank(hits, shares, weight)
     hits = hits[:CANDIDATES]
     passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits))

@@ -19,7 +19,6 @@ and the rest timed (skipped with a message where ../shared is absent).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import missing_inputs, pct  # noqa: E402
+from bench.common import missing_inputs, pct, questions_of  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -57,7 +56,7 @@ def timed_ask(engine: Engine, question: str, times: dict[str, list[float]]) -> N
     q = stage("question parse", parse_question, question, idx.segment, idx.idf)
     hits = stage("BM25 search (top 40)", lambda: idx.search(list(q.tokens), k=max(CANDIDATES, rerank.POOL)))
     rows = stage("pool + index words (SQL)", reads.pool, engine.db, [pid for pid, _ in hits])
-    shares = stage("pair shares", lambda: rerank.pair_shares(q.pairs, {pid: reads.index_words(r) for pid, r in rows.items()}))
+    shares = stage("pair shares", lambda: rerank.pair_shares(q.pairs, reads.index_words(rows)))
     hits = rerank.rerank(hits, shares)[:CANDIDATES]
     passages = stage("passages", reads.hits, rows, [pid for pid, _ in hits], dict(hits), shares)
     if q.type in KINDS:
@@ -79,7 +78,7 @@ def main() -> int:
     if skip := missing_inputs(files, args.data_dir):
         print(skip)
         return 0
-    questions = [json.loads(line)["question"] for f in files for line in open(f, encoding="utf-8") if line.strip()]
+    questions = questions_of(files)
     warm, timed = questions[: args.warm_up], questions[args.warm_up :]
     if not timed:
         print(f"skipped: no question left to time after {args.warm_up} warm-up questions")

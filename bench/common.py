@@ -3,6 +3,7 @@ are there (a script skips with one line, exit 0, where ../shared or the data is 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 
@@ -10,6 +11,11 @@ def pct(values: list[float], q: float) -> float:
     """Nearest-rank percentile: the value at rank round(q·(n−1)) of the sorted values."""
     s = sorted(values)
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+
+
+def questions_of(files: list[Path]) -> list[str]:
+    """The question texts of JSONL question files, in order."""
+    return [json.loads(line)["question"] for f in files for line in f.open(encoding="utf-8") if line.strip()]
 
 
 def missing_inputs(files: list[Path], data_dir: Path) -> str | None:

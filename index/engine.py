@@ -429,7 +429,7 @@ class Engine:
             mine = set(reads.passage_ids_of(self.db, within))
             hits = [h for h in hits if h[0] in mine]
         rows = reads.pool(self.db, [pid for pid, _ in hits])
-        shares = rerank.pair_shares(q.pairs, {pid: reads.index_words(r) for pid, r in rows.items()})
+        shares = rerank.pair_shares(q.pairs, reads.index_words(rows))
         hits = rerank.rerank(hits, shares)[: max(k, CANDIDATES)]
         passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:

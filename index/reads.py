@@ -78,9 +78,10 @@ def pool(db: SAEngine, ids: list[int]) -> dict[int, Row]:
         return {int(r.id): r for r in conn.execute(_POOL_SQL, {"ids": ids})}
 
 
-def index_words(row: Row) -> str:
-    """What the index holds of a ``pool`` row: cached tokens of headline, text and places."""
-    return f"{row.ttoks or ''} . {row.ptoks or ''} . {row.xtoks or ''}"
+def index_words(rows: dict[int, Row]) -> dict[int, str]:
+    """What the index holds of each ``pool`` row, by id: cached tokens of headline, text
+    and places."""
+    return {pid: f"{r.ttoks or ''} . {r.ptoks or ''} . {r.xtoks or ''}" for pid, r in rows.items()}
 
 
 def hits(rows: dict[int, Row], ids: list[int], scores: dict[int, float], shares: dict[int, float] | None = None) -> list[PassageHit]:
