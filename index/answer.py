@@ -10,7 +10,8 @@ A pure function of (question, passages, figures, scorer): no database, no index.
 * ``uncertain``: a best candidate exists but is not trusted enough: ``best`` holds
   its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
   ("... là gì?") are never stated, nor a candidate whose own sentence or context names
-  only other places than the question's, or that counts other things (``_contradicts``),
+  only other places than the question's, or that counts other things, or that speaks of
+  another numbered event or of a deputy for the head asked (``_contradicts``),
   nor one whose article never names a place the question typed without diacritics or
   capitals ("tinh an giang": ``_typed_place_unseen``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
@@ -28,6 +29,7 @@ from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
+from index.numbered import deputy_of_asked, other_event, title_of
 from index.parse import Question
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
@@ -98,13 +100,22 @@ def _missing(q: Question, ranked: list[Candidate]) -> str | None:
 
 
 def _contradicts(q: Question, top: Candidate) -> bool:
-    """The best figure speaks of something else than the question asks, however
-    confident the scorer is: its own sentence or its context names only other places than
+    """The best candidate speaks of something else than the question asks, however
+    confident the scorer is: its sentence numbers the question's event otherwise ("kỳ họp
+    thứ 7" for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2"); a person's own title
+    makes them the deputy of the office asked ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch
+    UBND xã ... là ai?"); a figure's own sentence or context names only other places than
     the question's ("30,3% — quận Bình Thạnh" for quận 2), or it counts other things than
-    the question's ("3 thí sinh" for "bao nhiêu cán bộ"). Out of fold, such answers were
-    right about three times in four: offered as uncertain, never stated."""
+    the question's ("3 thí sinh" for "bao nhiêu cán bộ"). Out of fold, figures naming other
+    places or things were right about three times in four, and on the sets tuned on no
+    best candidate of another numbered event or a deputy was right: offered as uncertain,
+    never stated."""
+    context = (top.figure.context or "") if top.figure is not None else ""
+    if other_event(q.events, f"{top.sentence} {context}"):
+        return True
     if top.figure is None:
-        return False  # a person or place span: its sentence may name a place inside the asked one
+        # a person or place span: its sentence may name a place inside the asked one
+        return q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
     f = top.features
     if f.get("place_other_here") or f.get("unit_none"):
         return True

@@ -20,6 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
+from index.numbered import numbered_events, offices
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -61,6 +62,11 @@ class Question:
     # gazetteer (``typed_place_keys``); never scored, they only stop a statement whose
     # article names none of them (``answer._typed_place_unseen``)
     typed_places: frozenset[str] = frozenset()
+    # numbered events it names ("kỳ họp thứ 6": ("ky hop", 6)) and the offices whose
+    # head it asks for ("Chủ tịch UBND xã ...", none when it names a deputy): an answer
+    # about another event, or a deputy for a head, is never stated (index/numbered.py)
+    events: frozenset[tuple[str, int]] = frozenset()
+    heads_asked: frozenset[str] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -144,7 +150,15 @@ def parse_question(
         verbs=tuple(frozenset(m.split()) for m in dict.fromkeys(VERB_RE.findall(folded))),
         words=" ".join(folded.split() + [s for t in tokens for s in t.split("_")]),
         typed_places=typed_place_keys(folded) - places,
+        events=numbered_events(expanded),
+        heads_asked=_heads_asked(expanded),
     )
+
+
+def _heads_asked(expanded: str) -> frozenset[str]:
+    """The offices whose head the question names, unless it names a deputy at all."""
+    heads, deputies = offices(expanded)
+    return frozenset() if deputies else heads
 
 
 # Words that start an organization's name: as written (with diacritics) and, where the

@@ -281,3 +281,26 @@ def test_a_province_typed_without_diacritics_that_the_article_never_names_is_not
     hcm = [_passage(10, "Năm 2004, Đảng bộ TP.HCM kết nạp mới 339 đảng viên.", 9.0, "Xây dựng Đảng", "hcm")]
     assert _ask("nam 2004 thanh pho ho chi minh ket nap bn dang vien", hcm, _confident(5.0)).status == "answered"
     assert _ask("nam 2004 tinh dong nai ket nap bn dang vien", hcm, _confident(5.0)).status == "uncertain"
+
+
+def test_a_confident_answer_about_another_numbered_event_is_not_stated():
+    text = "Kỳ họp thứ 7, Quốc hội khóa 11 sẽ thông qua 11 dự án luật và 1 nghị quyết."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("Kỳ họp thứ 6 Quốc hội khóa 11 thông qua bao nhiêu dự án luật?", passages, _confident(5.0))
+    assert ans.best.startswith("11 dự án luật") and ans.status == "uncertain" and ans.answer is None
+    # typed without diacritics it is the same question
+    ans = _ask("ky hop thu 6 quoc hoi khoa 11 thong qua bao nhieu du an luat", passages, _confident(5.0))
+    assert ans.status == "uncertain"
+    # the event the sentence speaks of is stated
+    ans = _ask("Kỳ họp thứ 7 Quốc hội khóa 11 thông qua bao nhiêu dự án luật?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("11 dự án luật")
+
+
+def test_a_deputy_is_not_stated_as_the_head_asked():
+    text = "Theo ông Trần Văn Hùng, Phó chủ tịch UBND phường Định Công, phường có hai trường hợp khó xác nhận."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("Chủ tịch UBND phường Định Công là ai?", passages, _confident(5.0))
+    assert ans.best == "Trần Văn Hùng" and ans.status == "uncertain" and ans.answer is None
+    # asked for the deputy, he is the answer
+    ans = _ask("Phó chủ tịch UBND phường Định Công là ai?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer == "Trần Văn Hùng"

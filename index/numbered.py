@@ -1,0 +1,122 @@
+"""What names one event among many, or one office among its deputies: read from a
+question and from an answer's sentence, so that an answer about another event or another
+office is never stated.
+
+* **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
+  "Đại hội Đảng bộ ... lần thứ 24" (keyed by the word before "lần thứ": the 24th
+  congress is not the 24th plenum). A sentence on the 7th session answers nothing about
+  the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
+  ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
+* **Offices**: "Chủ tịch UBND phường ..." asks for the chairman, and "ông X, Phó chủ
+  tịch UBND phường ..." is his deputy.
+
+Texts are compared folded and lower case, so questions typed without diacritics read the
+same.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from index.text import fold
+
+_WORDS = re.compile(r"\w+")
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+#: Ordinal words, read only after "thứ": "kỳ họp thứ hai", "lần thứ tư".
+_ORDINAL_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_NUMBER = r"(\d{1,3}|[ivxlc]{1,6}|(?<=thu )(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi))(?!\w)"
+#: Each kind of numbered event, as folded words before its number.
+_EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"(?<!\w)" + words + _NUMBER))
+    for kind, words in (
+        ("ky hop", r"ky hop (?:thu )?"),
+        ("giai doan", r"giai doan "),
+        ("dot", r"dot (?:thu )?"),
+        ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
+        ("lan thu", r"(\w+) lan thu "),
+    )
+)
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(fold(text).lower()))
+
+
+def _number(word: str) -> int | None:
+    """3, "iii" or "ba" (after "thứ") as a number; None for anything else."""
+    if word.isdigit():
+        return int(word)
+    if word in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[word]
+    total = 0
+    for a, b in zip(word, word[1:] + " "):
+        if a not in _ROMAN:
+            return None
+        total += -_ROMAN[a] if _ROMAN.get(b, 0) > _ROMAN[a] else _ROMAN[a]
+    return total or None
+
+
+@lru_cache(maxsize=16384)
+def numbered_events(text: str) -> frozenset[tuple[str, int]]:
+    """The numbered events a text names, as (kind, number): "Kỳ họp thứ 7, Quốc hội khóa
+    11" → {("ky hop", 7)}; "Đại hội Hội Nhà văn lần thứ VIII" → {("van lan thu", 8)}."""
+    words = _words(text)
+    found = set()
+    for kind, pattern in _EVENTS:
+        for m in pattern.finditer(words):
+            n = _number(m.group(m.lastindex))
+            if n:
+                found.add((f"{m.group(1)} {kind}" if m.lastindex == 2 else kind, n))
+    return frozenset(found)
+
+
+def other_event(asked: frozenset[tuple[str, int]], text: str) -> bool:
+    """``text`` names a kind of event the question numbers, and only with other numbers
+    ("kỳ họp thứ 7" for "kỳ họp thứ 6")."""
+    named = numbered_events(text) if asked else frozenset()
+    for kind in {k for k, _ in asked}:
+        have = {n for k, n in named if k == kind}
+        if have and not have & {n for k, n in asked if k == kind}:
+            return True
+    return False
+
+
+_OFFICE = (
+    r"(tong bi thu|bi thu|tong giam doc|giam doc|chu tich|truong ban|truong phong|cuc truong|vu truong|"
+    r"bo truong|thu truong|chanh an|vien truong|hieu truong|chanh van phong|truong doan|chu nhiem|"
+    r"thu tuong)"
+)
+_HEAD = re.compile(r"(?<!\w)(pho )?" + _OFFICE + r"(?!\w)")
+
+
+@lru_cache(maxsize=4096)
+def offices(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The offices a text names as (heads, deputies): "Chủ tịch UBND xã" → ({"chu tich"},
+    {}); "Phó chủ tịch UBND tỉnh" → ({}, {"chu tich"})."""
+    heads, deputies = set(), set()
+    for m in _HEAD.finditer(_words(text)):
+        (deputies if m.group(1) else heads).add(m.group(2))
+    return frozenset(heads), frozenset(deputies)
+
+
+def title_of(sentence: str, name: str) -> str:
+    """The words that give ``name`` its office in ``sentence``: the clause before it
+    ("Phó chủ tịch UBND tỉnh Quảng Ngãi Trương Ngọc Nhi") and, when a comma follows it,
+    the clause after ("ông Trịnh Thanh Hà, Phó chủ tịch UBND phường Định Công, ...")."""
+    at = sentence.find(name)
+    if at < 0:
+        return ""
+    before = re.split(r"[,;:(\"“]", sentence[:at])[-1]
+    after = sentence[at + len(name) :]
+    tail = re.split(r"[,;)\"”]", after.lstrip()[1:])[0] if after.lstrip()[:1] in ",(-–" else ""
+    return f"{before} {tail}"
+
+
+def deputy_of_asked(asked_heads: frozenset[str], title: str) -> bool:
+    """The question asks for the head of an office ("Chủ tịch UBND ...") and the
+    person's own title makes them its deputy ("Phó chủ tịch ..."), never the head."""
+    if not asked_heads:
+        return False
+    heads, deputies = offices(title)
+    return bool(asked_heads & deputies) and not (asked_heads & heads)

@@ -1,0 +1,71 @@
+"""``index.numbered``: numbered events and offices, read the same with or without
+diacritics; another event or a deputy is told apart from the one asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.numbered import deputy_of_asked, numbered_events, offices, other_event, title_of
+
+
+@pytest.mark.parametrize(
+    "text, events",
+    [
+        ("Kỳ họp thứ 7, Quốc hội khóa 11 sẽ thông qua 11 dự án luật", {("ky hop", 7)}),
+        ("ky hop thu bay quoc hoi khoa xi", {("ky hop", 7)}),
+        ("Hội nghị Trung ương 10 bàn về nhân sự", {("hoi nghi trung uong", 10)}),
+        ("Hội nghị lần thứ 12 Ban Chấp hành Trung ương Đảng", {("nghi lan thu", 12)}),
+        ("Đại hội Đảng toàn quốc lần thứ IX", {("quoc lan thu", 9)}),
+        ("Đại hội Hội Nhà văn lần thứ VIII", {("van lan thu", 8)}),
+        ("triển khai giai đoạn 2 (2006-2010) và đợt 3", {("giai doan", 2), ("dot", 3)}),
+        ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
+    ],
+)
+def test_numbered_events_are_read_as_kind_and_number(text, events):
+    assert numbered_events(text) == events
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương"],
+)
+def test_years_terms_and_bare_counts_are_no_numbered_event(text):
+    assert numbered_events(text) == frozenset()
+
+
+def test_another_number_of_the_asked_event_contradicts_it():
+    asked = numbered_events("Kỳ họp thứ 6 Quốc hội khóa 11 thông qua bao nhiêu luật?")
+    assert other_event(asked, "Kỳ họp thứ 7, Quốc hội khóa 11 sẽ thông qua 11 dự án luật.")
+    # the asked one named too, or another kind of event only: no contradiction
+    assert not other_event(asked, "Kỳ họp thứ 6 đã thông qua 9 luật, kỳ họp thứ 7 sẽ thông qua 11.")
+    assert not other_event(asked, "Giai đoạn 2 của dự án được thông qua 11 luật.")
+    assert not other_event(frozenset(), "Kỳ họp thứ 7")
+    # "lần thứ" is keyed by the word before it: the 25th congress is not the 24th, but
+    # the congress's first session is no other congress
+    congress = numbered_events("Đại hội Đảng bộ cơ quan Bộ Ngoại giao lần thứ 24 khai mạc ngày nào?")
+    assert other_event(congress, "Đại hội Đảng bộ cơ quan Bộ Ngoại giao lần thứ 25 đã khai mạc ngày 10-11.")
+    assert not other_event(congress, "Tại phiên họp lần thứ nhất, Ban Chấp hành đã bầu 13 đồng chí.")
+
+
+def test_offices_split_heads_from_deputies_without_diacritics_too():
+    assert offices("Chủ tịch UBND xã Mỹ Hòa") == (frozenset({"chu tich"}), frozenset())
+    assert offices("pho chu tich ubnd tinh") == (frozenset(), frozenset({"chu tich"}))
+    assert offices("Phó Bí thư Thường trực Thành ủy, Chủ tịch UBND") == (frozenset({"chu tich"}), frozenset({"bi thu"}))
+
+
+@pytest.mark.parametrize(
+    "sentence, name, deputy",
+    [
+        ("Theo ông Trần Văn An, Phó chủ tịch UBND phường Định Công, có hai trường hợp.", "Trần Văn An", True),
+        ("Phó chủ tịch UBND tỉnh Quảng Ngãi Lê Văn Bình cho biết, UBND tỉnh đã chỉ đạo.", "Lê Văn Bình", True),
+        ("Chủ tịch UBND phường Định Công Trần Văn An cho biết, phó chủ tịch đang đi họp.", "Trần Văn An", False),
+        # another person's title in the same sentence is not this one's
+        ("Ông Trần Văn An, Chủ tịch UBND phường, và ông Lê Văn Bình, Phó chủ tịch, đã ký.", "Trần Văn An", False),
+    ],
+)
+def test_a_persons_own_title_decides_whether_they_are_the_deputy(sentence, name, deputy):
+    assert deputy_of_asked(frozenset({"chu tich"}), title_of(sentence, name)) is deputy
+
+
+def test_no_office_asked_is_never_a_deputy():
+    assert not deputy_of_asked(frozenset(), "Phó chủ tịch UBND phường")
