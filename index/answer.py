@@ -29,7 +29,7 @@ from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
-from index.numbered import deputy_of_asked, other_event, title_of
+from index.mismatch import deputy_of_asked, other_event, regions, title_of
 from index.parse import Question
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
@@ -102,7 +102,8 @@ def _missing(q: Question, ranked: list[Candidate]) -> str | None:
 def _contradicts(q: Question, top: Candidate) -> bool:
     """The best candidate speaks of something else than the question asks, however
     confident the scorer is: its sentence numbers the question's event otherwise ("kỳ họp
-    thứ 7" for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2"); a person's own title
+    thứ 7" for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2") or names only other
+    regions ("Tây Nguyên" for "Tây Nam Bộ", "phía Nam" for "phía Bắc"); a person's own title
     makes them the deputy of the office asked ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch
     UBND xã ... là ai?"); a figure's own sentence or context names only other places than
     the question's ("30,3% — quận Bình Thạnh" for quận 2), or it counts other things than
@@ -111,7 +112,7 @@ def _contradicts(q: Question, top: Candidate) -> bool:
     best candidate of another numbered event or a deputy was right: offered as uncertain,
     never stated."""
     context = (top.figure.context or "") if top.figure is not None else ""
-    if other_event(q.events, f"{top.sentence} {context}"):
+    if other_event(q.events, f"{top.sentence} {context}") or _other_region(q, f"{top.sentence} {context}"):
         return True
     if top.figure is None:
         # a person or place span: its sentence may name a place inside the asked one
@@ -123,6 +124,12 @@ def _contradicts(q: Question, top: Candidate) -> bool:
         named = place_keys(top.figure.context)
         return bool(named) and not (named & q.places)
     return False
+
+
+def _other_region(q: Question, text: str) -> bool:
+    """``text`` names regions, none of the question's ("Tây Nguyên" for "Tây Nam Bộ")."""
+    named = regions(text) if q.regions else frozenset()
+    return bool(named) and not named & q.regions
 
 
 #: How a passage may write a place typed as its gazetteer key.

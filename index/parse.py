@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.numbered import numbered_events, offices
+from index.mismatch import numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -64,9 +64,12 @@ class Question:
     typed_places: frozenset[str] = frozenset()
     # numbered events it names ("kỳ họp thứ 6": ("ky hop", 6)) and the offices whose
     # head it asks for ("Chủ tịch UBND xã ...", none when it names a deputy): an answer
-    # about another event, or a deputy for a head, is never stated (index/numbered.py)
+    # about another event, or a deputy for a head, is never stated (index.mismatch.py)
     events: frozenset[tuple[str, int]] = frozenset()
     heads_asked: frozenset[str] = frozenset()
+    # regions it names ("Tây Nam Bộ", "phía Bắc"): an answer whose sentence names only
+    # other regions is never stated (index/mismatch.py)
+    regions: frozenset[str] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -152,6 +155,7 @@ def parse_question(
         typed_places=typed_place_keys(folded) - places,
         events=numbered_events(expanded),
         heads_asked=_heads_asked(expanded),
+        regions=regions(expanded),
     )
 
 

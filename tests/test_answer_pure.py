@@ -304,3 +304,12 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
     # asked for the deputy, he is the answer
     ans = _ask("Phó chủ tịch UBND phường Định Công là ai?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer == "Trần Văn Hùng"
+
+
+def test_a_confident_answer_about_another_region_is_not_stated():
+    text = "Đại hội Đại đoàn kết các dân tộc Tây Nguyên đã tuyên dương 120 cá nhân có nhiều đóng góp."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("Đại hội Đại đoàn kết các dân tộc Tây Nam Bộ tuyên dương bao nhiêu cá nhân?", passages, _confident(5.0))
+    assert ans.best.startswith("120 cá nhân") and ans.status == "uncertain" and ans.answer is None
+    ans = _ask("Đại hội Đại đoàn kết các dân tộc Tây Nguyên tuyên dương bao nhiêu cá nhân?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("120 cá nhân")

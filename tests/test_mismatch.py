@@ -1,11 +1,11 @@
-"""``index.numbered``: numbered events and offices, read the same with or without
+"""``index.mismatch``: numbered events, offices and regions, read the same with or without
 diacritics; another event or a deputy is told apart from the one asked."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.numbered import deputy_of_asked, numbered_events, offices, other_event, title_of
+from index.mismatch import deputy_of_asked, numbered_events, offices, other_event, regions, title_of
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,21 @@ def test_a_persons_own_title_decides_whether_they_are_the_deputy(sentence, name,
 
 def test_no_office_asked_is_never_a_deputy():
     assert not deputy_of_asked(frozenset(), "Phó chủ tịch UBND phường")
+
+
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ("Đại hội Đại đoàn kết các dân tộc Tây Nam Bộ", {"tay nam bo"}),
+        ("dai hoi dai doan ket cac dan toc tay nguyen", {"tay nguyen"}),  # typed without diacritics
+        ("vốn cho thủy lợi vùng ĐBSCL", {"tay nam bo"}),  # one region, two names
+        ("Bệnh viện khu vực phía Nam tỉnh Thừa Thiên - Huế", {"nam"}),
+        ("đại biểu Quốc hội của hai miền Trung,  Nam", {"trung"}),
+        # other words that fold the same, and compass words that name no region
+        ("Bộ đã bác bỏ thông tin này", set()),
+        ("cần tap trung bo tri von", set()),
+        ("gió mùa đông bắc tràn về", set()),
+    ],
+)
+def test_regions_are_read_by_their_names(text, keys):
+    assert regions(text) == keys

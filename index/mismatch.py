@@ -1,6 +1,6 @@
-"""What names one event among many, or one office among its deputies: read from a
-question and from an answer's sentence, so that an answer about another event or another
-office is never stated.
+"""What tells one event, office or region from its kind: read from a question and from
+an answer's sentence, so that an answer about another event, office or region is never
+stated.
 
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
   "Đại hội Đảng bộ ... lần thứ 24" (keyed by the word before "lần thứ": the 24th
@@ -9,6 +9,9 @@ office is never stated.
   ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
 * **Offices**: "Chủ tịch UBND phường ..." asks for the chairman, and "ông X, Phó chủ
   tịch UBND phường ..." is his deputy.
+* **Regions**: "Tây Nam Bộ", "Tây Nguyên", "miền Trung", "phía Bắc" (of a province too):
+  not places of ``index/places.py`` (whose changes re-derive every article's figures),
+  only compared here.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from index.patterns import alts
 from index.text import fold
 
 _WORDS = re.compile(r"\w+")
@@ -120,3 +124,35 @@ def deputy_of_asked(asked_heads: frozenset[str], title: str) -> bool:
         return False
     heads, deputies = offices(title)
     return bool(asked_heads & deputies) and not (asked_heads & heads)
+
+
+# --- regions ------------------------------------------------------------------------
+
+#: Regions of Viet Nam as written (lower case) → a key; names of one region share it
+#: ("miền Bắc", "phía Bắc", "Bắc Bộ"). Compass words only where they name a region or a
+#: part of a province ("phía Nam tỉnh ..."), not "đông bắc" (the monsoon) or "tây bắc".
+_REGIONS: dict[str, str] = {
+    "tây nguyên": "tay nguyen",
+    "tây nam bộ": "tay nam bo", "miền tây nam bộ": "tay nam bo", "đồng bằng sông cửu long": "tay nam bo",
+    "đbscl": "tay nam bo",
+    "đông nam bộ": "dong nam bo", "nam trung bộ": "nam trung bo", "bắc trung bộ": "bac trung bo",
+    "đồng bằng sông hồng": "dong bang song hong",
+    "miền bắc": "bac", "phía bắc": "bac", "bắc bộ": "bac",
+    "miền nam": "nam", "phía nam": "nam", "nam bộ": "nam",
+    "miền trung": "trung", "trung bộ": "trung",
+}  # fmt: skip
+_REGION_WRITTEN = re.compile(r"(?<!\w)(" + alts(list(_REGIONS)) + r")(?!\w)")
+#: Folded forms, read only in a text typed without any diacritics ("tay nam bo"): in
+#: written text they would be other words ("bác bỏ" folds to "bac bo"), and so may the
+#: short ones typed ("tap trung bo tri"), which are left out.
+_REGIONS_FOLDED = {fold(k): v for k, v in _REGIONS.items() if k not in ("bắc bộ", "nam bộ", "trung bộ")}
+_REGION_FOLDED = re.compile(r"(?<!\w)(" + alts(list(_REGIONS_FOLDED)) + r")(?!\w)")
+
+
+@lru_cache(maxsize=16384)
+def regions(text: str) -> frozenset[str]:
+    """The regions a text names, as keys: "các dân tộc Tây Nam Bộ" → {"tay nam bo"};
+    "dai hoi cac dan toc tay nguyen" (no diacritics at all) → {"tay nguyen"}."""
+    lower = text.lower()
+    table, pattern = (_REGIONS_FOLDED, _REGION_FOLDED) if fold(lower) == lower else (_REGIONS, _REGION_WRITTEN)
+    return frozenset(table[" ".join(m.group(1).split())] for m in pattern.finditer(lower))
