@@ -11,7 +11,7 @@ A pure function of (question, passages, figures, scorer): no database, no index.
   its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
   ("... là gì?") are never stated, nor a candidate whose own sentence or context names
   only other places than the question's, or that counts other things, or that speaks of
-  another numbered event or of a deputy for the head asked (``_contradicts``),
+  another numbered event, another region, or of a deputy for the head asked (``contradiction``),
   nor one whose article never names a place the question typed without diacritics or
   capitals ("tinh an giang": ``_typed_place_unseen``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
@@ -69,7 +69,7 @@ def answer(
     top = ranked[0]
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = scorer.confidence(ranked)
-    if q.type in STATED_TYPES and result.confidence >= threshold and not _contradicts(q, top) and not _typed_place_unseen(q, top, passages):
+    if q.type in STATED_TYPES and result.confidence >= threshold and contradiction(q, top) is None and not _typed_place_unseen(q, top, passages):
         result.status, result.answer = "answered", result.best
     else:
         result.status = "uncertain"
@@ -99,31 +99,41 @@ def _missing(q: Question, ranked: list[Candidate]) -> str | None:
     return None
 
 
-def _contradicts(q: Question, top: Candidate) -> bool:
-    """The best candidate speaks of something else than the question asks, however
-    confident the scorer is: its sentence numbers the question's event otherwise ("kỳ họp
-    thứ 7" for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2") or names only other
-    regions ("Tây Nguyên" for "Tây Nam Bộ", "phía Nam" for "phía Bắc"); a person's own title
-    makes them the deputy of the office asked ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch
-    UBND xã ... là ai?"); a figure's own sentence or context names only other places than
-    the question's ("30,3% — quận Bình Thạnh" for quận 2), or it counts other things than
-    the question's ("3 thí sinh" for "bao nhiêu cán bộ"). Out of fold, figures naming other
-    places or things were right about three times in four, and on the sets tuned on no
-    best candidate of another numbered event or a deputy was right: offered as uncertain,
-    never stated."""
+def contradiction(q: Question, top: Candidate) -> str | None:
+    """Why the best candidate speaks of something else than the question asks, however
+    confident the scorer is, or None:
+
+    * ``other_event``: its sentence numbers the question's event otherwise ("kỳ họp thứ 7"
+      for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
+    * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
+    * ``deputy``: a person whose own title makes them the deputy of the office asked
+      ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch UBND xã ... là ai?");
+    * ``other_place``: a figure whose own sentence or context names only other places
+      than the question's ("30,3% — quận Bình Thạnh" for quận 2);
+    * ``other_unit``: a count of other things than the question's ("3 thí sinh" for "bao
+      nhiêu cán bộ").
+
+    Out of fold, figures naming other places or things were right about three times in
+    four; on the sets tuned on, the first three almost never (``bench/stating_vetoes.py``).
+    Such a candidate is offered as uncertain, never stated."""
     context = (top.figure.context or "") if top.figure is not None else ""
-    if other_event(q.events, f"{top.sentence} {context}") or _other_region(q, f"{top.sentence} {context}"):
-        return True
+    if other_event(q.events, f"{top.sentence} {context}"):
+        return "other_event"
+    if _other_region(q, f"{top.sentence} {context}"):
+        return "other_region"
     if top.figure is None:
         # a person or place span: its sentence may name a place inside the asked one
-        return q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
+        deputy = q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
+        return "deputy" if deputy else None
     f = top.features
-    if f.get("place_other_here") or f.get("unit_none"):
-        return True
+    if f.get("unit_none"):
+        return "other_unit"
+    if f.get("place_other_here"):
+        return "other_place"
     if q.places and top.figure.context:
         named = place_keys(top.figure.context)
-        return bool(named) and not (named & q.places)
-    return False
+        return "other_place" if named and not (named & q.places) else None
+    return None
 
 
 def _other_region(q: Question, text: str) -> bool:
