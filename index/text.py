@@ -65,10 +65,80 @@ _MARKS = re.compile(r"[\u0300-\u036f]")
 
 
 def fold(text: str) -> str:
-    """Remove Vietnamese diacritics: ``Đảng bộ`` -> ``Dang bo``. Case is kept."""
+    """Remove Vietnamese diacritics: ``Đảng bộ`` -> ``Dang bo``. Case is kept.
+
+    Always equal to ``fold_reference(text)``; computed character by character from a
+    table where that gives the same result (see ``_fold_table``)."""
+    if text.isascii():
+        return text  # nothing to decompose, no đ
+    table = _fold_table()
+    if table.fallback.search(text):
+        return fold_reference(text)
+    return text.translate(table.chars)
+
+
+def fold_words(words: list[str]) -> list[str]:
+    """``fold`` of each of ``words`` (which hold no "\\x1f"), folding their text once.
+
+    The same as folding each: the separator is a character NFD neither decomposes nor
+    moves a mark across."""
+    return fold("\x1f".join(words)).split("\x1f") if words else []
+
+
+def fold_reference(text: str) -> str:
+    """What ``fold`` means: NFD, the combining marks U+0300-U+036F removed, đ -> d."""
     text = unicodedata.normalize("NFD", text)
     text = _MARKS.sub("", text)
     return text.replace("đ", "d").replace("Đ", "D")
+
+
+_TABLE_END = 0x2000  # the table covers Latin, Greek, Cyrillic and Vietnamese letters
+
+
+@dataclass(frozen=True)
+class _FoldTable:
+    chars: list[str | None]  # code point (below _TABLE_END) -> its fold; None deletes it
+    fallback: re.Pattern[str]  # a character the table cannot fold alone
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _FoldTable:
+    """``fold_reference`` of each character below ``_TABLE_END``, and the characters for
+    which folding a text character by character would differ from folding it whole.
+
+    NFD decomposes each character on its own and then sorts each run of combining marks
+    by combining class; the sort can only change the result where a mark survives the
+    folding (a mark outside U+0300-U+036F, such as U+1DC0 or the Hangul and kana marks).
+    So a text folds character by character unless it holds a character whose NFD has
+    such a mark. Those go to ``fold_reference``, and so do the characters at or above
+    ``_TABLE_END`` that fold to something else (Hangul syllables, CJK compatibility
+    ideographs, "≠") and any outside the Basic Multilingual Plane; other characters at
+    or above ``_TABLE_END`` fold to themselves (translate leaves them as they are).
+    """
+    chars: list[str | None] = []
+    fallback: list[int] = []
+    for cp in range(0x10000):
+        c = chr(cp)
+        nfd = unicodedata.normalize("NFD", c)
+        if any(unicodedata.combining(m) and not 0x300 <= ord(m) <= 0x36F for m in nfd):
+            fallback.append(cp)
+        elif cp >= _TABLE_END and nfd != c:
+            fallback.append(cp)
+        if cp < _TABLE_END:
+            chars.append(fold_reference(c) or None)
+    ranges = "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _runs(fallback))
+    return _FoldTable(chars, re.compile(f"[{ranges}\\U00010000-\\U0010ffff]"))
+
+
+def _runs(codes: list[int]) -> list[tuple[int, int]]:
+    """Sorted code points as (first, last) runs of consecutive ones."""
+    out: list[tuple[int, int]] = []
+    for cp in codes:
+        if out and out[-1][1] == cp - 1:
+            out[-1] = (out[-1][0], cp)
+        else:
+            out.append((cp, cp))
+    return out
 
 
 def has_diacritics(text: str) -> bool:

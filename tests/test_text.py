@@ -1,6 +1,8 @@
 import pytest
 
-from index.text import expand_abbreviations, fold, index_tokens, normalize, token_key, word_tokenize
+import random
+
+from index.text import expand_abbreviations, fold, fold_reference, fold_words, index_tokens, normalize, token_key, word_tokenize
 
 
 @pytest.mark.parametrize(
@@ -44,6 +46,30 @@ def test_normalize(raw, expected):
 )
 def test_fold(raw, expected):
     assert fold(raw) == expected
+
+
+def test_fold_table_is_the_reference_on_every_bmp_character():
+    bad = [hex(cp) for cp in range(0x10000) if fold(chr(cp)) != fold_reference(chr(cp))]
+    assert bad == []
+
+
+# characters whose order NFD may change, or that the table leaves to the reference:
+# marks in and outside U+0300-U+036F with several combining classes, letters that
+# decompose to such marks, Hangul, kana with a voiced mark, "≠", outside the BMP
+_MIXED = (
+    "aAeEđĐơƯ ,.-0“”–…"
+    "\u0300\u0301\u0302\u0303\u0309\u0323\u031b\u0327\u034f\u0345\u0316"
+    "\u1dc0\u1dca\u0483\u05b0\u0591\u0e38\u3099\u093c\u20d0"
+    "ệỡǖǘȫΐῷ\u0f73\u0f75\u0344ǅ한가\u304c\u2260\u212b\ufb2c\uf900"
+    "\U0001d15e\U0001f600\U00010400"
+)
+
+
+def test_fold_matches_the_reference_on_mixed_strings():
+    rng = random.Random(7)
+    texts = ["".join(rng.choice(_MIXED) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    texts += ["Đảng bộ Thành ủy “TP.HCM” – 2020", "Ho\u0300a bi\u0300nh", "a\u0323\u1dca\u0302", "e\u1dc0\u0301"]
+    assert [t for t in texts if fold(t) != fold_reference(t)] == []
 
 
 @pytest.mark.parametrize(
@@ -106,3 +132,10 @@ def test_index_tokens_are_folded_and_joined():
 def test_token_key():
     assert token_key("Chi bộ") == "chi_bo"
     assert token_key(",") is None
+
+
+def test_fold_words_is_fold_of_each_word():
+    rng = random.Random(11)
+    for _ in range(3000):
+        words = ["".join(rng.choice(_MIXED) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 6))]
+        assert fold_words(words) == [fold(w) for w in words]
