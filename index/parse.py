@@ -24,7 +24,7 @@ from index.mismatch import numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
-from index.text import expand_question, fold
+from index.text import expand_question, fold, fold_words
 
 _SYL = re.compile(r"\w+")
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
@@ -204,9 +204,9 @@ def organizations(expanded: str) -> tuple[str, ...]:
     level or a place alone ("Đảng bộ quận 5") name no organization of their own."""
     raw = _SYL.findall(expanded)
     written = [w.lower() for w in raw]
-    folded = [fold(w) for w in written]
-    letters = [w for w in written if w.isalpha()]
-    accented = sum(w != fold(w) for w in letters) >= 0.3 * max(1, len(letters))
+    folded = fold_words(written)
+    letters = [(w, f) for w, f in zip(written, folded) if w.isalpha()]
+    accented = sum(w != f for w, f in letters) >= 0.3 * max(1, len(letters))
     out: list[str] = []
     i = 0
     while i < len(written):

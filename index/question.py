@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from index.figures import CURRENCIES, SCALE_WORDS
-from index.text import expand_abbreviations, fold, normalize
+from index.text import expand_abbreviations, fold, fold_words, normalize
 
 # --- tables (extend here) ----------------------------------------------------------------
 
@@ -263,13 +263,21 @@ class _Tokens:
         """Token ``i`` is written with a capital inside the question: part of a name."""
         return 0 <= i < len(self.name) and self.name[i]
 
+    @cached_property
+    def at(self) -> dict[str, tuple[int, ...]]:
+        """Where each folded token stands (a phrase is looked for where its first word is)."""
+        out: dict[str, list[int]] = {}
+        for i, word in enumerate(self.folded):
+            out.setdefault(word, []).append(i)
+        return {word: tuple(places) for word, places in out.items()}
+
 
 def analyze_question(question: str) -> QuestionAnalysis:
     """Answer type, target noun phrase and main verb of a Vietnamese question."""
     text = expand_abbreviations(normalize(question), loose=True)
     raw = _TOKEN.findall(text)
     written = tuple(t.lower() for t in raw)
-    folded_tokens = tuple(fold(t) for t in written)
+    folded_tokens = tuple(fold_words(list(written)))
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
     name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
@@ -336,16 +344,22 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
 def _find(tokens: _Tokens, phrase: str, start: int = 0) -> int | None:
     """Index of the first match of ``phrase`` at or after ``start``."""
     first = _phrase(phrase)[1][0]
-    for i in range(start, len(tokens.folded)):
-        if tokens.folded[i] == first and _matches_at(tokens, phrase, i):
+    for i in tokens.at.get(first, ()):
+        if i >= start and _matches_at(tokens, phrase, i):
             return i
     return None
+
+
+@lru_cache(maxsize=256)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """``phrases`` with the longer (in words) first, in their order otherwise."""
+    return tuple(sorted(phrases, key=lambda p: -len(p.split())))
 
 
 def _first_match(tokens: _Tokens, phrases: tuple[str, ...]) -> tuple[int, str] | None:
     """Earliest match among ``phrases`` (longest phrase first at the same index)."""
     best: tuple[int, str] | None = None
-    for phrase in sorted(phrases, key=lambda p: -len(p.split())):
+    for phrase in _longest_first(phrases):
         i = _find(tokens, phrase)
         if i is not None and (best is None or i < best[0]):
             best = (i, phrase)
