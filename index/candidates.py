@@ -373,7 +373,9 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
     for c in out:
         support[c.key].add(c.article_id)
     per_passage: dict[int, dict[str, float]] = {}  # what depends on the passage alone
-    per_article = _article_features(q, passages, rel, total)
+    # articles without a candidate are read for nothing: their passages' words are not needed
+    with_candidates = {c.article_id for c in out}
+    per_article = _article_features(q, [p for p in passages.values() if p.article_id in with_candidates], rel, total)
     for c in out:
         f = c.features
         shared = per_passage.get(c.passage_id)
@@ -409,15 +411,16 @@ def _organizations_in(sentence: str) -> tuple[str, ...]:
     return organizations(sentence)
 
 
-def _article_features(q: Question, passages: dict[int, PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, ...]]:
-    """Per article: the idf-weighted share of the question's words its retrieved passages
-    hold together, its best passage's relative score, and whether none of those passages
-    (headline, text, resolved places) names the question's place, or its organization."""
+def _article_features(q: Question, passages: list[PassageHit], rel: dict[int, float], total: float) -> dict[str, tuple[float, ...]]:
+    """Per article of ``passages``: the idf-weighted share of the question's words its
+    retrieved passages hold together, its best passage's relative score, and whether none
+    of those passages (headline, text, resolved places) names the question's place, or
+    its organization."""
     words: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, list[str]] = defaultdict(list)
     keys: dict[str, set[str]] = defaultdict(set)
     best: dict[str, float] = defaultdict(float)
-    for p in passages.values():
+    for p in passages:
         have, text, pkeys, _ = _passage_words(p.title or "", p.text, p.places)
         words[p.article_id] |= have
         joined[p.article_id].append(text)
@@ -599,7 +602,7 @@ def _folded_lower(text: str) -> str:
 def _spaced_words(text: str) -> str:
     """Folded lower-case words of a text between spaces (" quan 5 tphcm "): a phrase
     ``" quan 5 "`` is in it as whole words."""
-    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+    return " " + " ".join(re.findall(r"\w+", _folded_lower(text))) + " "  # a sentence is folded once
 
 
 def _place_weight(q: Question, place: str) -> float:
@@ -675,58 +678,69 @@ def _windows(figures: list[FigureHit]) -> list[_Window]:
     for i, f in enumerate(figures):
         by_sentence.setdefault((f.passage_id, f.sentence), []).append(i)
     for (_, sentence), members in by_sentence.items():
-        cursor = 0
-        spans: list[tuple[int, int] | None] = []
-        for i in members:  # figures come in text order
-            f = figures[i]
-            at = sentence.find(f.text, cursor)
-            if at < 0:
-                spans.append(None)
-                continue
-            end = at + len(f.text)
-            if f.unit and sentence.startswith(f.unit, end + 1):
-                end += 1 + len(f.unit)
-            spans.append((at, end))
-            cursor = end
-        # the sentence with every figure and its unit blanked: what governs the figures
-        gaps = list(_folded_lower(sentence))
-        for sp in spans:
-            if sp:
-                gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
-        gap_text = "".join(gaps)
-        prev_end, head, inherited = 0, "", ""
-        verbs = _verbs_in(gap_text)
-        first = next((sp[0] for sp in spans if sp), 0)
-        subject = syllables(sentence[:first][-2 * WINDOW :])  # before the sentence's first figure
-        for n, i in enumerate(members):
-            span = spans[n]
-            if span is None:
-                continue
-            at, end = span
-            own = sentence[prev_end:at]
-            if prev_end and not figures[i].unit and _ELLIPSIS.fullmatch(own) and not VERB_RE.search(fold(own).lower()):
-                # an elliptical item (no unit, no verb of its own) shares the list's head:
-                # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%"
-                inherited = head + " " + own
-            elif prev_end and _COPULA.match(own):
-                pass  # "31% là cán bộ nữ, 7% ...": what follows "là" is the previous figure's
-            elif not _LIST_GAP.fullmatch(own) and not (prev_end and _is_list_items(own)):
-                inherited = head = own[-WINDOW:]
-            nxt = next((sp[0] for sp in spans[n + 1 :] if sp), len(sentence))
-            right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
-            copula = _COPULA.match(right)
-            years = YEAR.findall(gap_text, 0, at)
-            out[i] = _Window(
-                syllables(inherited),
-                syllables(right),
-                _last_verb(verbs, at),
-                years[-1] if years else None,
-                subject,
-                syllables(right[copula.end() :]) if copula else set(),
-                bool(_CHANGE_BEFORE.search(gap_text, 0, at)),
-            )
-            prev_end = end
+        windows = _sentence_windows(sentence, tuple((figures[i].text, figures[i].unit) for i in members))
+        for i, window in zip(members, windows, strict=True):
+            out[i] = window
     return out
+
+
+@lru_cache(maxsize=8192)
+def _sentence_windows(sentence: str, figures: tuple[tuple[str, str | None], ...]) -> tuple[_Window, ...]:
+    """The windows of a sentence's ``figures`` (text and unit, in text order);
+    ``_NO_WINDOW`` for a figure not found in it. Cached: the same sentences answer many
+    questions, with the same figures."""
+    out: list[_Window] = [_NO_WINDOW] * len(figures)
+    cursor = 0
+    spans: list[tuple[int, int] | None] = []
+    for text, unit in figures:
+        at = sentence.find(text, cursor)
+        if at < 0:
+            spans.append(None)
+            continue
+        end = at + len(text)
+        if unit and sentence.startswith(unit, end + 1):
+            end += 1 + len(unit)
+        spans.append((at, end))
+        cursor = end
+    # the sentence with every figure and its unit blanked: what governs the figures
+    gaps = list(_folded_lower(sentence))
+    for sp in spans:
+        if sp:
+            gaps[sp[0] : sp[1]] = " " * (sp[1] - sp[0])
+    gap_text = "".join(gaps)
+    prev_end, head, inherited = 0, "", ""
+    verbs = _verbs_in(gap_text)
+    first = next((sp[0] for sp in spans if sp), 0)
+    subject = syllables(sentence[:first][-2 * WINDOW :])  # before the sentence's first figure
+    for n, (_, unit) in enumerate(figures):
+        span = spans[n]
+        if span is None:
+            continue
+        at, end = span
+        own = sentence[prev_end:at]
+        if prev_end and not unit and _ELLIPSIS.fullmatch(own) and not VERB_RE.search(fold(own).lower()):
+            # an elliptical item (no unit, no verb of its own) shares the list's head:
+            # "tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%"
+            inherited = head + " " + own
+        elif prev_end and _COPULA.match(own):
+            pass  # "31% là cán bộ nữ, 7% ...": what follows "là" is the previous figure's
+        elif not _LIST_GAP.fullmatch(own) and not (prev_end and _is_list_items(own)):
+            inherited = head = own[-WINDOW:]
+        nxt = next((sp[0] for sp in spans[n + 1 :] if sp), len(sentence))
+        right = _CLAUSE_END.split(sentence[end : min(nxt, end + WINDOW)], maxsplit=1)[0]
+        copula = _COPULA.match(right)
+        years = YEAR.findall(gap_text, 0, at)
+        out[n] = _Window(
+            syllables(inherited),
+            syllables(right),
+            _last_verb(verbs, at),
+            years[-1] if years else None,
+            subject,
+            syllables(right[copula.end() :]) if copula else set(),
+            bool(_CHANGE_BEFORE.search(gap_text, 0, at)),
+        )
+        prev_end = end
+    return tuple(out)
 
 
 _LIST_ITEMS = re.compile(r"\s*[,;]\s*(?:[^,;:.()]{1,48}[,;]\s*)+(?:và\s+)?")

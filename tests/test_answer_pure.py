@@ -313,3 +313,26 @@ def test_a_confident_answer_about_another_region_is_not_stated():
     assert ans.best.startswith("120 cá nhân") and ans.status == "uncertain" and ans.answer is None
     ans = _ask("Đại hội Đại đoàn kết các dân tộc Tây Nguyên tuyên dương bao nhiêu cá nhân?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer.startswith("120 cá nhân")
+
+
+def test_an_article_without_candidates_changes_no_feature():
+    asked = "Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?"
+    scored = [
+        _passage(1, "Đảng bộ quận Gò Vấp tổng kết công tác năm 2004.", 9.0, article="gv"),
+        _passage(2, "Trong năm, toàn Đảng bộ kết nạp 339 đảng viên.", 8.0, article="gv"),
+    ]
+    no_figure = _passage(3, "Quận Gò Vấp đẩy mạnh công tác phát triển đảng viên.", 7.0, title="Tin quận", article="other")
+    alone = _features_by_value(asked, scored)
+    assert _features_by_value(asked, [*scored, no_figure]) == alone
+
+
+def test_figure_windows_read_from_the_cache_are_the_ones_computed_afresh():
+    from index import candidates as module
+
+    p = _passage(1, "Tỷ lệ ứng cử viên nữ chiếm 39%, trẻ tuổi 22,4%; có 31 người tự ứng cử.", 9.0)
+    share, count = "Tỷ lệ ứng cử viên trẻ tuổi là bao nhiêu?", "Có bao nhiêu người tự ứng cử?"
+    module._sentence_windows.cache_clear()
+    fresh = [_features_by_value(share, [p]), _features_by_value(count, [p])]
+    cached = [_features_by_value(share, [p]), _features_by_value(count, [p])]  # the windows from the cache
+    assert module._sentence_windows.cache_info().hits > 0
+    assert cached == fresh

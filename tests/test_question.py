@@ -252,3 +252,15 @@ def test_the_noun_after_the_question_word_wins_over_the_one_after_so_luong(quest
 
 def test_so_luong_still_names_the_target_when_the_question_word_names_none() -> None:
     assert analyze_question("Số lượng đảng viên được kết nạp là bao nhiêu?").target == "dang vien"
+
+
+def test_a_phrase_is_found_where_its_first_word_stands_at_or_after_start():
+    from index.question import _find, _Tokens
+
+    words = ("có", "bao", "nhiêu", "xã", "và", "bao", "nhiêu", "phường")
+    tokens = _Tokens(words, ("co", "bao", "nhieu", "xa", "va", "bao", "nhieu", "phuong"), True)
+    assert tokens.at["bao"] == (1, 5)
+    assert _find(tokens, "bao nhiêu") == 1
+    assert _find(tokens, "bao nhiêu", 2) == 5
+    assert _find(tokens, "bao nhiêu", 6) is None
+    assert _find(tokens, "mấy") is None
