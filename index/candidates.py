@@ -421,10 +421,11 @@ def _article_features(q: Question, passages: list[PassageHit], rel: dict[int, fl
     keys: dict[str, set[str]] = defaultdict(set)
     best: dict[str, float] = defaultdict(float)
     for p in passages:
-        have, text, pkeys, _ = _passage_words(p.title or "", p.text, p.places)
+        have, text = _passage_words(p.title or "", p.text, p.places)
         words[p.article_id] |= have
         joined[p.article_id].append(text)
-        keys[p.article_id] |= pkeys
+        if q.places:
+            keys[p.article_id] |= _passage_place_keys(p)
         best[p.article_id] = max(best[p.article_id], rel.get(p.passage_id, 0.0))
     out = {}
     for a, have in words.items():
@@ -446,16 +447,16 @@ def _names_org(q: Question, folded: str) -> bool:
 
 
 def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:
-    words, joined, pkeys, years = _passage_words(p.title or "", p.text, p.places) if p else (frozenset(), " ", frozenset(), frozenset())
+    words, joined = _passage_words(p.title or "", p.text, p.places) if p else (frozenset(), " ")
     r = rel.get(p.passage_id, 0.0) if p else 0.0
     f = {"rel": r, "below_cut": float(r < REL_MIN), "pair_share": p.pair_share if p else 0.0, f"type_{q.type}": 1.0}
     f["neighbor"] = float(p.neighbor) if p else 0.0
     if q.places:
         # places: by canonical key, or the key's syllables in a row in the passage
-        present = _names_place(q, pkeys, joined)
+        present = _names_place(q, _passage_place_keys(p) if p else frozenset(), joined)
         f.update(place_asked=1.0, place_absent=float(not present), place_contradicted=0.0)
     if q.years:
-        f.update(year_asked=1.0, year_absent=float(not (q.years & years)))
+        f.update(year_asked=1.0, year_absent=float(not (q.years & (_passage_years(p) if p else frozenset()))))
     if q.organizations:
         f.update(org_asked=1.0, org_absent=float(not _names_org(q, joined)))
     have = sum(w for s, w in q.weighted if s <= words)
@@ -466,12 +467,28 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
 
 
 @lru_cache(maxsize=4096)
-def _passage_words(title: str, text: str, places: str | None) -> tuple[frozenset[str], str, frozenset[str], frozenset[str]]:
-    """(syllables, folded text, place keys, years) of a passage with its headline and
-    resolved places (cached: the same passages answer many questions)."""
-    whole = f"{title} . {text} . {places or ''}"
-    folded = " " + " ".join(re.findall(r"\w+", fold(whole).lower())) + " "
-    return frozenset(folded.split()), folded, place_keys(whole), frozenset(YEAR.findall(whole))
+def _passage_words(title: str, text: str, places: str | None) -> tuple[frozenset[str], str]:
+    """(syllables, folded text) of a passage with its headline and resolved places
+    (cached: the same passages answer many questions)."""
+    folded = " " + " ".join(re.findall(r"\w+", fold(_indexed(title, text, places)).lower())) + " "
+    return frozenset(folded.split()), folded
+
+
+def _indexed(title: str, text: str, places: str | None) -> str:
+    """A passage as it is indexed: its headline, text and resolved places."""
+    return f"{title} . {text} . {places or ''}"
+
+
+def _passage_place_keys(p: PassageHit) -> frozenset[str]:
+    """The place keys of a passage with its headline and resolved places (cached by
+    ``place_keys``); found only for a question that names a place."""
+    return place_keys(_indexed(p.title or "", p.text, p.places))
+
+
+def _passage_years(p: PassageHit) -> frozenset[str]:
+    """The years a passage with its headline and resolved places writes; found only for
+    a question that names a year."""
+    return _years(_indexed(p.title or "", p.text, p.places))
 
 
 def passage_folded(p: PassageHit) -> str:
