@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import missing_inputs  # noqa: E402
+from bench.common import golds_of, missing_inputs  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -75,16 +75,12 @@ def main() -> int:
     engine = Engine(args.data_dir)
     counts: Counter[tuple[str, str]] = Counter()
     second = 0
-    for f in args.questions:
-        for line in open(f, encoding="utf-8"):
-            if not line.strip():
-                continue
-            gold = json.loads(line)
-            if gold.get("answerable", True) is False:
-                continue
-            what, r = outcome(engine, gold)
-            counts[(gold["type"], what)] += 1
-            second += r == 2
+    for gold in golds_of(args.questions):
+        if gold.get("answerable", True) is False:
+            continue
+        what, r = outcome(engine, gold)
+        counts[(gold["type"], what)] += 1
+        second += r == 2
     types = sorted({t for t, _ in counts})
     totals = {o: sum(counts[(t, o)] for t in types) for o in OUTCOMES}
     n = sum(totals.values())

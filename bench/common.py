@@ -4,6 +4,7 @@ are there (a script skips with one line, exit 0, where ../shared or the data is 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -13,9 +14,16 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
 
 
+def golds_of(files: list[Path]) -> Iterator[dict]:
+    """The questions of JSONL question files (question, type, answer, ...), in order."""
+    for f in files:
+        with f.open(encoding="utf-8") as fh:
+            yield from (json.loads(line) for line in fh if line.strip())
+
+
 def questions_of(files: list[Path]) -> list[str]:
     """The question texts of JSONL question files, in order."""
-    return [json.loads(line)["question"] for f in files for line in f.open(encoding="utf-8") if line.strip()]
+    return [gold["question"] for gold in golds_of(files)]
 
 
 def missing_inputs(files: list[Path], data_dir: Path) -> str | None:

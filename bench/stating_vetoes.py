@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import missing_inputs  # noqa: E402
+from bench.common import golds_of, missing_inputs  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -52,24 +52,20 @@ def main() -> int:
     threshold = engine.scorer.min_confidence if engine.min_confidence is None else engine.min_confidence
     counts: Counter[tuple[str, str]] = Counter()
     n = 0
-    for f in args.questions:
-        for line in open(f, encoding="utf-8"):
-            if not line.strip():
-                continue
-            gold = json.loads(line)
-            got = engine.retrieve(gold["question"])
-            ranked = engine.scorer.rank(candidates(got.question, got.passages, got.figures))
-            n += 1
-            if not ranked or got.question.type not in STATED_TYPES:
-                continue
-            top = ranked[0]
-            reason = contradiction(got.question, top)
-            if reason is None:
-                continue
-            right = candidate_right(gold, top.figure.value if top.figure is not None else None, top.text)
-            confident = engine.scorer.confidence(ranked) >= threshold
-            for col, hit in zip(COLUMNS, (True, right, gold.get("answerable", True) is False, confident, confident and right)):
-                counts[(reason, col)] += hit
+    for gold in golds_of(args.questions):
+        got = engine.retrieve(gold["question"])
+        ranked = engine.scorer.rank(candidates(got.question, got.passages, got.figures))
+        n += 1
+        if not ranked or got.question.type not in STATED_TYPES:
+            continue
+        top = ranked[0]
+        reason = contradiction(got.question, top)
+        if reason is None:
+            continue
+        right = candidate_right(gold, top.figure.value if top.figure is not None else None, top.text)
+        confident = engine.scorer.confidence(ranked) >= threshold
+        for col, hit in zip(COLUMNS, (True, right, gold.get("answerable", True) is False, confident, confident and right)):
+            counts[(reason, col)] += hit
     reasons = sorted({r for r, _ in counts})
     result = {r: {c: counts[(r, c)] for c in COLUMNS} for r in reasons}
     if args.json:
