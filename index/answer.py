@@ -102,9 +102,12 @@ def _contradicts(q: Question, top: Candidate) -> bool:
     confident the scorer is: its own sentence or its context names only other places than
     the question's ("30,3% — quận Bình Thạnh" for quận 2), or it counts other things than
     the question's ("3 thí sinh" for "bao nhiêu cán bộ"). Out of fold, such answers were
-    right about three times in four: offered as uncertain, never stated."""
+    right about three times in four: offered as uncertain, never stated. So is a name
+    holding the asked office of another place (``role_elsewhere``)."""
     if top.figure is None:
-        return False  # a person or place span: its sentence may name a place inside the asked one
+        # a person holding the asked office of another place ("Chủ tịch UBND TP Cần Thơ" for
+        # the one of quận Cái Răng); else a span's sentence may name a place inside the asked one
+        return bool(top.features.get("role_elsewhere"))
     f = top.features
     if f.get("place_other_here") or f.get("unit_none"):
         return True
