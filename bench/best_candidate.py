@@ -11,6 +11,10 @@ distinct answer, and the question is counted as:
 
 Usage:
     python bench/best_candidate.py --data-dir DIR QUESTIONS.jsonl [...] [--json]
+        [--scorer SCORER.json] [--list FAILING.jsonl]
+
+``--scorer`` reads a refit's scorer (``hoidap train --out``) instead of the shipped one, so
+a change is compared refit against refit; ``--list`` writes the questions not right.
 
 ``DIR`` is an ingested folder (VNTC + corpus/). Reading which questions fail is reading a
 set's failures: do it on sets already tuned on, not on the ones kept for deciding.
@@ -31,6 +35,7 @@ from bench.common import golds_of, missing_inputs  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from index import scorer as scoring  # noqa: E402
 from index.candidates import Candidate, candidates  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import candidate_right  # noqa: E402
@@ -68,11 +73,14 @@ def main() -> int:
     ap.add_argument("questions", nargs="+", type=Path)
     ap.add_argument("--data-dir", type=Path, required=True)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--scorer", type=Path, help="a scorer file (default: the shipped one), e.g. a refit's --out")
+    ap.add_argument("--list", type=Path, help="write one JSON line per question not right (outcome, rank of the right answer)")
     args = ap.parse_args()
     if skip := missing_inputs(args.questions, args.data_dir):
         print(skip)
         return 0
-    engine = Engine(args.data_dir)
+    engine = Engine(args.data_dir, scorer=scoring.load(args.scorer) if args.scorer else None)
+    listing = open(args.list, "w", encoding="utf-8") if args.list else None
     counts: Counter[tuple[str, str]] = Counter()
     second = 0
     for gold in golds_of(args.questions):
@@ -80,7 +88,11 @@ def main() -> int:
             continue
         what, r = outcome(engine, gold)
         counts[(gold["type"], what)] += 1
+        if listing and what != "right":
+            listing.write(json.dumps({"id": gold.get("id"), "type": gold["type"], "outcome": what, "rank": r}, ensure_ascii=False) + "\n")
         second += r == 2
+    if listing:
+        listing.close()
     types = sorted({t for t, _ in counts})
     totals = {o: sum(counts[(t, o)] for t in types) for o in OUTCOMES}
     n = sum(totals.values())

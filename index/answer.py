@@ -122,7 +122,10 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     if _other_region(q, f"{top.sentence} {context}"):
         return "other_region"
     if top.figure is None:
-        # a person or place span: its sentence may name a place inside the asked one
+        # a person holding the asked office of another place ("Chủ tịch UBND TP Cần Thơ" for
+        # the one of quận Cái Răng); else a span's sentence may name a place inside the asked one
+        if top.features.get("role_elsewhere"):
+            return "office_elsewhere"
         deputy = q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
         return "deputy" if deputy else None
     f = top.features

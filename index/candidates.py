@@ -18,7 +18,12 @@ span of their sentences. Each candidate gets one feature vector (``FEATURES``):
 * what decides trust: the question's place or year *absent* from its passage, or
   *contradicted* by its sentence (another district, another year); rare question
   words its passage lacks; how many articles back the same value;
-* penalties: a figure the question states itself, a change where none is asked.
+* penalties: a figure the question states itself (a date or year too), a change where
+  none is asked, a figure in parentheses (an aside);
+* the asked noun as a figure's own label ("thấm khu vệ sinh: 42 điểm"); households ("hộ
+  dân" for "gia đình", not "người") and classifiers ("60 căn") as units;
+* a person's office: the one asked, a deputy's ("Phó chủ tịch" for "Chủ tịch"), and
+  (not weighed, ``VETO_FEATURES``) the asked office of another place.
 
 Nothing here decides: ``index/scorer.py`` turns features into a score and a
 confidence. Pure functions of (question, passages, figures): no database.
@@ -115,9 +120,21 @@ FEATURES: tuple[str, ...] = (
     "range_fit",  # a range of dates ("từ ngày 27 đến 30/4") where the question asks a period
     "range_unasked",  # ... where it asks one day
     "from_value",  # the earlier value of a change ("tăng từ 516.200 lên 678.600") where no earlier one is asked
+    "label",  # the asked noun's share in the figure's unit, own clause and words before it, minus the best of its sentence
+    "date_stated",  # a date or year the question writes itself ("mừng Xuân Ất Dậu 2005 diễn ra ngày nào?")
+    "in_parens",  # the figure stands inside parentheses: an aside ("(tương đương 69,2% tổng số)")
+    "role_asked",  # a person question names an office ("Ai là Chủ tịch Hội đồng bầu cử ...?")
+    "role_here",  # ... and the name's own part of its sentence holds it, not as a deputy's
+    "role_deputy",  # ... holds it only as a deputy's ("Phó chủ tịch") where the question asks no deputy, or the reverse
     "hand",  # the hand-set score (HAND_WEIGHTS) relative to the question's best
     *TYPE_FEATURES,
 )
+
+#: Read of a candidate beside ``FEATURES`` but not weighed by the ranker: what only
+#: decides whether its answer may be stated (``index/answer.py``).
+#: "role_elsewhere": a name holding the asked office as asked, of another place than the
+#: question's ("Chủ tịch UBND TP Cần Thơ" for "Chủ tịch UBND quận Cái Răng").
+VETO_FEATURES: tuple[str, ...] = ("role_elsewhere",)
 
 
 # The weights set by hand before the scorer was fitted (passage, unit, sentence, verb,
@@ -250,7 +267,7 @@ def _figure_candidates(
             # figure when the words right before it name nothing asked
             unit = " ".join(sorted(w.is_what or (w.left if q.target_syllables & w.left else w.left | w.subject)))
         unit_score = unit_match(q.target_syllables, unit, q.content)
-        if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE) and w.left:
+        if f.kind == "count" and (not f.unit or fold(f.unit).lower() in GENERIC_PEOPLE | CLASSIFIERS) and w.left:
             # "Tổng số đảng viên khu vực ngoài quốc doanh hiện nay là 169 đồng chí": the
             # counted noun was named before the figure
             before = w.left if q.target_syllables & w.left else w.left | w.subject
@@ -275,6 +292,8 @@ def _figure_candidates(
             "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
             "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
             "from_value": float(not earlier_asked and _earlier_value(f)),
+            "date_stated": float(_date_stated(q, f)),
+            "in_parens": float(_in_parens(f.sentence, f.text)),
             "near": near_share(q, w.left | w.right),
             "verb_here": float(verb_here),
             "year_here": float(year_here),
@@ -285,11 +304,38 @@ def _figure_candidates(
         # its own clause, with the words an elliptical list item inherits ("nữ chiếm 39%,
         # trẻ tuổi 22,4%": the second's clause is "trẻ tuổi" under the list's head)
         feats["clause"] = near_share(q, _clause_words(f.sentence, f.text) | w.left)
+        if q.target_syllables:
+            # the asked noun as the figure's own label ("thấm khu vệ sinh: 42 điểm"), its
+            # unit or its clause; made relative to its sentence's best, as ``clause``
+            own = _clause_words(f.sentence, f.text) | w.left | syllables(f.unit)
+            feats["label"] = len(q.target_syllables & own) / len(q.target_syllables)
         out.append(Candidate(f.kind, f.text, f.passage_id, f.article_id, f.sentence, figure=f, features=feats))
     if q.type == "date":
         out += _date_ranges(out, asks_period(q))
     _relative_local(out)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _question_dates(expanded: str) -> frozenset[tuple[str, float]]:
+    return frozenset((f.kind, f.value) for f in headline_figures(expanded) if f.kind in ("date", "year"))
+
+
+def _date_stated(q: Question, f: FigureHit) -> bool:
+    """A date or year the question itself writes: the event's name or its context
+    ("Xuân Ất Dậu 2005", "trước khi văn bản ngày 5/9/2003 được gửi"), not what it asks."""
+    if f.kind == "year":
+        return str(int(f.value)) in q.years
+    return f.kind == "date" and (f.kind, f.value) in _question_dates(q.expanded)
+
+
+@lru_cache(maxsize=16384)
+def _in_parens(sentence: str, text: str) -> bool:
+    """The figure stands inside parentheses ("(chiếm 20,18%)", "(tương đương 69,2% ...)")."""
+    at = sentence.find(text)
+    if at < 0:
+        return False
+    return sentence.rfind("(", 0, at) > sentence.rfind(")", 0, at) and sentence.find(")", at) >= 0
 
 
 _RANGE_GAP = re.compile(r"\s*(?:-|–|đến|tới|và)\s*(?:ngày\s+)?")
@@ -330,12 +376,15 @@ def _relative_local(out: list[Candidate]) -> None:
     for c in sorted(out, key=lambda c: -(_sentence_level(c) + c.features["local_delta"])):
         best.setdefault((c.passage_id, c.sentence), c.features["local_delta"])
     best_clause: dict[tuple[int, str], float] = defaultdict(float)
+    best_label: dict[tuple[int, str], float] = defaultdict(float)
     for c in out:
         key = (c.passage_id, c.sentence)
         best_clause[key] = max(best_clause[key], c.features.get("clause", 0.0))
+        best_label[key] = max(best_label[key], c.features.get("label", 0.0))
     for c in out:
         c.features["local_delta"] -= best[(c.passage_id, c.sentence)]
         c.features["clause"] = c.features.get("clause", 0.0) - best_clause[(c.passage_id, c.sentence)]
+        c.features["label"] = c.features.get("label", 0.0) - best_label[(c.passage_id, c.sentence)]
 
 
 _CLAUSE_SPLIT = re.compile(r"[,;:()]|\s(?:nhưng|còn|trong khi|song|trong đó)\s")
@@ -545,6 +594,13 @@ PEOPLE = frozenset(
 )  # fmt: skip
 GENERIC_PEOPLE = frozenset({"nguoi", "dong chi", "nguoi lao dong"})
 PEOPLE_MATCH = 0.6
+#: Classifiers that stand for a noun named before the figure ("tổng số nhà bị hư hại lên
+#: đến 60 căn", "55.849 ca", "lượt"): the counted noun is read before them too (folded).
+CLASSIFIERS = frozenset({"can", "ngoi", "chiec", "cai", "con", "ca", "truong hop", "luot", "suat", "vu"})
+#: Households: "bao nhiêu gia đình" is answered by "400 hộ dân", not by the people living
+#: in them ("hơn 7.000 người"). Folded units and targets of one household.
+HOUSEHOLDS = frozenset({"ho", "ho dan", "ho gia dinh", "gia dinh", "nha", "noc nha", "can ho", "ho ngheo"})
+HOUSEHOLD_MATCH = 0.8
 
 
 def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: frozenset[str] | set[str] = frozenset()) -> float:
@@ -556,9 +612,23 @@ def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: froze
     if not u:
         return 0.0
     score = (len(target & u) / len(target) + len(u & (set(target) | set(asked))) / len(u)) / 2
-    if score < PEOPLE_MATCH and fold(unit).lower() in GENERIC_PEOPLE and _is_people(target):
+    folded = fold(unit).lower()
+    if _is_households(target):
+        if score < HOUSEHOLD_MATCH and folded in HOUSEHOLDS:
+            return HOUSEHOLD_MATCH
+        if folded in GENERIC_PEOPLE:
+            return min(score, UNIT_SOME / 2)  # people are no household
+    if score < PEOPLE_MATCH and folded in GENERIC_PEOPLE and _is_people(target):
         return PEOPLE_MATCH
     return score
+
+
+def _is_households(target: frozenset[str] | set[str]) -> bool:
+    """The target counts households: "gia đình", "hộ", "hộ dân" (and nothing else)."""
+    return bool(target) and " ".join(sorted(target)) in _HOUSEHOLD_KEYS
+
+
+_HOUSEHOLD_KEYS = frozenset(" ".join(sorted(h.split())) for h in HOUSEHOLDS)
 
 
 def _is_people(target: frozenset[str] | set[str]) -> bool:
@@ -1058,16 +1128,96 @@ def _own_part(sentence: str, starts: list[int], spans: list[str], n: int) -> fro
     """The words that describe span ``n`` alone: from the span before it (or the last
     ";" before it) to the span after it (or the next ";"): "ông Lê Hoàng Quân, Phó Bí
     thư Thành ủy; ông Lê Thanh Hải, Chủ tịch UBND" gives each name its own title."""
+    return syllables(_own_part_text(sentence, starts, spans, n))
+
+
+def _own_part_text(sentence: str, starts: list[int], spans: list[str], n: int) -> str:
+    """``_own_part`` as text, the span itself left out."""
     at = starts[n]
     if at < 0:
-        return frozenset()
+        return ""
     end = at + len(spans[n])
     before = [starts[i] + len(spans[i]) for i in range(n) if 0 <= starts[i] and starts[i] + len(spans[i]) <= at]
     after = [starts[i] for i in range(n + 1, len(starts)) if starts[i] >= end]
     lo = max([sentence.rfind(";", 0, at) + 1, *before])
     semi = sentence.find(";", end)
     hi = min([len(sentence) if semi < 0 else semi, *after])
-    return syllables(sentence[lo:at] + " " + sentence[end:hi])
+    return sentence[lo:at] + " " + sentence[end:hi]
+
+
+#: Offices a person question may ask ("Ai là Chủ tịch Hội đồng bầu cử ...?", "Thứ trưởng
+#: Bộ Nội vụ nào ...?"), folded; "phó" before one makes it the deputy's.
+_OFFICES = (
+    "chu tich", "bi thu", "thu truong", "bo truong", "giam doc", "truong ban", "truong phong",
+    "hieu truong", "chu nhiem", "vien truong", "cuc truong", "vu truong", "chanh an", "chanh van phong",
+    "chanh thanh tra", "thu tuong", "thu ky", "truong doan", "truong cong an", "tong thu ky",
+    "nguoi phat ngon", "truong thon", "truong ap", "truong khu pho", "tong giam doc", "tong bi thu",
+)  # fmt: skip
+_OFFICE_RE = re.compile(r"(?<!\w)(pho\s+)?(" + "|".join(sorted(_OFFICES, key=len, reverse=True)) + r")(?!\w)")
+
+
+_OFFICE_PHRASE_END = re.compile(r"[(),;:.?!\-–]|(?<!\w)(?:la ai|nao|ten gi|la|noi|cho biet|da|duoc|ve)(?!\w)")
+
+
+def _offices(text: str) -> dict[str, tuple[bool, frozenset[str]]]:
+    """The offices a text names, each with whether it is only ever a deputy's there
+    ("phó chủ tịch") and the places named right after it, in its own phrase ("Chủ tịch
+    UBND quận Cái Răng (Cần Thơ)" → quận Cái Răng)."""
+    folded = _folded_lower(text)
+    same = len(folded) == len(text)  # folding keeps offsets (NFC text): the phrase can be read as written
+    out: dict[str, tuple[bool, frozenset[str]]] = {}
+    for m in _OFFICE_RE.finditer(folded):
+        tail = folded[m.end() : m.end() + 60]
+        stop = _OFFICE_PHRASE_END.search(tail)
+        end = m.end() + (stop.start() if stop else len(tail))
+        keys = place_keys(text[m.end() : end]) if same else frozenset()
+        deputy, places = out.get(m.group(2), (True, frozenset()))
+        out[m.group(2)] = (deputy and bool(m.group(1)), places | keys)
+    return out
+
+
+def _role_features(asked: dict[str, tuple[bool, frozenset[str]]], own: str) -> tuple[float, float]:
+    """(the name's own part holds an asked office as asked; ... only as a deputy's where
+    the principal is asked, or the reverse)."""
+    if not asked:
+        return 0.0, 0.0
+    here = _offices(own)
+    matched = any(o in here and here[o][0] == deputy for o, (deputy, _) in asked.items())
+    other = any(o in here and here[o][0] != asked[o][0] for o in asked)
+    return float(matched), float(other and not matched)
+
+
+#: An office written right after a name is the name's ("ông Nguyễn Văn A, chủ tịch UBND
+#: xã B"; "Nguyễn Văn A - Hiệu trưởng ..."): up to a comma, a dash and "là" between them.
+_APPOSITION = re.compile(r"\s*(?:[,\-–]\s*)?(?:là\s+|nguyên\s+|quyền\s+)?$")
+
+
+def _office_elsewhere(asked: dict[str, tuple[bool, frozenset[str]]], sentence: str, starts: list[int], spans: list[str], n: int) -> float:
+    """1 when the name holds an asked office as asked, and each such office of the name
+    names only other places than the question's ("Chủ tịch UBND tỉnh Hậu Giang, ông X"
+    where the one of huyện Châu Thành is asked). The name's offices: those written before
+    it in its own part, and one written right after it; each read on in the sentence
+    (its place may be a span of its own: "chủ tịch UBND xã Sông Phan")."""
+    at = starts[n]
+    if at < 0 or not any(places for _, places in asked.values()):
+        return 0.0
+    end = at + len(spans[n])
+    before = [starts[i] + len(spans[i]) for i in range(n) if 0 <= starts[i] and starts[i] + len(spans[i]) <= at]
+    lo = max([sentence.rfind(";", 0, at) + 1, *before])
+    folded = _folded_lower(sentence)
+    if len(folded) != len(sentence):
+        return 0.0
+    found: list[tuple[str, bool, frozenset[str]]] = []
+    for m in _OFFICE_RE.finditer(folded):
+        own = lo <= m.start() < at or (m.start() >= end and _APPOSITION.fullmatch(folded[end : m.start()]) is not None)
+        if not own:
+            continue
+        tail = folded[m.end() : m.end() + 60]
+        stop = _OFFICE_PHRASE_END.search(tail)
+        places = place_keys(sentence[m.end() : m.end() + (stop.start() if stop else len(tail))])
+        found.append((m.group(2), bool(m.group(1)), places))
+    matched = [(o, places) for o, deputy, places in found if o in asked and asked[o][0] == deputy]
+    return float(bool(matched) and all(asked[o][1] and places and not (asked[o][1] & places) for o, places in matched))
 
 
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:
@@ -1078,6 +1228,7 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
     else:
         find = partial(place_candidates, noun=q.place_noun, unit_asked=q.unit_asked)
     levels_asked = _level_asked(q)
+    offices = _offices(q.expanded) if q.type == "person" else {}
     out: list[Candidate] = []
     for p in passages[:CANDIDATES]:
         for sent in split_sentences(p.text):
@@ -1101,10 +1252,15 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
                     "verb_here": float(verb_here),
                     "local_delta": W_NEAR * near + W_VERB_NEAR * verb_here,
                     "clause": weighted_overlap(q, _own_part(sent, starts, [sp for sp, _ in found], n)),
+                    "role_asked": float(bool(offices)),
                     "place_level": _level_agreement(levels_asked, span) if levels_asked else 0.0,
                     "rel": rel.get(p.passage_id, 0.0),
                     "no_target": 1.0,
                 }
+                if offices:
+                    names = [sp for sp, _ in found]
+                    feats["role_here"], feats["role_deputy"] = _role_features(offices, _own_part_text(sent, starts, names, n))
+                    feats["role_elsewhere"] = _office_elsewhere(offices, sent, starts, names, n)
                 out.append(Candidate(q.type, span, p.passage_id, p.article_id, sent, features=feats))
     _relative_local(out)
     for c in out:  # the hand baseline's span cue is part of its sentence-level score
