@@ -129,7 +129,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         deputy = q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
         return "deputy" if deputy else None
     f = top.features
-    if f.get("unit_none"):
+    if f.get("unit_none") and q.type == "count":
+        # a sum or a share has its own unit (đồng, %): "bao nhiêu tiền" names no unit
         return "other_unit"
     if f.get("place_other_here"):
         return "other_place"

@@ -336,3 +336,10 @@ def test_figure_windows_read_from_the_cache_are_the_ones_computed_afresh():
     cached = [_features_by_value(share, [p]), _features_by_value(count, [p])]  # the windows from the cache
     assert module._sentence_windows.cache_info().hits > 0
     assert cached == fresh
+
+
+def test_a_sum_asked_as_tien_is_stated_though_no_unit_says_tien():
+    # "bao nhiêu tiền" names what is paid, not a unit: a sum in đồng answers it
+    passages = [_passage(1, "Trước mắt, địa phương hỗ trợ mỗi hộ bị thiên tai 800.000 đồng.", 9.0)]
+    ans = _ask("Xã hỗ trợ mỗi hộ bị thiên tai bao nhiêu tiền?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("800.000")
