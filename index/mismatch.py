@@ -4,7 +4,7 @@ stated.
 
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
   "Đại hội Đảng bộ ... lần thứ 24" (keyed by the word before "lần thứ": the 24th
-  congress is not the 24th plenum). A sentence on the 7th session answers nothing about
+  congress is not the 24th plenum), "Đại hội X" (the Party's congress by its number). A sentence on the 7th session answers nothing about
   the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
   ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
 * **Offices**: "Chủ tịch UBND phường ..." asks for the chairman, and "ông X, Phó chủ
@@ -38,6 +38,8 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("giai doan", r"giai doan "),
         ("dot", r"dot (?:thu )?"),
         ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
+        # the Party's national congress by its number: "Đại hội X", "ĐH IX của Đảng"
+        ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
         ("lan thu", r"(\w+) lan thu "),
     )
 )
