@@ -18,6 +18,7 @@ from index.mismatch import deputy_of_asked, numbered_events, offices, other_even
         ("Đại hội Đảng toàn quốc lần thứ IX", {("quoc lan thu", 9), ("dai hoi", 9)}),
         ("Ngày khai mạc Đại hội X Đảng Cộng sản Việt Nam", {("dai hoi", 10)}),
         ("dai hoi ix cua dang", {("dai hoi", 9)}),
+        ("đón Tết Nguyên đán Bính Tuất", numbered_events("tet binh tuat")),
         ("Đại hội Hội Nhà văn lần thứ VIII", {("van lan thu", 8)}),
         ("triển khai giai đoạn 2 (2006-2010) và đợt 3", {("giai doan", 2), ("dot", 3)}),
         ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
@@ -51,6 +52,12 @@ def test_another_number_of_the_asked_event_contradicts_it():
     ninth = numbered_events("Ngày khai mạc Đại hội IX có bao nhiêu đảng gửi điện mừng?")
     assert other_event(ninth, "Ngày khai mạc Đại hội X, có 35 đảng đã gửi thư, điện chúc mừng.")
     assert not other_event(ninth, "Tại Đại hội lần thứ IX của Đảng, 35 đảng gửi điện mừng.")
+    # a lunar year by its stem and branch: Tết of one year is not Tết of the next
+    tet = numbered_events("Tết Đinh Hợi, Hội Chữ thập đỏ hỗ trợ bao nhiêu tiền?")
+    assert tet and numbered_events("Tết Bính Tuất") and numbered_events("Tết Bính Tuất") != tet
+    assert other_event(tet, "Hội hỗ trợ trên 380 triệu đồng giúp người nghèo đón Tết Bính Tuất.")
+    assert not other_event(tet, "Tết Bính Tuất hỗ trợ 120 triệu, Tết Đinh Hợi 380 triệu đồng.")
+    assert numbered_events("tết năm nay") == frozenset()
 
 
 def test_offices_split_heads_from_deputies_without_diacritics_too():
