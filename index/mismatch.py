@@ -4,7 +4,8 @@ stated.
 
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
   "Đại hội Đảng bộ ... lần thứ 24" (keyed by the word before "lần thứ": the 24th
-  congress is not the 24th plenum). A sentence on the 7th session answers nothing about
+  congress is not the 24th plenum), "Đại hội X" (the Party's congress by its number),
+  "Tết Bính Tuất" (a lunar year: stem and branch). A sentence on the 7th session answers nothing about
   the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
   ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
 * **Offices**: "Chủ tịch UBND phường ..." asks for the chairman, and "ông X, Phó chủ
@@ -38,9 +39,19 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("giai doan", r"giai doan "),
         ("dot", r"dot (?:thu )?"),
         ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
+        # the Party's national congress by its number: "Đại hội X", "ĐH IX của Đảng"
+        ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
         ("lan thu", r"(\w+) lan thu "),
     )
 )
+
+
+#: The lunar year by its stem and branch ("Tết Bính Tuất", "Xuân Đinh Hợi", "năm Ất Dậu"),
+#: folded: Tết of one year is another event than Tết of the next. "Tý" and "Tỵ" fold alike;
+#: no stem pairs with both, so the pair still names one year.
+_STEMS = ("giap", "at", "binh", "dinh", "mau", "ky", "canh", "tan", "nham", "quy")
+_BRANCHES = ("ty", "suu", "dan", "mao", "thin", "ngo", "mui", "than", "dau", "tuat", "hoi")
+_LUNAR_YEAR = re.compile(r"(?<!\w)(?:tet|xuan|nam) (?:nguyen dan |am lich )?(" + "|".join(_STEMS) + r") (" + "|".join(_BRANCHES) + r")(?!\w)")
 
 
 def _words(text: str) -> str:
@@ -72,6 +83,8 @@ def numbered_events(text: str) -> frozenset[tuple[str, int]]:
             n = _number(m.group(m.lastindex))
             if n:
                 found.add((f"{m.group(1)} {kind}" if m.lastindex == 2 else kind, n))
+    for m in _LUNAR_YEAR.finditer(words):
+        found.add(("tet", 100 + _STEMS.index(m.group(1)) * 100 + _BRANCHES.index(m.group(2))))
     return frozenset(found)
 
 

@@ -15,7 +15,10 @@ from index.mismatch import deputy_of_asked, numbered_events, offices, other_even
         ("ky hop thu bay quoc hoi khoa xi", {("ky hop", 7)}),
         ("Hội nghị Trung ương 10 bàn về nhân sự", {("hoi nghi trung uong", 10)}),
         ("Hội nghị lần thứ 12 Ban Chấp hành Trung ương Đảng", {("nghi lan thu", 12)}),
-        ("Đại hội Đảng toàn quốc lần thứ IX", {("quoc lan thu", 9)}),
+        ("Đại hội Đảng toàn quốc lần thứ IX", {("quoc lan thu", 9), ("dai hoi", 9)}),
+        ("Ngày khai mạc Đại hội X Đảng Cộng sản Việt Nam", {("dai hoi", 10)}),
+        ("dai hoi ix cua dang", {("dai hoi", 9)}),
+        ("đón Tết Nguyên đán Bính Tuất", numbered_events("tet binh tuat")),
         ("Đại hội Hội Nhà văn lần thứ VIII", {("van lan thu", 8)}),
         ("triển khai giai đoạn 2 (2006-2010) và đợt 3", {("giai doan", 2), ("dot", 3)}),
         ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
@@ -27,7 +30,7 @@ def test_numbered_events_are_read_as_kind_and_number(text, events):
 
 @pytest.mark.parametrize(
     "text",
-    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương"],
+    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương"],
 )
 def test_years_terms_and_bare_counts_are_no_numbered_event(text):
     assert numbered_events(text) == frozenset()
@@ -45,6 +48,16 @@ def test_another_number_of_the_asked_event_contradicts_it():
     congress = numbered_events("Đại hội Đảng bộ cơ quan Bộ Ngoại giao lần thứ 24 khai mạc ngày nào?")
     assert other_event(congress, "Đại hội Đảng bộ cơ quan Bộ Ngoại giao lần thứ 25 đã khai mạc ngày 10-11.")
     assert not other_event(congress, "Tại phiên họp lần thứ nhất, Ban Chấp hành đã bầu 13 đồng chí.")
+    # the Party's congress by its number, however the question abbreviates it
+    ninth = numbered_events("Ngày khai mạc Đại hội IX có bao nhiêu đảng gửi điện mừng?")
+    assert other_event(ninth, "Ngày khai mạc Đại hội X, có 35 đảng đã gửi thư, điện chúc mừng.")
+    assert not other_event(ninth, "Tại Đại hội lần thứ IX của Đảng, 35 đảng gửi điện mừng.")
+    # a lunar year by its stem and branch: Tết of one year is not Tết of the next
+    tet = numbered_events("Tết Đinh Hợi, Hội Chữ thập đỏ hỗ trợ bao nhiêu tiền?")
+    assert tet and numbered_events("Tết Bính Tuất") and numbered_events("Tết Bính Tuất") != tet
+    assert other_event(tet, "Hội hỗ trợ trên 380 triệu đồng giúp người nghèo đón Tết Bính Tuất.")
+    assert not other_event(tet, "Tết Bính Tuất hỗ trợ 120 triệu, Tết Đinh Hợi 380 triệu đồng.")
+    assert numbered_events("tết năm nay") == frozenset()
 
 
 def test_offices_split_heads_from_deputies_without_diacritics_too():
