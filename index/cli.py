@@ -406,6 +406,15 @@ def train_cmd(
         list[Path] | None,
         typer.Option("--rescale-on", help="Held-out question sets (never fitted on) whose answers, with the out-of-fold ones, rescale the confidence; repeatable."),
     ] = None,
+    held_out_precision: Annotated[
+        float | None,
+        typer.Option(
+            "--held-out-precision",
+            min=0.5,
+            max=1.0,
+            help="Raise the threshold to the lowest confidence at which the --rescale-on sets' stated answers are right this often.",
+        ),
+    ] = None,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -413,6 +422,9 @@ def train_cmd(
     from index import evaluate, train
 
     train.need_sklearn()
+    if held_out_precision is not None and not rescale_on:
+        err.print("--held-out-precision reads the answers to the --rescale-on sets: give at least one.")
+        raise typer.Exit(2)
     qs, held = _question_files(questions, evaluate), _question_files(rescale_on or [], evaluate)
     both = {q["question"] for q in qs} & {q["question"] for q in held}
     if both:
@@ -423,7 +435,7 @@ def train_cmd(
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held))
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held), held_out_precision)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:
@@ -443,6 +455,12 @@ def train_cmd(
         out.print(f"  confidence rescaled (slope {r['slope']}, offset {r['offset']}; fitted on {r['fitted_on']['out_of_fold']} out-of-fold and "
                   f"{r['fitted_on']['held_out']} held-out answers): ECE out of fold {r['ece_out_of_fold']['before']} -> {r['ece_out_of_fold']['after']}, "
                   f"held out {r['ece_held_out']['before']} -> {r['ece_held_out']['after']}", highlight=False)
+    if "held_out_threshold" in rep:
+        h = rep["held_out_threshold"]
+        out.print(f"  threshold for held-out precision >= {h['precision_asked']}: {h['min_confidence']} ({h['stated']} stated, {h['right']} right, "
+                  f"precision {h['precision']}); out of fold {h['from_out_of_fold']}, shipped {h['shipped']}", highlight=False)
+        err.print(f"min_confidence {scorer.min_confidence:.4f} (held-out precision >= {h['precision_asked']}, never below the out-of-fold cut); written to {out_path}")
+        return
     err.print(f"min_confidence {scorer.min_confidence:.4f} (pooled out-of-fold precision >= {target} + {rep['margin']}); written to {out_path}")
 
 

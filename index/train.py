@@ -247,6 +247,24 @@ def choose_threshold(rows: list[tuple[dict, float, str, bool]], target: float = 
     return float(best)
 
 
+def held_out_threshold(rows: list[tuple[dict, float, str, bool]], precision: float) -> dict:
+    """The lowest confidence at which the held-out answers stated at or above it are right
+    at least ``precision`` of the time, with what it states there. The out-of-fold
+    threshold swings with small feature changes (its precision curve is flat where it is
+    cut); this one is read on questions nobody fitted on, so it holds what new writers get.
+    1.0 (nothing stated) when no cut reaches ``precision``."""
+    t = choose_threshold(rows, precision, 0.0)
+    stated = [ok and g.get("answerable", True) for g, c, s, ok in rows if s == "answered" and c >= t]
+    right = sum(bool(x) for x in stated)
+    return {
+        "precision_asked": precision,
+        "min_confidence": round(t, 4),
+        "stated": len(stated),
+        "right": right,
+        "precision": round(right / len(stated), 4) if stated else None,
+    }
+
+
 def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = (), signed: bool = False) -> dict[str, FoldReport]:
     """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds;
     ``unaccented`` (``twins``) are answered by the scorer of their article's fold."""
@@ -372,13 +390,18 @@ def train(
     unaccented: Sequence[Item] = (),
     signed: bool = False,
     rescale_on: Sequence[Item] = (),
+    held_out_precision: float | None = None,
 ) -> tuple[Scorer, dict]:
     """The scorer fitted on every question, with the threshold and the report of the folds.
 
     ``rescale_on``: questions never fitted on (held-out sets). Their answers by the final
     scorer, with the out-of-fold answers of the fitting questions, fit a Platt step on the
     confidence (``fit_rescaling``): out-of-fold answers alone overstate how often new
-    writers' questions are answered right. The same answers are stated either way."""
+    writers' questions are answered right. The same answers are stated either way.
+
+    ``held_out_precision`` (needs ``rescale_on``): the threshold is raised, never lowered,
+    to the lowest confidence at which the held-out answers stated are right that often
+    (``held_out_threshold``)."""
     need_sklearn()
     cv = cross_validate(items, folds, unaccented, signed)
     rep = report(items, folds, target, unaccented, signed, cv)
@@ -406,4 +429,9 @@ def train(
             "ece_held_out": {"before": round(trust(held).ece, 4), "after": round(trust(rescale_rows(held, slope, offset)).ece, 4)},
         }
         scorer = replace(after, meta={**(scorer.meta or {}), "rescaled": rep["rescaled"]})
+        if held_out_precision is not None:
+            chosen = held_out_threshold(rescale_rows(held, slope, offset), held_out_precision)
+            raised = max(scorer.min_confidence, chosen["min_confidence"])
+            rep["held_out_threshold"] = {**chosen, "from_out_of_fold": round(scorer.min_confidence, 4), "shipped": round(raised, 4)}
+            scorer = replace(scorer, min_confidence=raised, meta={**(scorer.meta or {}), "held_out_threshold": rep["held_out_threshold"]})
     return scorer, rep

@@ -254,3 +254,39 @@ def test_train_rescales_on_held_out_questions_and_reports_both_eces(items):
     plain, _ = train.train(fitted, folds=2)
     assert (scorer.ranker.coef == plain.ranker.coef).all()  # the ranking is untouched
     assert scorer.calibrator.coef == pytest.approx(plain.calibrator.coef * r["slope"], rel=1e-3)
+
+
+def test_the_held_out_threshold_is_the_lowest_cut_at_that_held_out_precision():
+    # near misses count as wrong, uncertain rows are never stated
+    rows = [
+        ({"answerable": True}, 0.97, "answered", True),
+        ({"answerable": True}, 0.93, "answered", True),
+        ({"answerable": False}, 0.91, "answered", False),
+        ({"answerable": True}, 0.90, "uncertain", True),
+        ({"answerable": True}, 0.88, "answered", True),
+        ({"answerable": True}, 0.80, "answered", False),
+    ]
+    chosen = train.held_out_threshold(rows, 0.75)
+    assert chosen == {"precision_asked": 0.75, "min_confidence": 0.88, "stated": 4, "right": 3, "precision": 0.75}
+    assert train.held_out_threshold(rows, 0.9)["min_confidence"] == 0.93  # 2 of 2; the near miss makes it 2 of 3
+    assert train.held_out_threshold(rows, 1.0)["stated"] == 2
+    nothing = train.held_out_threshold([(g, c, s, False) for g, c, s, _ in rows], 0.5)
+    assert (nothing["min_confidence"], nothing["stated"], nothing["precision"]) == (1.0, 0, None)
+
+
+def test_train_raises_the_threshold_to_the_held_out_precision_and_never_lowers_it(items):
+    fitted, held = items, items[8:]
+    base, _ = train.train(fitted, folds=2, rescale_on=held)
+    strict, rep = train.train(fitted, folds=2, rescale_on=held, held_out_precision=1.0)
+    h = rep["held_out_threshold"]
+    assert strict.min_confidence == pytest.approx(max(base.min_confidence, h["min_confidence"]), abs=1e-4)
+    assert strict.min_confidence >= base.min_confidence - 1e-9 and h["shipped"] == round(strict.min_confidence, 4)
+    assert strict.meta["held_out_threshold"] == h
+    assert (strict.ranker.coef == base.ranker.coef).all() and strict.calibrator.coef == pytest.approx(base.calibrator.coef)
+
+
+def test_held_out_precision_needs_held_out_sets(tmp_path, seed_engine):
+    from test_cli import hoidap
+
+    r = hoidap("train", str(QUESTIONS), "--held-out-precision", "0.95", "--out", str(tmp_path / "s.json"), data_dir=tmp_path / "d")
+    assert r.returncode == 2 and "--rescale-on" in r.stderr and not (tmp_path / "s.json").exists()
