@@ -886,7 +886,7 @@ def _date_adjustment(f: FigureHit, documented: bool) -> float:
 _UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
 _NAME = rf"[{_UP}]\w*"
 _PERSON = re.compile(
-    rf"(?:(?<!\w)(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,5}})"
+    rf"(?:(?<!\w)(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,7}})"
 )
 # Capitalised words that start or end a run of capitals without being part of a name
 # ("Quận", "Bí Thư", "Chủ Tịch" ...). Compared as written: folded, "Thành" would also
@@ -902,7 +902,10 @@ _NOT_NAME = frozenset(
 )
 # Capitalized words of _NOT_NAME that are given names too: at the end of a name that
 # starts with a surname they stay ("Nguyễn Văn Thành", "Nguyễn Đức Chính", "Phạm Long Trận").
-GIVEN_NAMES_TOO = frozenset("Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công Thường Trường Đồng Sáng".split())
+GIVEN_NAMES_TOO = frozenset(
+    "Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công Thường Trường Đồng Sáng "
+    "Chí Nghiệp Quyết Nghị Thư".split()
+)
 _ORG_TAIL = re.compile(r"\s+(?:(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an|vụ|trực|chí|đại|học|tâm)(?!\w)|\d)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")

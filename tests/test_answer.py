@@ -209,6 +209,11 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Ông Nguyễn Văn Minh Trường Đại học Bách khoa cho biết.", ["Nguyễn Văn Minh"]),
         ("Phát biểu của ông Nguyễn Văn Minh Sáng 12/3, đoàn đến.", ["Nguyễn Văn Minh"]),
         ("Anh Trần Văn Nam Đồng chí Bí thư nói.", ["Trần Văn Nam"]),
+        # given names that are also words of titles and bodies ("Đồng Chí", "Doanh Nghiệp")
+        ("Chủ tịch UBND tỉnh Khánh Hòa Võ Lâm Chí cho biết.", ["Võ Lâm Chí"]),
+        ("Chủ tịch UBND TP lúc này là ông Nguyễn Vĩnh Nghiệp (hiện là chủ tịch Hội).", ["Nguyễn Vĩnh Nghiệp"]),
+        # a long run of capitals before the name: the name is read whole
+        ("Giám đốc Sở GTVT Phú Yên Lê Sĩ Lục cho biết.", ["Lê Sĩ Lục"]),
         # Mai, Hồ, Hà, Lâm start places too: a person's name where the words are no place
         ("Phó chủ tịch UBND thành phố Mai Quốc Bình đã ký công văn.", ["Mai Quốc Bình"]),
         ("Bà Hồ Thị Kim Thoa phát biểu.", ["Hồ Thị Kim Thoa"]),
