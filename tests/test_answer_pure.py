@@ -80,11 +80,23 @@ def test_a_year_no_passage_writes_is_not_found():
     assert (ans.status, ans.missing) == ("not_found", "năm 2019")
 
 
-def test_an_organization_no_passage_names_is_not_found():
+def test_an_organization_no_passage_names_is_not_found_unless_the_scorer_is_confident():
     ps = [_passage(1, "Năm 2004, Công ty HONDA ở Vĩnh Phúc kết nạp 3 đảng viên.", 9.0)]
-    ans = _ask("Năm 2004 Công ty TOYOTA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(5.0))
+    asked = "Năm 2004 Công ty TOYOTA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?"
+    ans = _ask(asked, ps, _confident(-1.0))
     assert (ans.status, ans.missing) == ("not_found", "TOYOTA")  # as the question writes it
-    assert _ask("Năm 2004 Công ty HONDA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(5.0)).status == "answered"
+    # organizations are parsed loosely: the scorer weighs `org_absent` itself, and its
+    # confidence decides
+    confident = _ask(asked, ps, _confident(5.0))
+    assert confident.status == "answered" and confident.missing is None
+    assert _ask("Năm 2004 Công ty HONDA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(-1.0)).status == "uncertain"
+
+
+def test_a_place_or_year_no_passage_names_is_not_found_however_confident():
+    for asked, missing in (("Quận Hoàn Kiếm kết nạp bao nhiêu đảng viên?", "quận Hoàn Kiếm"),
+                           ("Năm 2019 quận Gò Vấp kết nạp bao nhiêu đảng viên?", "năm 2019")):
+        ans = _ask(asked, PASSAGES, _confident(9.0))
+        assert (ans.status, ans.missing, ans.answer) == ("not_found", missing, None)
 
 
 def test_no_figure_of_the_asked_unit_is_not_found():
