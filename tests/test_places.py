@@ -108,6 +108,13 @@ def test_referred_places_of_a_sentence():
         ("Tỉnh ủy Thanh Hóa", {"thanh hoa"}),
         ("Thành ủy Hà Nội, quận Long Biên", {"ha noi", "long bien"}),
         ("diện tích quận 5,5 ha", set()),  # a decimal, not quận 5
+        # a person's name after a place: cut at the surname, also where the pattern's
+        # four-word cap leaves only the surname behind the place
+        ("Thành phố Hồ Chí Minh Nguyễn Văn Đua ký", {"ho chi minh"}),
+        ("Phó chủ tịch UBND tỉnh Quảng Nam Lê Minh Ánh", {"quang nam"}),
+        ("Bí thư Quận ủy Tân Bình Trần Văn Tư", {"tan binh"}),
+        # a place whose last word is a surname keeps it when no name follows
+        ("huyện Phú Lương, tỉnh Thái Nguyên", {"phu luong", "thai nguyen"}),
     ],
 )
 def test_place_keys_are_one_per_place_however_written(text, keys):
