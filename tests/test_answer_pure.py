@@ -327,6 +327,19 @@ def test_a_confident_answer_about_another_region_is_not_stated():
     assert ans.status == "answered" and ans.answer.startswith("120 cá nhân")
 
 
+def test_a_share_of_capital_is_not_stated_for_a_percent_question_about_something_else():
+    text = "Công nhân Công ty May Sao Mai (100% vốn nước ngoài) ngừng việc, đòi tăng lương."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("Công nhân Công ty May Sao Mai đòi tăng lương bao nhiêu phần trăm?", passages, _confident(5.0))
+    assert ans.best.startswith("100% vốn") and ans.status == "uncertain" and ans.answer is None
+    # typed as a chat message, the same
+    ans = _ask("cn cty may sao mai doi tang luong bn %", passages, _confident(5.0))
+    assert ans.status != "answered"
+    # asked of its capital, the share is the answer
+    ans = _ask("Công ty May Sao Mai có bao nhiêu phần trăm vốn nước ngoài?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("100% vốn")
+
+
 def test_an_article_without_candidates_changes_no_feature():
     asked = "Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?"
     scored = [
