@@ -31,7 +31,7 @@ from dataclasses import replace
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import deputy_of_asked, other_event, regions, title_of
-from index.parse import Question
+from index.parse import Question, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
 
@@ -119,7 +119,9 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``other_place``: a figure whose own sentence or context names only other places
       than the question's ("30,3% — quận Bình Thạnh" for quận 2);
     * ``other_unit``: a count of other things than the question's ("3 thí sinh" for "bao
-      nhiêu cán bộ").
+      nhiêu cán bộ");
+    * ``ownership``: a share of capital ("100% vốn") for a percent question that does not
+      speak of capital.
 
     Out of fold, figures naming other places or things were right about three times in
     four; on the sets tuned on, the first three almost never (``bench/stating_vetoes.py``).
@@ -137,6 +139,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         deputy = q.type == "person" and deputy_of_asked(q.heads_asked, title_of(top.sentence, top.text))
         return "deputy" if deputy else None
     f = top.features
+    if q.type == "percent" and _ownership(top.figure, q):
+        return "ownership"
     if f.get("unit_none") and q.type == "count":
         # a sum or a share has its own unit (đồng, %): "bao nhiêu tiền" names no unit
         return "other_unit"
@@ -146,6 +150,13 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         named = place_keys(top.figure.context)
         return "other_place" if named and not (named & q.places) else None
     return None
+
+
+def _ownership(figure: FigureHit, q: Question) -> bool:
+    """A share of capital ("100% vốn nước ngoài", "51% vốn nhà nước") says who owns a
+    company: it answers a percent question only when the question speaks of capital
+    ("vốn"), not a pay rise or a turnout asked of that company."""
+    return "von" in syllables(figure.unit) and "von" not in q.words.split()
 
 
 def _other_region(q: Question, text: str) -> bool:

@@ -221,7 +221,11 @@ def organizations(expanded: str) -> tuple[str, ...]:
             j += 1
         distinctive = [w for w in name if w not in _ORG_GENERIC and not w.isdigit()]
         if distinctive:
-            phrase = " ".join(name[:2])  # its first two words: enough to find it
+            # its first two words, "nhân dân" of an expanded head left out ("Ủy ban nhân dân
+            # Hà Nội" → "ha noi": a passage writes "UBND Hà Nội"): enough to find it
+            if name[:2] == ["nhan", "dan"]:
+                name = name[2:]
+            phrase = " ".join(name[:2])
             if phrase not in out:
                 out.append(phrase)
         i = j

@@ -318,13 +318,28 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
     assert ans.status == "answered" and ans.answer == "Trần Văn Hùng"
 
 
-def test_a_confident_answer_about_another_region_is_not_stated():
-    text = "Đại hội Đại đoàn kết các dân tộc Tây Nguyên đã tuyên dương 120 cá nhân có nhiều đóng góp."
+@pytest.mark.parametrize(
+    "text, other, asked, best",
+    [
+        # another region than the question's
+        ("Đại hội Đại đoàn kết các dân tộc Tây Nguyên đã tuyên dương 120 cá nhân có nhiều đóng góp.",
+         "Đại hội Đại đoàn kết các dân tộc Tây Nam Bộ tuyên dương bao nhiêu cá nhân?",
+         "Đại hội Đại đoàn kết các dân tộc Tây Nguyên tuyên dương bao nhiêu cá nhân?", "120 cá nhân"),
+        # a share of capital says who owns a company, not the pay rise asked of it
+        ("Công nhân Công ty May Sao Mai (100% vốn nước ngoài) ngừng việc, đòi tăng lương.",
+         "Công nhân Công ty May Sao Mai đòi tăng lương bao nhiêu phần trăm?",
+         "Công ty May Sao Mai có bao nhiêu phần trăm vốn nước ngoài?", "100% vốn"),
+        ("Công nhân Công ty May Sao Mai (100% vốn nước ngoài) ngừng việc, đòi tăng lương.",
+         "cn cty may sao mai doi tang luong bn %",
+         "Công ty May Sao Mai có bao nhiêu phần trăm vốn nước ngoài?", "100% vốn"),
+    ],
+)
+def test_a_confident_answer_to_another_question_is_offered_not_stated(text, other, asked, best):
     passages = [_passage(1, text, 9.0)]
-    ans = _ask("Đại hội Đại đoàn kết các dân tộc Tây Nam Bộ tuyên dương bao nhiêu cá nhân?", passages, _confident(5.0))
-    assert ans.best.startswith("120 cá nhân") and ans.status == "uncertain" and ans.answer is None
-    ans = _ask("Đại hội Đại đoàn kết các dân tộc Tây Nguyên tuyên dương bao nhiêu cá nhân?", passages, _confident(5.0))
-    assert ans.status == "answered" and ans.answer.startswith("120 cá nhân")
+    ans = _ask(other, passages, _confident(5.0))
+    assert ans.best.startswith(best) and ans.status == "uncertain" and ans.answer is None
+    ans = _ask(asked, passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith(best)
 
 
 def test_an_article_without_candidates_changes_no_feature():
