@@ -42,6 +42,8 @@ from index.ingest import (
     derived_is_current,
     ingest,
     refresh_derived,
+    rehash_tokens,
+    tokens_current,
 )
 from index.corpus import ReadError
 from index.models import Answer, Article, FigureHit, PassageHit
@@ -189,15 +191,17 @@ class Engine:
         return idx
 
     def _refresh_derived(self) -> None:
-        """Derive figures and passage places again if the code deriving them changed (a
-        no-op otherwise). Under the database-wide ingest lock, and published like an
+        """Key the stored texts anew if the tokenizer changed (they are tokenized again
+        by the rebuild that follows), and derive figures and passage places again if the
+        code deriving them changed (a no-op otherwise). Under the database-wide ingest lock, and published like an
         ingest when it moved the index's content; skipped while an ingest holds the lock
         (that ingest refreshes before it finishes)."""
-        if derived_is_current(self.db) or not self._db_ingest_lock.acquire():
+        if (derived_is_current(self.db) and tokens_current(self.db)) or not self._db_ingest_lock.acquire():
             return
         try:
             with Tokenizer() as tok:
                 before = self.generation()
+                rehash_tokens(self.db)
                 refresh_derived(self.db, tok)
             if self.generation() != before:
                 self._publish()

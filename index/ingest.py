@@ -275,6 +275,7 @@ def ingest(
             report.removed = _remove_unseen(db, seen_ids)
             for i in range(0, len(deferred or ()), BATCH_ARTICLES):
                 _write_batch(db, _plan_batch(db, deferred[i : i + BATCH_ARTICLES], report, seen_ids, seen_content, tok), report)
+        rehash_tokens(db)  # unchanged articles too, when the tokenizer changed
         refresh_derived(db, tok)
         if progress:
             progress(done, done)
@@ -477,6 +478,42 @@ def _article_row(pl: _Planned, now) -> dict:
         "n_chars": len(a.text),
         "updated_at": now,
     }
+
+
+def tokens_current(db: SAEngine) -> bool:
+    """The token-cache keys of the stored texts were made by this tokenizer (one small
+    SELECT: ``rehash_tokens`` rewrites every key in one transaction, the first passage
+    among them)."""
+    with session(db) as s:
+        row = s.exec(select(PassageRow.text, PassageRow.text_hash).order_by(PassageRow.id).limit(1)).first()
+    return row is None or token_key_hash(row[0]) == row[1]
+
+
+def rehash_tokens(db: SAEngine) -> int:
+    """Key every passage's text and places and every article's title by this tokenizer,
+    after it changed (its segmenter, or a row of ``abbreviations.tsv``): the texts are
+    then tokenized again when the index is next built (``Engine._build`` fills the
+    missing tokens). One transaction; moves the generation. Returns the passages rekeyed."""
+    if tokens_current(db):
+        return 0
+    with session(db) as s:
+        conn = s.connection()
+        passages = [
+            {"pid": pid, "th": token_key_hash(text), "ph": token_key_hash(places) if places else None}
+            for pid, text, places in conn.execute(select(PassageRow.id, PassageRow.text, PassageRow.places))
+        ]
+        titles = [{"aid": aid, "th": token_key_hash(title)} for aid, title in conn.execute(select(ArticleRow.id, ArticleRow.title))]
+        log.warning("the tokenizer changed: %d passages will be tokenized again", len(passages))
+        table, articles = PassageRow.__table__, ArticleRow.__table__
+        if passages:
+            conn.execute(
+                update(table).where(table.c.id == bindparam("pid")).values(text_hash=bindparam("th"), places_hash=bindparam("ph")),
+                passages,
+            )
+        if titles:
+            conn.execute(update(articles).where(articles.c.id == bindparam("aid")).values(title_hash=bindparam("th")), titles)
+        bump_generation(s)
+    return len(passages)
 
 
 def derived_is_current(db: SAEngine) -> bool:

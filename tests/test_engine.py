@@ -113,3 +113,43 @@ def test_the_engine_runs_on_another_retrieval_backend(tmp_path, corpus_engine):
     again = Engine(tmp_path / "data", backend=RankBM25Index)  # loaded from what it saved
     assert again.ask(SEED_QUESTION).answer == corpus_engine.ask(SEED_QUESTION).answer and again.ask(SEED_QUESTION).answer
     assert again.stats().index_bytes > 0
+
+
+def test_a_row_added_to_the_abbreviation_table_reaches_the_articles_stored_before(tmp_path, monkeypatch):
+    """Editing ``abbreviations.tsv`` changes the tokenizer: texts stored before are keyed
+    anew and tokenized again when the engine next opens, unchanged articles included,
+    not served with the tokens of the old table."""
+    from sqlmodel import select
+
+    from index import engine as engine_module
+    from index import ingest as ingest_module
+    from index import text as text_module
+    from index.store import PassageRow, TokenCacheRow, session
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kcx.txt").write_text("Khu chế xuất\n\nNăm 2005, KCXQ Tân Thuận thu hút 35 doanh nghiệp mới.\n", encoding="utf-8")
+
+    def tokens(eng: Engine) -> list[str]:
+        with session(eng.db) as s:
+            p = s.exec(select(PassageRow).where(PassageRow.text.contains("Tân Thuận"))).one()
+            return s.get(TokenCacheRow, p.text_hash).tokens.split()
+
+    old = Engine(tmp_path / "data")
+    old.ingest([docs], workers=1)
+    assert "kcxq" in tokens(old) and old.ask("KCXQ Tân Thuận thu hút bao nhiêu doanh nghiệp?").figures
+
+    table = text_module.abbreviations()
+    monkeypatch.setattr(text_module, "abbreviations", lambda: (*table, text_module.Abbreviation("KCXQ", "khu chế xuất", True)))
+    text_module._abbreviation_patterns.cache_clear()
+    for module in (ingest_module, engine_module):
+        monkeypatch.setattr(module, "TOKENIZER_VERSION", "a-row-added")
+    try:
+        new = Engine(tmp_path / "data")
+        assert new.ask("Khu chế xuất Tân Thuận thu hút bao nhiêu doanh nghiệp?").figures[0].value == 35
+        assert "kcxq" not in tokens(new) and "che_xuat" in " ".join(tokens(new))
+        assert ingest_module.tokens_current(new.db)
+        assert new.ingest([docs], workers=1).unchanged == 1  # nothing left to redo
+    finally:
+        monkeypatch.undo()
+        text_module._abbreviation_patterns.cache_clear()
