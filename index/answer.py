@@ -10,7 +10,8 @@ A pure function of (question, passages, figures, scorer): no database, no index.
 * ``uncertain``: a best candidate exists but is not trusted enough: ``best`` holds
   its line ("Có thể là: …"), ``answer`` stays empty; questions of no known type
   ("... là gì?") are never stated, nor a candidate whose own sentence or context names
-  only other places than the question's, or that counts other things, or that speaks of
+  only other places than the question's, or that counts other things, or that is a
+  share of capital for a percent question about something else, or that speaks of
   another numbered event, another region, or of a deputy for the head asked (``contradiction``),
   nor one whose article never names a place the question typed without diacritics or
   capitals ("tinh an giang": ``_typed_place_unseen``).
