@@ -193,9 +193,9 @@ class Engine:
     def _refresh_derived(self) -> None:
         """Key the stored texts anew if the tokenizer changed (they are tokenized again
         by the rebuild that follows), and derive figures and passage places again if the
-        code deriving them changed (a no-op otherwise). Under the database-wide ingest lock, and published like an
-        ingest when it moved the index's content; skipped while an ingest holds the lock
-        (that ingest refreshes before it finishes)."""
+        code deriving them changed (a no-op otherwise). Under the database-wide ingest
+        lock, and published like an ingest when it moved the index's content; skipped
+        while an ingest holds the lock (that ingest refreshes before it finishes)."""
         if (derived_is_current(self.db) and tokens_current(self.db)) or not self._db_ingest_lock.acquire():
             return
         try:
