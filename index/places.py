@@ -97,7 +97,7 @@ def find_places(text: str) -> list[Expr]:
         skip = province.group(0).count(" ") + 1 if province else 0
         # the name's last word is a surname and a capitalized word follows it: the
         # pattern's four-word cap cut a person's name ("TP Hồ Chí Minh Nguyễn | Văn Đua")
-        capped = text[x.start + len(x.text) : x.start + len(x.text) + 2][1:2].isupper()
+        capped = text[x.end + 1 : x.end + 2].isupper()
         cut = next(
             (i for i, w in enumerate(words)
              if i >= skip and w in SURNAMES and (len(words) - i >= 2 or capped and i == len(words) - 1)),
