@@ -178,17 +178,20 @@ _ORG_FOLDED_OK = frozenset(
                       "ngân hàng", "tòa án", "chi cục", "nhà máy", "hợp tác xã")
 )  # fmt: skip
 _ORG_GENERIC = frozenset(
-    fold(w) for w in "nhân dân các cấp cơ sở thành viên mới nhà nước trung ương tw việt nam vn đảng cộng sản".split()
+    fold(w)
+    for w in "nhân dân các cấp cơ sở cơ quan thành viên mới nhà nước trung ương tw việt nam vn đảng cộng sản toàn quốc tỉnh huyện phường xã".split()
 )
+_ROMAN = re.compile(r"[IVXL]{1,5}")  # a congress's or a term's number ("Đảng khóa X"): no name
+_NAME_BREAK = re.compile(r"[,;:()?!\"“”]")  # punctuation between two words ends a name
 # Words that end a name: function and question words, time words, verbs of the questions
 # asked, and level words (a place follows: "Hội Nông dân | tỉnh Bến Tre"). Compared as
 # written; an unaccented word by its folded form unless that is ambiguous ("tai": tại / tài).
 _ORG_END_WRITTEN = frozenset(
     ("được đã bị là có trong ở tại của cho từ đến tới vào ra khi và với để mà nào này do thế thì sau trước "
      "theo về trên dưới đang sẽ đều cần phải không chưa bao nhiêu mấy ai gì đâu năm tháng ngày lần kết nạp "
-     "thành lập tổ chức quận huyện tỉnh thành phố phường xã thị").split()
+     "thành lập tổ chức quận huyện tỉnh thành phố phường xã thị khóa").split()
 )  # fmt: skip
-_ORG_END_FOLDED = frozenset(fold(w) for w in _ORG_END_WRITTEN) - frozenset("tai chi ma do the ra toi ve con".split())
+_ORG_END_FOLDED = frozenset(fold(w) for w in _ORG_END_WRITTEN) - frozenset("tai chi ma do the ra toi ve con khoa".split())
 _ORG_SHORT_HEADS = frozenset("hội ban bộ sở viện trường cục".split())  # also common words: a capital must follow
 
 
@@ -202,7 +205,11 @@ def organizations(expanded: str) -> tuple[str, ...]:
     """The organizations a question names, as folded phrases of their distinctive words
     ("Tổ đảng Công ty TOYOTA" → "toyota"; "Hội Nông dân" → "nong dan"); the words of a
     level or a place alone ("Đảng bộ quận 5") name no organization of their own."""
-    raw = _SYL.findall(expanded)
+    spans = list(_SYL.finditer(expanded))
+    raw = [m.group(0) for m in spans]
+    # a name never runs over punctuation ("Hội An, Nhà nước hỗ trợ")
+    broken = [k > 0 and bool(_NAME_BREAK.search(expanded, spans[k - 1].end(), m.start())) for k, m in enumerate(spans)]
+    cased = any(c.isupper() for c in expanded) and any(c.islower() for c in expanded)
     written = [w.lower() for w in raw]
     folded = fold_words(written)
     letters = [(w, f) for w, f in zip(written, folded) if w.isalpha()]
@@ -216,10 +223,20 @@ def organizations(expanded: str) -> tuple[str, ...]:
             continue
         j = i + head
         name: list[str] = []
-        while j < len(folded) and len(name) < 4 and not _org_end(written[j], folded[j], accented) and _org_head(written, folded, j) == 0:
+        romans: set[int] = set()
+        while (
+            j < len(folded)
+            and len(name) < 4
+            and not broken[j]
+            and not (cased and name and _acronym(raw[j - 1]) and raw[j][:1].islower())  # "Bộ GTVT | như"
+            and not _org_end(written[j], folded[j], accented)
+            and _org_head(written, folded, j) == 0
+        ):
+            if _ROMAN.fullmatch(raw[j]):
+                romans.add(len(name))
             name.append(folded[j])
             j += 1
-        distinctive = [w for w in name if w not in _ORG_GENERIC and not w.isdigit()]
+        distinctive = [w for n, w in enumerate(name) if w not in _ORG_GENERIC and not w.isdigit() and n not in romans]
         if distinctive:
             # its first two words, "nhân dân" of an expanded head left out ("Ủy ban nhân dân
             # Hà Nội" → "ha noi": a passage writes "UBND Hà Nội"): enough to find it
@@ -230,6 +247,12 @@ def organizations(expanded: str) -> tuple[str, ...]:
                 out.append(phrase)
         i = j
     return tuple(out)
+
+
+def _acronym(word: str) -> bool:
+    """An abbreviation or a brand in capitals ("GTVT", "TOYOTA"): a lower-case word
+    after it starts the rest of the sentence, not more of the name."""
+    return len(word) >= 2 and word.isupper()
 
 
 # each head as (its words, their folded forms where a head typed without diacritics is

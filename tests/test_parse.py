@@ -71,6 +71,16 @@ def test_a_folded_phrase_is_given_back_as_written():
         ("UBND quận Hoàn Kiếm khen thưởng bao nhiêu tập thể?", ()),
         ("hoi nghi co bao nhieu y kien", ()),
         ("Có bao nhiêu chi bộ đảng được thành lập?", ()),
+        # punctuation ends a name: "đổ bộ, Thanh Hóa" is no "Bộ Thanh Hóa"
+        ("Trước khi bão đổ bộ, Thanh Hóa đưa bao nhiêu tàu vào bờ?", ()),
+        ("Trùng tu nhà cổ ở Hội An, Nhà nước hỗ trợ bao nhiêu?", ("an",)),
+        # a lower-case word after capitals starts the rest of the sentence
+        ("Công ty TOYOTA tài trợ bao nhiêu xe?", ("toyota",)),
+        ("Theo Bộ GTVT như thế nào, cần bao nhiêu vốn?", ("gtvt",)),
+        # a congress's or a term's number, "toàn quốc", a level alone: no name
+        ("Đại hội Đảng toàn quốc lần thứ X có bao nhiêu đại biểu?", ()),
+        ("Ban Chấp hành Trung ương Đảng khóa X có bao nhiêu ủy viên?", ("chap hanh",)),
+        ("UBND tinh (tru Ha Noi) duoc mua xe bao nhieu tien?", ()),
     ],
 )
 def test_organizations_the_question_names(question, orgs):
