@@ -855,12 +855,14 @@ def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
     return last
 
 
-_ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua|co hieu luc|hieu luc)(?!\w)")
+_ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua)(?!\w)")
 
 
 def asks_issuing(q: Question) -> bool:
     """The question asks when a document was issued or signed ("Nghị quyết ... ban hành
-    ngày nào?"), not when an event took place."""
+    ngày nào?"), not when an event took place. "Có hiệu lực từ ngày nào?" asks when it
+    takes effect: mostly a later date than its own ("Nghị định 158 ngày 27-12-2005 ...
+    có hiệu lực từ ngày 1-4-2006")."""
     return _ISSUING_ASKED.search(q.words) is not None
 
 

@@ -224,6 +224,18 @@ def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_
     assert issued[20120227]["doc_date_unasked"] == 0.0
 
 
+def test_a_documents_date_is_no_answer_to_when_it_takes_effect():
+    p = _passage(
+        1,
+        "Nghị định số 158/2005/NĐ-CP ngày 27/12/2005 về đăng ký và quản lý hộ tịch có hiệu lực từ ngày 1/4/2006.",
+        9.0,
+    )
+    effect = _features_by_value("Nghị định 158 về hộ tịch có hiệu lực từ ngày nào?", [p])
+    assert effect[20051227]["doc_date_unasked"] == 1.0 and effect[20060401]["doc_date_unasked"] == 0.0
+    signed = _features_by_value("Nghị định 158 về hộ tịch được ký ngày nào?", [p])
+    assert signed[20051227]["doc_date_unasked"] == 0.0
+
+
 def test_a_confident_answer_that_contradicts_the_question_is_not_stated():
     # the best figure's own sentence names another district only
     text = "Quận 2 có 31 hộ dân trong dự án. Đến ngày 23/3, quận Bình Thạnh mới có 80 hộ dân đồng ý hiệp thương."
