@@ -287,7 +287,7 @@ def _figure_candidates(
             "context": _covered(set(q.content) - sent, syllables(f.context)),
             "place": names_place(f, places),
             "date_adj": _date_adjustment(f, documented) if f.kind == "date" else 0.0,
-            "doc_date_unasked": float(documented and not issuing_asked),
+            "doc_date_unasked": float(documented and not issuing_asked and not _effective_when_signed(f, passages)),
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
             "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
             "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
@@ -858,6 +858,15 @@ def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
 _ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua)(?!\w)")
 
 
+# "... có hiệu lực (thi hành) (kể) từ ngày ký": the document's own date is when it takes effect
+_EFFECTIVE_WHEN_SIGNED = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu ngay ky(?!\w)")
+
+
+def _effective_when_signed(f: FigureHit, passages: dict[int, PassageHit]) -> bool:
+    p = passages.get(f.passage_id)
+    return _EFFECTIVE_WHEN_SIGNED.search(fold(p.text if p is not None else f.sentence).lower()) is not None
+
+
 def asks_issuing(q: Question) -> bool:
     """The question asks when a document was issued or signed ("Nghị quyết ... ban hành
     ngày nào?"), not when an event took place. "Có hiệu lực từ ngày nào?" asks when it
@@ -870,7 +879,9 @@ def _dates_document(f: FigureHit) -> bool:
     """The date comes right after a document reference ("Nghị quyết số 09-NQ/TU ngày
     27/02/2012"): it dates the document."""
     at = f.sentence.find(f.text)
-    return at >= 0 and DOC_REF_BEFORE.search(f.sentence[:at]) is not None
+    ref = DOC_REF_BEFORE.search(f.sentence[:at]) if at >= 0 else None
+    # "Quyết định này có hiệu lực kể từ ngày 9-1-2006": the date it takes effect
+    return ref is not None and "hiệu lực" not in ref.group(0).lower()
 
 
 def _date_adjustment(f: FigureHit, documented: bool) -> float:

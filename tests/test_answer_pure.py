@@ -234,6 +234,10 @@ def test_a_documents_date_is_no_answer_to_when_it_takes_effect():
     assert effect[20051227]["doc_date_unasked"] == 1.0 and effect[20060401]["doc_date_unasked"] == 0.0
     signed = _features_by_value("Nghị định 158 về hộ tịch được ký ngày nào?", [p])
     assert signed[20051227]["doc_date_unasked"] == 0.0
+    # "Quyết định này có hiệu lực kể từ ngày ...": the date it takes effect, no document's
+    own = _passage(2, "Giá bán căn hộ tái định cư được tính lại. Quyết định này có hiệu lực kể từ ngày 9/1/2006.", 9.0)
+    effect = _features_by_value("Quyết định về giá căn hộ tái định cư có hiệu lực từ ngày nào?", [own])
+    assert effect[20060109]["doc_date_unasked"] == 0.0 and effect[20060109]["date_adj"] > -0.8
 
 
 def test_a_confident_answer_that_contradicts_the_question_is_not_stated():
