@@ -919,6 +919,10 @@ GIVEN_NAMES_TOO = frozenset(
     "Thành Chính Quốc Quân Trận Trung Việt Nội Liên Đại Tổng Hiệp Dân Nhân Hội Chi Công Thường Trường Đồng Sáng "
     "Chí Nghiệp Quyết Nghị Thư".split()
 )
+# ... and words of bodies that are given names too, kept only as the third word of a
+# three-word name ("Nguyễn Văn An", "Nguyễn Xuân Ban", "Huỳnh Minh Đoàn"): after four
+# words they start a body ("Lê Văn Tám | Ban quản lý").
+GIVEN_NAMES_OF_THREE = frozenset("An Ban Bộ Đoàn Sở Viện Tỉnh Doanh Kiểm Phòng Đảng Chỉ Tòa".split())
 _ORG_TAIL = re.compile(r"\s+(?:(?:ủy|uỷ|phố|viên|hội|đoàn|bộ|cục|nhánh|ty|an|vụ|trực|chí|đại|học|tâm)(?!\w)|\d)")
 _PROVINCE_NAMES = frozenset(PROVINCES)
 _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
@@ -926,6 +930,13 @@ _PLACE = re.compile(r"\b(?:tại|ở)\s+(?P<place>[^,.;:!?\n()]{3,80})")
 
 def _not_name(word: str) -> bool:
     return word in _NOT_NAME or (len(word) > 1 and word.isupper())  # or an acronym: LĐLĐ, HĐND
+
+
+def _given_name_last(words: list[str]) -> bool:
+    """The last word of a name that starts with a surname is its given name, though
+    capitals of a body could start with it too."""
+    last = words[-1]
+    return (3 <= len(words) <= 4 and last in GIVEN_NAMES_TOO) or (len(words) == 3 and last in GIVEN_NAMES_OF_THREE)
 
 
 def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
@@ -941,7 +952,7 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
         surname = bool(words) and (words[0] in SURNAMES or _place_surname(words))
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
-        while words and _not_name(words[-1]) and (org_follows or not (surname and 3 <= len(words) <= 4 and words[-1] in GIVEN_NAMES_TOO)):
+        while words and _not_name(words[-1]) and (org_follows or not (surname and _given_name_last(words))):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
             org_follows = True  # ... and what comes before it is part of it ("Trường Đại học")
         words = words[:4]

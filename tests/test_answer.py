@@ -212,6 +212,11 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         # given names that are also words of titles and bodies ("Đồng Chí", "Doanh Nghiệp")
         ("Chủ tịch UBND tỉnh Khánh Hòa Võ Lâm Chí cho biết.", ["Võ Lâm Chí"]),
         ("Chủ tịch UBND TP lúc này là ông Nguyễn Vĩnh Nghiệp (hiện là chủ tịch Hội).", ["Nguyễn Vĩnh Nghiệp"]),
+        # words of bodies that are given names too: the third word of a three-word name
+        ("Chủ tịch Quốc hội Nguyễn Văn An cho rằng.", ["Nguyễn Văn An"]),
+        ("Ông Nguyễn Xuân Ban, phó chủ tịch UBND phường, nói.", ["Nguyễn Xuân Ban"]),
+        ("Ông Huỳnh Minh Đoàn, Bí thư Tỉnh ủy, phát biểu.", ["Huỳnh Minh Đoàn"]),
+        ("Ông Lê Văn Tám Ban quản lý dự án cho biết.", ["Lê Văn Tám"]),
         # a long run of capitals before the name: the name is read whole
         ("Giám đốc Sở GTVT Phú Yên Lê Sĩ Lục cho biết.", ["Lê Sĩ Lục"]),
         # Mai, Hồ, Hà, Lâm start places too: a person's name where the words are no place
