@@ -289,7 +289,7 @@ def _figure_candidates(
             "date_adj": _date_adjustment(f, documented) if f.kind == "date" else 0.0,
             "doc_date_unasked": float(documented and not issuing_asked and not _effective_when_signed(f, passages)),
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
-            "stated": float((f.value, first_unit_syllable(f.unit)) in q.stated),
+            "stated": float(_stated(q, f)),
             "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
             "from_value": float(not earlier_asked and _earlier_value(f)),
             "date_stated": float(_date_stated(q, f)),
@@ -865,6 +865,15 @@ _EFFECTIVE_WHEN_SIGNED = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu n
 def _effective_when_signed(f: FigureHit, passages: dict[int, PassageHit]) -> bool:
     p = passages.get(f.passage_id)
     return _EFFECTIVE_WHEN_SIGNED.search(fold(p.text if p is not None else f.sentence).lower()) is not None
+
+
+def _stated(q: Question, f: FigureHit) -> bool:
+    """The question writes this figure itself: the same value and unit, or the same value
+    for a bare count ("45" of "số 45 Nguyễn Văn Bảo" for "trung tâm ... (45 Nguyễn Văn
+    Bảo)"; not "50%" for "quá 50 lao động")."""
+    if (f.value, first_unit_syllable(f.unit)) in q.stated:
+        return True
+    return f.kind in ("count", "quantity") and not f.unit and any(value == f.value for value, _ in q.stated)
 
 
 def asks_issuing(q: Question) -> bool:

@@ -212,6 +212,16 @@ def test_a_sentence_about_another_place_or_organization_is_marked_even_when_the_
     assert feats[16]["org_other_here"] == 1.0 and feats[40]["org_other_here"] == 0.0
 
 
+def test_a_bare_number_the_question_writes_is_stated_by_it():
+    p = _passage(1, "Trung tâm bảo trợ trẻ em (45 Nguyễn Văn Bảo) hiện đang nuôi 238 em.", 9.0)
+    feats = _features_by_value("trung tam bao tro tre em (45 nguyen van bao) dang nuoi bn em?", [p])
+    assert feats[45]["stated"] == 1.0 and feats[238]["stated"] == 0.0
+    # a share is no bare number: "50%" is not the "50 lao động" the question writes
+    q = _passage(2, "Doanh nghiệp tuyển quá 50 lao động nước ngoài chỉ được tuyển tối đa 50% số lao động.", 9.0)
+    share = _features_by_value("Khi tuyển quá 50 lao động nước ngoài, doanh nghiệp được tuyển tối đa bao nhiêu phần trăm?", [q])
+    assert share[50]["stated"] == 0.0
+
+
 def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_is():
     p = _passage(
         1,
