@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
-from index.mismatch import deputy_of_asked, other_event, regions, title_of
+from index.mismatch import countries, deputy_of_asked, other_event, regions, title_of
 from index.parse import Question, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
@@ -115,6 +115,7 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``other_event``: its sentence numbers the question's event otherwise ("kỳ họp thứ 7"
       for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
     * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
+    * ``other_country``: it names only other foreign countries ("tại Pháp" for "tại Mỹ");
     * ``deputy``: a person whose own title makes them the deputy of the office asked
       ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch UBND xã ... là ai?");
     * ``other_place``: a figure whose own sentence or context names only other places
@@ -132,6 +133,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         return "other_event"
     if _other_region(q, f"{top.sentence} {context}"):
         return "other_region"
+    if _other_country(q, f"{top.sentence} {context}"):
+        return "other_country"
     if top.figure is None:
         # a person holding the asked office of another place ("Chủ tịch UBND TP Cần Thơ" for
         # the one of quận Cái Răng); else a span's sentence may name a place inside the asked one
@@ -158,6 +161,12 @@ def _ownership(figure: FigureHit, q: Question) -> bool:
     company: it answers a percent question only when the question speaks of capital
     ("vốn"), not a pay rise or a turnout asked of that company."""
     return "von" in syllables(figure.unit) and "von" not in q.words.split()
+
+
+def _other_country(q: Question, text: str) -> bool:
+    """``text`` names foreign countries, none of the question's ("tại Pháp" for "tại Mỹ")."""
+    named = countries(text) if q.countries else frozenset()
+    return bool(named) and not named & q.countries
 
 
 def _other_region(q: Question, text: str) -> bool:

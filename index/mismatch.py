@@ -13,6 +13,8 @@ stated.
 * **Regions**: "Tây Nam Bộ", "Tây Nguyên", "miền Trung", "phía Bắc" (of a province too):
   not places of ``index/places.py`` (whose changes re-derive every article's figures),
   only compared here.
+* **Foreign countries**: "Mỹ", "Pháp", "Lào", "Campuchia" ... as written, with capitals: a
+  share of adopted children in France answers nothing about the United States.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same.
@@ -169,3 +171,52 @@ def regions(text: str) -> frozenset[str]:
     lower = text.lower()
     table, pattern = (_REGIONS_FOLDED, _REGION_FOLDED) if fold(lower) == lower else (_REGIONS, _REGION_WRITTEN)
     return frozenset(table[" ".join(m.group(1).split())] for m in pattern.finditer(lower))
+
+
+# --- foreign countries ------------------------------------------------------------------
+
+#: Foreign countries as Vietnamese news writes them (with capitals) → a key. Names that
+#: are also other words are read only where they cannot be: "Mỹ" not before a capital
+#: ("Mỹ Tho", "Mỹ Đình"), "Pháp" not before a word it forms another noun with ("Pháp
+#: lệnh"), "Lào" not before "Cai", "Nga" not after a capital (a given name: "Thị Nga");
+#: "Anh" and "Đức" only after "nước" (also a pronoun and a given name). Viet Nam is left
+#: out: nearly every question of this corpus is about it.
+_COUNTRY_NAMES: dict[str, str] = {
+    "Hoa Kỳ": "my", "Thái Lan": "thai lan", "Campuchia": "campuchia", "Cam-pu-chia": "campuchia",
+    "Hàn Quốc": "han quoc", "Trung Quốc": "trung quoc", "Nhật Bản": "nhat ban", "Malaysia": "malaysia",
+    "Ma-lai-xi-a": "malaysia", "Singapore": "singapore", "Xinh-ga-po": "singapore", "Indonesia": "indonesia",
+    "Philippines": "philippines", "Myanmar": "myanmar", "Brunei": "brunei", "Đài Loan": "dai loan",
+    "Ấn Độ": "an do", "Canada": "canada", "Australia": "australia", "Ôxtrâylia": "australia", "Úc": "australia",
+    "Cuba": "cuba", "Brazil": "brazil", "Hà Lan": "ha lan", "Thụy Điển": "thuy dien", "Thụy Sĩ": "thuy si",
+    "Đan Mạch": "dan mach", "Na Uy": "na uy", "Ba Lan": "ba lan", "Tây Ban Nha": "tay ban nha",
+    "Bồ Đào Nha": "bo dao nha", "Italy": "italia", "Italia": "italia", "New Zealand": "new zealand",
+    "Mông Cổ": "mong co", "Triều Tiên": "trieu tien", "Israel": "israel", "Iraq": "iraq", "Iran": "iran",
+    "Ai Cập": "ai cap", "Nam Phi": "nam phi", "Qatar": "qatar", "Kuwait": "kuwait", "Anh Quốc": "anh",
+    "Vương quốc Anh": "anh", "nước Anh": "anh", "nước Đức": "duc", "CHLB Đức": "duc",
+}  # fmt: skip
+_COUNTRY = re.compile(
+    r"(?<![\w-])(?:"
+    + alts(list(_COUNTRY_NAMES))
+    + r"|Mỹ|Lào|Nga"
+    + r"|Pháp(?! (?:lệnh|luật|lý|chế|nhân|quyền|định|điển|viện|y|sư|môn|trị))"
+    + r")(?![\w-])"
+)
+_COUNTRY_KEYS = {**_COUNTRY_NAMES, "Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga"}
+_WORD_BEFORE = re.compile(r"(\w+)\s+$")
+_WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+def _a_country(m: re.Match[str]) -> bool:
+    name, text = m.group(0), m.string
+    after = _WORD_AFTER.match(text, m.end())
+    if name in ("Mỹ", "Lào") and after and (after.group(1)[0].isupper() or after.group(1) == "Cai"):
+        return False  # "Mỹ Tho", "Mỹ Đình", "Lào Cai"
+    before = _WORD_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+    return not (name == "Nga" and before and before.group(1)[0].isupper())  # "Thị Nga"
+
+
+@lru_cache(maxsize=16384)
+def countries(text: str) -> frozenset[str]:
+    """The foreign countries a text names, as keys: "con nuôi nước ngoài tại Mỹ" → {"my"};
+    "Pháp lệnh Dân số", "thành phố Mỹ Tho", "bà Nguyễn Thị Nga" → none."""
+    return frozenset(_COUNTRY_KEYS[m.group(0)] for m in _COUNTRY.finditer(text) if _a_country(m))

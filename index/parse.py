@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import numbered_events, offices, regions
+from index.mismatch import countries, numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -70,6 +70,8 @@ class Question:
     # regions it names ("Tây Nam Bộ", "phía Bắc"): an answer whose sentence names only
     # other regions is never stated (index/mismatch.py)
     regions: frozenset[str] = frozenset()
+    # foreign countries it names ("tại Mỹ"): likewise for an answer naming only others
+    countries: frozenset[str] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -156,6 +158,7 @@ def parse_question(
         events=numbered_events(expanded),
         heads_asked=_heads_asked(expanded),
         regions=regions(expanded),
+        countries=countries(expanded),
     )
 
 

@@ -351,6 +351,10 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
         ("Đại hội Đại đoàn kết các dân tộc Tây Nguyên đã tuyên dương 120 cá nhân có nhiều đóng góp.",
          "Đại hội Đại đoàn kết các dân tộc Tây Nam Bộ tuyên dương bao nhiêu cá nhân?",
          "Đại hội Đại đoàn kết các dân tộc Tây Nguyên tuyên dương bao nhiêu cá nhân?", "120 cá nhân"),
+        # another foreign country than the question's
+        ("Số trẻ em Việt Nam được nhận làm con nuôi tại Pháp chiếm 10% số con nuôi nước ngoài.",
+         "Con nuôi Việt Nam chiếm bao nhiêu phần trăm số con nuôi nước ngoài tại Mỹ?",
+         "Con nuôi Việt Nam chiếm bao nhiêu phần trăm số con nuôi nước ngoài tại Pháp?", "10%"),
         # a share of capital says who owns a company, not the pay rise asked of it
         ("Công nhân Công ty May Sao Mai (100% vốn nước ngoài) ngừng việc, đòi tăng lương.",
          "Công nhân Công ty May Sao Mai đòi tăng lương bao nhiêu phần trăm?",

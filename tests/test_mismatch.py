@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.mismatch import deputy_of_asked, numbered_events, offices, other_event, regions, title_of
+from index.mismatch import countries, deputy_of_asked, numbered_events, offices, other_event, regions, title_of
 
 
 @pytest.mark.parametrize(
@@ -100,3 +100,20 @@ def test_no_office_asked_is_never_a_deputy():
 )
 def test_regions_are_read_by_their_names(text, keys):
     assert regions(text) == keys
+
+
+@pytest.mark.parametrize(
+    "text, keys",
+    [
+        ("con nuôi nước ngoài tại Mỹ", {"my"}),
+        ("Gặp gỡ hữu nghị thanh niên Việt Nam - Campuchia", {"campuchia"}),
+        ("lao động sang Hàn Quốc và Thái Lan", {"han quoc", "thai lan"}),
+        ("Tổng thống Nga thăm Việt Nam", {"nga"}),
+        # words and places that are no country
+        ("Pháp lệnh Dân số có hiệu lực", set()),
+        ("thành phố Mỹ Tho, tỉnh Lào Cai", set()),
+        ("bà Nguyễn Thị Nga phát biểu", set()),
+    ],
+)
+def test_foreign_countries_are_read_by_their_names(text, keys):
+    assert countries(text) == keys
