@@ -864,7 +864,8 @@ _EFFECTIVE_WHEN_SIGNED = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu n
 
 def _effective_when_signed(f: FigureHit, passages: dict[int, PassageHit]) -> bool:
     p = passages.get(f.passage_id)
-    return _EFFECTIVE_WHEN_SIGNED.search(fold(p.text if p is not None else f.sentence).lower()) is not None
+    text = passage_folded(p) if p is not None else fold(f.sentence).lower()
+    return _EFFECTIVE_WHEN_SIGNED.search(text) is not None
 
 
 def _stated(q: Question, f: FigureHit) -> bool:

@@ -17,7 +17,7 @@ stated.
   share of adopted children in France answers nothing about the United States.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
-same.
+same (countries excepted: read as written, by their capitals).
 """
 
 from __future__ import annotations

@@ -248,6 +248,10 @@ def test_a_documents_date_is_no_answer_to_when_it_takes_effect():
     own = _passage(2, "Giá bán căn hộ tái định cư được tính lại. Quyết định này có hiệu lực kể từ ngày 9/1/2006.", 9.0)
     effect = _features_by_value("Quyết định về giá căn hộ tái định cư có hiệu lực từ ngày nào?", [own])
     assert effect[20060109]["doc_date_unasked"] == 0.0 and effect[20060109]["date_adj"] > -0.8
+    # "... có hiệu lực kể từ ngày ký": the document's own date is when it takes effect
+    signed = _passage(3, "Quyết định số 12/2006/QĐ-UB ngày 9/1/2006 về giá căn hộ có hiệu lực kể từ ngày ký.", 9.0)
+    effect = _features_by_value("Quyết định về giá căn hộ có hiệu lực từ ngày nào?", [signed])
+    assert effect[20060109]["doc_date_unasked"] == 0.0
 
 
 def test_a_confident_answer_that_contradicts_the_question_is_not_stated():
