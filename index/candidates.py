@@ -287,7 +287,7 @@ def _figure_candidates(
             "context": _covered(set(q.content) - sent, syllables(f.context)),
             "place": names_place(f, places),
             "date_adj": _date_adjustment(f, documented) if f.kind == "date" else 0.0,
-            "doc_date_unasked": float(documented and not issuing_asked and not _effective_when_signed(f, passages)),
+            "doc_date_unasked": float(documented and not issuing_asked and not _effective_when_signed(f)),
             "day_missing": float(f.kind in ("date", "year") and _asks_day(q) and not _has_day(f)),
             "stated": float(_stated(q, f)),
             "change": float(w.change and f.qualifier not in _FROM_TO and not change_asked),
@@ -858,14 +858,19 @@ def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
 _ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua)(?!\w)")
 
 
-# "... có hiệu lực (thi hành) (kể) từ ngày ký": the document's own date is when it takes effect
+# "Quyết định số ... ngày ... có hiệu lực (thi hành) (kể) từ ngày ký": in the date's own
+# sentence, the document's date is when it takes effect (a document it cites elsewhere in
+# the passage may have taken effect otherwise)
 _EFFECTIVE_WHEN_SIGNED = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu ngay ky(?!\w)")
 
 
-def _effective_when_signed(f: FigureHit, passages: dict[int, PassageHit]) -> bool:
-    p = passages.get(f.passage_id)
-    text = passage_folded(p) if p is not None else fold(f.sentence).lower()
-    return _EFFECTIVE_WHEN_SIGNED.search(text) is not None
+def _effective_when_signed(f: FigureHit) -> bool:
+    return _EFFECTIVE_WHEN_SIGNED.search(fold(f.sentence).lower()) is not None
+
+
+# the first syllables of what a question numbers rather than counts ("kỳ họp thứ 6",
+# "khóa XI", "lần 2", "đợt 3", "giai đoạn 2"): such a number says nothing of a bare figure
+_ORDINAL_UNITS = frozenset("ky khoa lan dot giai phien hoi dai".split())
 
 
 def _stated(q: Question, f: FigureHit) -> bool:
@@ -874,7 +879,8 @@ def _stated(q: Question, f: FigureHit) -> bool:
     Bảo)"; not "50%" for "quá 50 lao động")."""
     if (f.value, first_unit_syllable(f.unit)) in q.stated:
         return True
-    return f.kind in ("count", "quantity") and not f.unit and any(value == f.value for value, _ in q.stated)
+    bare = f.kind in ("count", "quantity") and not f.unit
+    return bare and any(value == f.value and unit not in _ORDINAL_UNITS for value, unit in q.stated)
 
 
 def asks_issuing(q: Question) -> bool:

@@ -175,12 +175,14 @@ def regions(text: str) -> frozenset[str]:
 
 # --- foreign countries ------------------------------------------------------------------
 
-#: Foreign countries as Vietnamese news writes them (with capitals) → a key. Names that
-#: are also other words are read only where they cannot be: "Mỹ" not before a capital
-#: ("Mỹ Tho", "Mỹ Đình"), "Pháp" not before a word it forms another noun with ("Pháp
-#: lệnh"), "Lào" not before "Cai", "Nga" not after a capital (a given name: "Thị Nga");
-#: "Anh" and "Đức" only after "nước" (also a pronoun and a given name). Viet Nam is left
-#: out: nearly every question of this corpus is about it.
+#: Foreign countries as Vietnamese news writes them (with capitals) → a key. The short
+#: names that are also words of Vietnamese names (Mỹ, Pháp, Lào, Nga) count only where no
+#: capitalized word stands right before or after them ("Phú Mỹ", "Chương Mỹ", "Bộ Tư
+#: Pháp", "Mỹ Tho", "Nga Sơn", "Lào Cai", "Nguyễn Thị Mỹ"; an acronym before is no name:
+#: "LB Nga"), nor "Mỹ" of "châu Mỹ" or before the words it makes a noun with ("Mỹ thuật"),
+#: nor "Pháp" before "lệnh", "luật" ... ("Pháp lệnh"); "Anh" and "Đức" only after "nước"
+#: (also a pronoun and a given name). Viet Nam is left out: nearly every question of this
+#: corpus is about it.
 _COUNTRY_NAMES: dict[str, str] = {
     "Hoa Kỳ": "my", "Thái Lan": "thai lan", "Campuchia": "campuchia", "Cam-pu-chia": "campuchia",
     "Hàn Quốc": "han quoc", "Trung Quốc": "trung quoc", "Nhật Bản": "nhat ban", "Malaysia": "malaysia",
@@ -194,25 +196,28 @@ _COUNTRY_NAMES: dict[str, str] = {
     "Ai Cập": "ai cap", "Nam Phi": "nam phi", "Qatar": "qatar", "Kuwait": "kuwait", "Anh Quốc": "anh",
     "Vương quốc Anh": "anh", "nước Anh": "anh", "nước Đức": "duc", "CHLB Đức": "duc",
 }  # fmt: skip
-_COUNTRY = re.compile(
-    r"(?<![\w-])(?:"
-    + alts(list(_COUNTRY_NAMES))
-    + r"|Mỹ|Lào|Nga"
-    + r"|Pháp(?! (?:lệnh|luật|lý|chế|nhân|quyền|định|điển|viện|y|sư|môn|trị))"
-    + r")(?![\w-])"
-)
-_COUNTRY_KEYS = {**_COUNTRY_NAMES, "Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga"}
+_SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga"}
+_COUNTRY = re.compile(r"(?<![\w-])(?:" + alts([*_COUNTRY_NAMES, *_SHORT_COUNTRIES]) + r")(?![\w-])")
+_COUNTRY_KEYS = {**_COUNTRY_NAMES, **_SHORT_COUNTRIES}
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
 _WORD_AFTER = re.compile(r"\s+(\w+)")
+_NOT_COUNTRY_AFTER = {
+    "Mỹ": frozenset("thuật phẩm nghệ quan mãn lệ nhân vị từ cảm học".split()),
+    "Pháp": frozenset("lệnh luật lý chế nhân quyền định điển viện y sư môn trị".split()),
+}
 
 
 def _a_country(m: re.Match[str]) -> bool:
     name, text = m.group(0), m.string
+    if name not in _SHORT_COUNTRIES:
+        return True
     after = _WORD_AFTER.match(text, m.end())
-    if name in ("Mỹ", "Lào") and after and (after.group(1)[0].isupper() or after.group(1) == "Cai"):
-        return False  # "Mỹ Tho", "Mỹ Đình", "Lào Cai"
-    before = _WORD_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
-    return not (name == "Nga" and before and before.group(1)[0].isupper())  # "Thị Nga"
+    if after and (after.group(1)[0].isupper() or after.group(1).lower() in _NOT_COUNTRY_AFTER.get(name, ())):
+        return False  # "Mỹ Tho", "Nga Sơn", "Lào Cai", "Pháp Luân Công"; "Mỹ thuật", "Pháp lệnh"
+    before = _WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
+    word = before.group(1) if before else ""
+    # "Phú Mỹ", "Bộ Tư Pháp", "Thị Nga": a name's last word; "LB Nga": an acronym is none
+    return not ((word[:1].isupper() and not word.isupper()) or word.lower() == "châu")
 
 
 @lru_cache(maxsize=16384)

@@ -220,6 +220,10 @@ def test_a_bare_number_the_question_writes_is_stated_by_it():
     q = _passage(2, "Doanh nghiệp tuyển quá 50 lao động nước ngoài chỉ được tuyển tối đa 50% số lao động.", 9.0)
     share = _features_by_value("Khi tuyển quá 50 lao động nước ngoài, doanh nghiệp được tuyển tối đa bao nhiêu phần trăm?", [q])
     assert share[50]["stated"] == 0.0
+    # a number the question ranks things by ("kỳ họp thứ 6") is no bare figure it states
+    r = _passage(3, "Kỳ họp thứ 6 có 480 đại biểu có mặt, vắng 6.", 9.0)
+    ranked = _features_by_value("Kỳ họp thứ 6 có bao nhiêu đại biểu có mặt?", [r])
+    assert all(feats["stated"] == 0.0 for feats in ranked.values())
 
 
 def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_is():

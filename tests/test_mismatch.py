@@ -113,6 +113,11 @@ def test_regions_are_read_by_their_names(text, keys):
         ("Pháp lệnh Dân số có hiệu lực", set()),
         ("thành phố Mỹ Tho, tỉnh Lào Cai", set()),
         ("bà Nguyễn Thị Nga phát biểu", set()),
+        # the last or first word of a Vietnamese name: a place, a company, a ministry
+        ("cầu Phú Mỹ, huyện Chương Mỹ, Cty TNHH Việt Mỹ", set()),
+        ("Bộ Tư Pháp, chùa Pháp Vân, huyện Nga Sơn", set()),
+        ("Trường Đại học Mỹ thuật, các nước châu Mỹ", set()),
+        ("hợp tác với LB Nga", {"nga"}),  # an acronym before the name is no name
     ],
 )
 def test_foreign_countries_are_read_by_their_names(text, keys):
