@@ -27,6 +27,7 @@ it ranked past ``k``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
@@ -131,9 +132,9 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     context = (top.figure.context or "") if top.figure is not None else ""
     if other_event(q.events, f"{top.sentence} {context}"):
         return "other_event"
-    if _other_region(q, f"{top.sentence} {context}"):
+    if _only_others(q.regions, regions, f"{top.sentence} {context}"):
         return "other_region"
-    if _other_country(q, f"{top.sentence} {context}"):
+    if _only_others(q.countries, countries, f"{top.sentence} {context}"):
         return "other_country"
     if top.figure is None:
         # a person holding the asked office of another place ("Chủ tịch UBND TP Cần Thơ" for
@@ -163,16 +164,11 @@ def _ownership(figure: FigureHit, q: Question) -> bool:
     return "von" in syllables(figure.unit) and "von" not in q.words.split()
 
 
-def _other_country(q: Question, text: str) -> bool:
-    """``text`` names foreign countries, none of the question's ("tại Pháp" for "tại Mỹ")."""
-    named = countries(text) if q.countries else frozenset()
-    return bool(named) and not named & q.countries
-
-
-def _other_region(q: Question, text: str) -> bool:
-    """``text`` names regions, none of the question's ("Tây Nguyên" for "Tây Nam Bộ")."""
-    named = regions(text) if q.regions else frozenset()
-    return bool(named) and not named & q.regions
+def _only_others(asked: frozenset[str], read: Callable[[str], frozenset[str]], text: str) -> bool:
+    """``text`` names regions or countries (``read``), none of those the question asks
+    (``asked``): "Tây Nguyên" for "Tây Nam Bộ", "tại Pháp" for "tại Mỹ"."""
+    named = read(text) if asked else frozenset()
+    return bool(named) and not named & asked
 
 
 #: How a passage may write a place typed as its gazetteer key.

@@ -226,7 +226,6 @@ def organizations(expanded: str) -> tuple[str, ...]:
             continue
         j = i + head
         name: list[str] = []
-        romans: set[int] = set()
         while (
             j < len(folded)
             and len(name) < 4
@@ -235,11 +234,12 @@ def organizations(expanded: str) -> tuple[str, ...]:
             and not _org_end(written[j], folded[j], accented)
             and _org_head(written, folded, j) == 0
         ):
-            if _ROMAN.fullmatch(raw[j]):
-                romans.add(len(name))
             name.append(folded[j])
             j += 1
-        distinctive = [w for n, w in enumerate(name) if w not in _ORG_GENERIC and not w.isdigit() and n not in romans]
+        start = i + head  # name[n] is word start + n of the question
+        distinctive = [
+            w for n, w in enumerate(name) if w not in _ORG_GENERIC and not w.isdigit() and not _ROMAN.fullmatch(raw[start + n])
+        ]
         if distinctive:
             # its first two words, "nhân dân" of an expanded head left out ("Ủy ban nhân dân
             # Hà Nội" → "ha noi": a passage writes "UBND Hà Nội"): enough to find it
