@@ -3,7 +3,7 @@ an answer's sentence, so that an answer about another event, office or region is
 stated.
 
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
-  "Đại hội Đảng bộ ... lần thứ 24" (keyed by the word before "lần thứ": the 24th
+  "Đại hội Đảng bộ ... lần thứ 24" or "lần 24" (keyed by the word before "lần": the 24th
   congress is not the 24th plenum), "Đại hội X" (the Party's congress by its number),
   "Tết Bính Tuất" (a lunar year: stem and branch). A sentence on the 7th session answers nothing about
   the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
@@ -43,7 +43,9 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
         # the Party's national congress by its number: "Đại hội X", "ĐH IX của Đảng"
         ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
-        ("lan thu", r"(\w+) lan thu "),
+        # "lần thứ 2" and, as typed in chat, "lần 2"; "Lan" folds alike, so "Thái Lan 5
+        # tháng", "Hà Lan", "Ba Lan", "Phần Lan", "Tân Tây Lan", "Thị Lan" are no "lần"
+        ("lan thu", r"(\w+) lan (?:thu |(?<!thai lan )(?<!ha lan )(?<!ba lan )(?<!phan lan )(?<!tay lan )(?<!thi lan ))"),
     )
 )
 

@@ -342,6 +342,25 @@ def test_a_confident_answer_about_another_numbered_event_is_not_stated():
     assert ans.status == "answered" and ans.answer.startswith("11 dự án luật")
 
 
+def test_an_order_of_size_is_offered_never_stated():
+    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời hàng trăm hộ dân xã Điện Dương.", 9.0)]
+    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Điện Dương?", passages, _confident(5.0))
+    assert ans.best.startswith("hàng trăm hộ dân") and ans.status == "uncertain" and ans.answer is None
+    # a figure of the same sentence written in digits is stated
+    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời 312 hộ dân xã Điện Dương.", 9.0)]
+    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Điện Dương?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("312 hộ dân")
+
+
+def test_another_edition_typed_in_chat_is_not_stated():
+    text = "Hội nghị hợp tác các tỉnh biên giới lần thứ nhất tổ chức ở TPHCM ngày 13-9-2004."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("hoi nghi hop tac cac tinh bien gioi lan 2 to chuc o dau", passages, _confident(5.0))
+    assert ans.status == "uncertain" and ans.answer is None
+    ans = _ask("hoi nghi hop tac cac tinh bien gioi lan 1 to chuc o dau", passages, _confident(5.0))
+    assert ans.status == "answered"
+
+
 def test_a_deputy_is_not_stated_as_the_head_asked():
     text = "Theo ông Trần Văn Hùng, Phó chủ tịch UBND phường Định Công, phường có hai trường hợp khó xác nhận."
     passages = [_passage(1, text, 9.0)]

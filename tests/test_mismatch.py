@@ -22,6 +22,8 @@ from index.mismatch import countries, deputy_of_asked, numbered_events, offices,
         ("Đại hội Hội Nhà văn lần thứ VIII", {("van lan thu", 8)}),
         ("triển khai giai đoạn 2 (2006-2010) và đợt 3", {("giai doan", 2), ("dot", 3)}),
         ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
+        ("hoi nghi cac tinh bien gioi vn - campuchia lan 2 to chuc o dau", {("campuchia lan thu", 2)}),
+        ("Đại hội Đảng bộ tỉnh lần XV", {("tinh lan thu", 15)}),
     ],
 )
 def test_numbered_events_are_read_as_kind_and_number(text, events):
@@ -30,7 +32,7 @@ def test_numbered_events_are_read_as_kind_and_number(text, events):
 
 @pytest.mark.parametrize(
     "text",
-    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương"],
+    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi"],
 )
 def test_years_terms_and_bare_counts_are_no_numbered_event(text):
     assert numbered_events(text) == frozenset()
