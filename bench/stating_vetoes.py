@@ -2,9 +2,10 @@
 the candidate it stops was right.
 
 For each question of the given sets, the best candidate ``ask`` ranks (retrieved passages
-→ ``index.candidates`` → the shipped ranker) is checked by ``index.answer.contradiction``;
-per reason (another numbered event, another region, a deputy, another place, another
-unit) the table counts the best candidates it fires on, how many were right, how many
+→ ``index.candidates`` → the shipped ranker) is checked by ``index.answer.contradiction``
+and ``index.answer.unseen``; per reason (another numbered event, region, country or
+landmark, a deputy, another place, another unit, an order of size, a place or landmark
+its article never names) the table counts the best candidates it fires on, how many were right, how many
 were near misses (questions the corpus cannot answer), and of those the scorer is
 confident enough to state, how many were right: the statements the rule turns into "Có
 thể là" and what that costs.
@@ -31,7 +32,7 @@ from bench.common import golds_of, missing_inputs  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from index.answer import STATED_TYPES, contradiction  # noqa: E402
+from index.answer import STATED_TYPES, contradiction, unseen  # noqa: E402
 from index.candidates import candidates  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.evaluate import candidate_right  # noqa: E402
@@ -59,7 +60,7 @@ def main() -> int:
         if not ranked or got.question.type not in STATED_TYPES:
             continue
         top = ranked[0]
-        reason = contradiction(got.question, top)
+        reason = contradiction(got.question, top) or unseen(got.question, top, got.passages, got.articles)
         if reason is None:
             continue
         right = candidate_right(gold, top.figure.value if top.figure is not None else None, top.text)

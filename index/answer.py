@@ -12,9 +12,10 @@ A pure function of (question, passages, figures, scorer): no database, no index.
   ("... là gì?") are never stated, nor a candidate whose own sentence or context names
   only other places than the question's, or that counts other things, or that is a
   share of capital for a percent question about something else, or that speaks of
-  another numbered event, another region, or of a deputy for the head asked (``contradiction``),
-  nor one whose article never names a place the question typed without diacritics or
-  capitals ("tinh an giang": ``_typed_place_unseen``).
+  another numbered event, region, country or landmark, or of a deputy for the head asked
+  (``contradiction``), nor one whose article never names a place the question typed
+  without diacritics or capitals ("tinh an giang") or a landmark it names ("núi Dốc
+  Đót": ``unseen``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
   year or organization the question names is absent from every candidate's passage
   (an organization only when the scorer is not confident):
@@ -27,15 +28,17 @@ it ranked past ``k``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
 from index.models import Answer, FigureHit, PassageHit
-from index.mismatch import countries, deputy_of_asked, other_event, regions, title_of
+from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, regions, title_of
 from index.parse import Question, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
+from index.text import fold
 
 TIE = 1e-9
 NEAR = 0.1  # rivals of one unit within this score of the best: the newest article's first
@@ -53,9 +56,11 @@ def answer(
     scorer: Scorer = HAND,
     k: int = 5,
     min_confidence: float | None = None,
+    articles: Mapping[str, str] | None = None,
 ) -> Answer:
     """What to say to ``q`` from the retrieved ``passages`` (best first) and the stored
-    ``figures`` of those passages."""
+    ``figures`` of those passages; ``articles``: whole texts of their articles by id
+    (read for a question naming a landmark; else the passages stand for them)."""
     result = Answer(question=q.text, type=q.type, query_tokens=list(q.tokens))
     if not passages:
         return result  # not_found, nothing close
@@ -77,7 +82,7 @@ def answer(
     top = ranked[0]
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = confidence
-    if q.type in STATED_TYPES and result.confidence >= threshold and contradiction(q, top) is None and not _typed_place_unseen(q, top, passages):
+    if q.type in STATED_TYPES and result.confidence >= threshold and contradiction(q, top) is None and unseen(q, top, passages, articles) is None:
         result.status, result.answer = "answered", result.best
     else:
         result.status = "uncertain"
@@ -121,6 +126,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
       for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
     * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
     * ``other_country``: it names only other foreign countries ("tại Pháp" for "tại Mỹ");
+    * ``other_landmark``: it names only other landmarks of the asked kind ("cảng Đà Nẵng"
+      for "cảng Quy Nhơn");
     * ``deputy``: a person whose own title makes them the deputy of the office asked
       ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch UBND xã ... là ai?");
     * ``other_place``: a figure whose own sentence or context names only other places
@@ -142,6 +149,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         return "other_region"
     if _only_others(q.countries, countries, f"{top.sentence} {context}"):
         return "other_country"
+    if other_landmark(q.landmarks, f"{top.sentence} {context}"):
+        return "other_landmark"
     if top.figure is None:
         # a person holding the asked office of another place ("Chủ tịch UBND TP Cần Thơ" for
         # the one of quận Cái Răng); else a span's sentence may name a place inside the asked one
@@ -181,6 +190,27 @@ def _only_others(asked: frozenset[str], read: Callable[[str], frozenset[str]], t
 
 #: How a passage may write a place typed as its gazetteer key.
 _WRITTEN_AS = {"ho chi minh": HCM_TYPED}
+
+
+def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Mapping[str, str] | None = None) -> str | None:
+    """What the question names that the best candidate's article never writes, or None:
+    a place typed without diacritics (``typed_place``: read in the retrieved passages) or
+    a landmark (``landmark``: "núi Dốc Đót" asked, an article on núi Khỉ answering; read
+    in the whole article when ``articles`` holds it). Such an answer may be about another
+    one, however confident: offered as uncertain, never stated."""
+    if _typed_place_unseen(q, top, passages):
+        return "typed_place"
+    if q.landmarks:
+        whole = (articles or {}).get(top.article_id)
+        text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == top.article_id)
+        if not any(f" {name} " in text for _, name in q.landmarks):
+            return "landmark"
+    return None
+
+
+def _spaced(text: str) -> str:
+    """A text folded, lower case, as spaced words (`` cang quy nhon ``)."""
+    return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
 
 
 def _typed_place_unseen(q: Question, top: Candidate, passages: list[PassageHit]) -> bool:

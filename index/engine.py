@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, text
@@ -88,6 +88,9 @@ class Retrieved:
     question: Question
     passages: list[PassageHit]
     figures: list[FigureHit]
+    # the whole text of each retrieved article, read only for a question naming a landmark
+    # (an answer from an article that never names it is not stated: index.answer.unseen)
+    articles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -416,7 +419,7 @@ class Engine:
                 got = self.retrieve(question, k, within=first[0].article_id)
                 got = got if got.passages else None
         got = got or self.retrieve(used, k)
-        ans = answering.answer(got.question, got.passages, got.figures, self.scorer, k, self.min_confidence)
+        ans = answering.answer(got.question, got.passages, got.figures, self.scorer, k, self.min_confidence, got.articles)
         ans.question = question
         ans.question_used = used
         ans.followup_of = merged.previous if merged else None
@@ -438,7 +441,8 @@ class Engine:
         passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:
             passages += self._neighbors(passages)
-        return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)))
+        articles = reads.article_texts(self.db, list(dict.fromkeys(p.article_id for p in passages))) if q.landmarks else {}
+        return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)), articles)
 
     def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:
         """The passages before and after the ``NEIGHBORS_OF`` best ones, where not retrieved

@@ -15,6 +15,8 @@ stated.
   only compared here.
 * **Foreign countries**: "Mỹ", "Pháp", "Lào", "Campuchia" ... as written, with capitals: a
   share of adopted children in France answers nothing about the United States.
+* **Landmarks**: a kind word and a name ("cảng Quy Nhơn", "trạm thu phí Pháp Vân", "núi
+  Dốc Đót", "ấp An Bình"): the port of Đà Nẵng answers nothing about the one of Quy Nhơn.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same (countries excepted: read as written, by their capitals).
@@ -227,3 +229,73 @@ def countries(text: str) -> frozenset[str]:
     """The foreign countries a text names, as keys: "con nuôi nước ngoài tại Mỹ" → {"my"};
     "Pháp lệnh Dân số", "thành phố Mỹ Tho", "bà Nguyễn Thị Nga" → none."""
     return frozenset(_COUNTRY_KEYS[m.group(0)] for m in _COUNTRY.finditer(text) if _a_country(m))
+
+
+#: Kinds of landmark a question may name before a capitalized name ("cầu Thủ Thiêm").
+#: Organizations (công ty, trường, bệnh viện ...) are read by ``index.parse``; places of
+#: the gazetteer (tỉnh, huyện, xã ...) by ``index.places``.
+_LANDMARK_KINDS = (
+    "núi", "sông", "cầu", "chợ", "đèo", "hồ", "cảng", "sân bay", "đường", "khu công nghiệp", "khu đô thị",
+    "khu dân cư", "khu kinh tế", "công viên", "trạm thu phí", "bến xe", "thủy điện", "hầm", "kênh", "đập",
+    "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo",
+)  # fmt: skip
+_KIND_WORDS = tuple(sorted((k.split() for k in _LANDMARK_KINDS), key=len, reverse=True))
+#: A kind word after these is part of another noun: "nông thôn", "đồng bằng sông Cửu Long"
+#: (a region), "thành phố".
+_NOT_KIND_AFTER = frozenset({"nong", "bang", "thanh"})
+_HONORIFICS = frozenset({"ong", "ba", "anh", "chi", "co", "chu", "bac"})
+_TOKENS = re.compile(r"\w+|[^\w\s]")
+
+
+def _kind_at(toks: list[str], i: int, accented: bool) -> int:
+    """Length in words of a landmark kind at word ``i`` ("trạm thu phí" → 3), or 0. Read
+    as written ("trưởng" is no "trường"), folded only in a text typed without diacritics."""
+    for kind in _KIND_WORDS:
+        seg = toks[i : i + len(kind)]
+        if len(seg) < len(kind) or any(t[:1].isupper() for t in seg[1 if i == 0 else 0 :]):
+            continue  # lower case, but the question's first word may be capitalized
+        low = [t.lower() for t in seg]
+        if low == kind or (not accented and low == [fold(w) for w in kind]):
+            return 0 if i and fold(toks[i - 1]).lower() in _NOT_KIND_AFTER else len(kind)
+    return 0
+
+
+@lru_cache(maxsize=16384)
+def landmarks(text: str) -> frozenset[tuple[str, str]]:
+    """The landmarks a text names, as (kind, name) folded: "trạm thu phí Pháp Vân" →
+    {("tram thu phi", "phap van")}; "nông thôn", "ông Nguyễn" or an acronym ("cầu TP")
+    name none. A name is the one to three capitalized words after the kind."""
+    toks = _TOKENS.findall(text)
+    letters = [t for t in toks if t.isalpha()]
+    # typed with diacritics: kinds are read as written ("cho" is no "chợ")
+    accented = sum(fold(t) != t for t in letters) >= 0.3 * max(1, len(letters))
+    found = set()
+    i = 0
+    while i < len(toks):
+        n = _kind_at(toks, i, accented)
+        if not n:
+            i += 1
+            continue
+        j, name = i + n, []
+        while j < len(toks) and len(name) < 3 and _name_word(toks[j]):
+            name.append(fold(toks[j]).lower())
+            j += 1
+        if name:
+            found.add((" ".join(fold(t).lower() for t in toks[i : i + n]), " ".join(name)))
+        i = max(j, i + 1)
+    return frozenset(found)
+
+
+def _name_word(tok: str) -> bool:
+    acronym = len(tok) >= 2 and tok.isupper()
+    return tok[:1].isupper() and tok.isalpha() and not acronym and fold(tok).lower() not in _HONORIFICS
+
+
+def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
+    """``text`` names landmarks of a kind the question asks, none by an asked name
+    ("cảng Đà Nẵng" for "cảng Quy Nhơn")."""
+    if not asked:
+        return False
+    names = {n for _, n in asked}
+    same = [n for k, n in landmarks(text) if k in {k for k, _ in asked}]
+    return bool(same) and not any(n == m or n.startswith(m + " ") or m.startswith(n + " ") for n in same for m in names)

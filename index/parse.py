@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import countries, numbered_events, offices, regions
+from index.mismatch import countries, landmarks, numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -60,7 +60,7 @@ class Question:
     words: str  # its folded syllables, then its tokens' (abbreviations expanded)
     # places typed in lower case or without diacritics ("tinh an giang"), found only by the
     # gazetteer (``typed_place_keys``); never scored, they only stop a statement whose
-    # article names none of them (``answer._typed_place_unseen``)
+    # article names none of them (``answer.unseen``)
     typed_places: frozenset[str] = frozenset()
     # numbered events it names ("kỳ họp thứ 6": ("ky hop", 6)) and the offices whose
     # head it asks for ("Chủ tịch UBND xã ...", none when it names a deputy): an answer
@@ -72,6 +72,9 @@ class Question:
     regions: frozenset[str] = frozenset()
     # foreign countries it names ("tại Mỹ"): likewise for an answer naming only others
     countries: frozenset[str] = frozenset()
+    # landmarks it names ("cảng Quy Nhơn", "núi Dốc Đót") as (kind, name): an answer about
+    # another one, or from an article that never names it, is never stated
+    landmarks: frozenset[tuple[str, str]] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -159,6 +162,7 @@ def parse_question(
         heads_asked=_heads_asked(expanded),
         regions=regions(expanded),
         countries=countries(expanded),
+        landmarks=landmarks(text),  # as typed: an expanded "UBND" reads as a name
     )
 
 

@@ -1,5 +1,5 @@
 """Every read query of the engine, in one place: passages, their index words,
-their stored figures, a passage's source paragraph.
+their stored figures, a passage's source paragraph, whole articles.
 
 The join of a passage with the cached tokens of its text, its article's headline and
 its resolved places (what the index holds of a passage) is written once here
@@ -67,6 +67,18 @@ _FIGURES_SQL = text(
     "SELECT value, text, unit, kind, qualifier, context, article_id, passage_id, sentence FROM figure "
     "WHERE passage_id IN :ids ORDER BY passage_id, start"
 ).bindparams(bindparam("ids", expanding=True))
+
+
+_ARTICLES_SQL = text("SELECT id, title, text FROM article WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+
+
+def article_texts(db: SAEngine, ids: list[str]) -> dict[str, str]:
+    """Whole articles by id, each its headline and text: what an answer's article says
+    beyond the passages retrieved."""
+    if not ids:
+        return {}
+    with db.connect() as conn:
+        return {r.id: f"{r.title} . {r.text}" for r in conn.execute(_ARTICLES_SQL, {"ids": ids})}
 
 
 def pool(db: SAEngine, ids: list[int]) -> dict[int, Row]:

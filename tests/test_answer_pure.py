@@ -361,6 +361,30 @@ def test_another_edition_typed_in_chat_is_not_stated():
     assert ans.status == "answered"
 
 
+def test_a_landmark_the_answer_does_not_speak_of_is_never_stated():
+    quy_nhon = "Năm 2006, cảng Quy Nhơn dự kiến đạt bao nhiêu phần trăm năng lực khai thác?"
+    passages = [_passage(1, "Năm 2006, cảng Đà Nẵng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0)]
+    ans = _ask(quy_nhon, passages, _confident(5.0))
+    assert ans.best.startswith("khoảng 62%") and ans.status == "uncertain" and ans.answer is None
+    # the article never names the asked one, though the sentence names no other
+    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Đà Nẵng mở rộng")]
+    assert _ask(quy_nhon, passages, _confident(5.0)).status == "uncertain"
+    # named in the headline of the answer's article: stated
+    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Quy Nhơn mở rộng")]
+    ans = _ask(quy_nhon, passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("khoảng 62%")
+    # typed without diacritics, the name is read the same
+    ans = _ask("nam 2006 cang Quy Nhon du kien dat bao nhieu phan tram nang luc khai thac", passages, _confident(5.0))
+    assert ans.status == "answered"
+    # named in a passage of its article that was not retrieved: the whole article is read
+    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, article="a")]
+    q = parse_question(quy_nhon)
+    figures = _figures(passages[0])
+    assert answer(q, passages, figures, _confident(5.0)).status == "uncertain"
+    whole = {"a": "Cảng biển miền Trung . Cảng Quy Nhơn mở rộng bến. Năm 2006, cảng dự kiến đạt khoảng 62%."}
+    assert answer(q, passages, figures, _confident(5.0), articles=whole).status == "answered"
+
+
 def test_a_deputy_is_not_stated_as_the_head_asked():
     text = "Theo ông Trần Văn Hùng, Phó chủ tịch UBND phường Định Công, phường có hai trường hợp khó xác nhận."
     passages = [_passage(1, text, 9.0)]

@@ -153,3 +153,22 @@ def test_a_row_added_to_the_abbreviation_table_reaches_the_articles_stored_befor
     finally:
         monkeypatch.undo()
         text_module._abbreviation_patterns.cache_clear()
+
+
+def test_a_question_naming_a_landmark_reads_its_articles_whole(tmp_path):
+    """The port named in the first paragraph, the figure many sentences later: the
+    answer's article is read whole, so it is known to speak of the asked port."""
+    import json
+
+    filler = " ".join(f"Đoạn {n} nói về công tác bảo đảm an toàn hàng hải và luồng lạch tại khu vực." for n in range(40))
+    text = f"Cảng Quy Nhơn vừa khánh thành bến số 3.\n{filler}\nNăm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác và bốc dỡ."
+    path = tmp_path / "port.jsonl"
+    path.write_text(json.dumps({"id": "port-1", "title": "Mở rộng bến cảng", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    eng = Engine(tmp_path / "data")
+    assert eng.ingest([path], workers=1).failed == 0
+    got = eng.retrieve("Năm 2006, cảng Quy Nhơn dự kiến đạt bao nhiêu phần trăm năng lực khai thác?")
+    assert got.question.landmarks == {("cang", "quy nhon")}
+    assert "Cảng Quy Nhơn" in got.articles["port-1"]
+    assert not any("Quy Nhơn" in p.text for p in got.passages if "62%" in p.text)  # the passage alone would not say
+    # no landmark, nothing more read
+    assert eng.retrieve("Năm 2006 dự kiến đạt bao nhiêu phần trăm năng lực khai thác?").articles == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.mismatch import countries, deputy_of_asked, numbered_events, offices, other_event, regions, title_of
+from index.mismatch import countries, deputy_of_asked, landmarks, numbered_events, offices, other_event, other_landmark, regions, title_of
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,32 @@ def test_regions_are_read_by_their_names(text, keys):
 )
 def test_foreign_countries_are_read_by_their_names(text, keys):
     assert countries(text) == keys
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Giá khởi điểm tại trạm thu phí Pháp Vân là bao nhiêu?", {("tram thu phi", "phap van")}),
+        ("Bao nhieu ho dan duoi chan nui Doc Dot (xa Tra Son) da duoc di doi?", {("nui", "doc dot")}),
+        ("Cầu Vĩnh Tuy sẽ gánh bao nhiêu % lượng xe cho cầu Long Biên?", {("cau", "vinh tuy"), ("cau", "long bien")}),
+        ("Trưởng ấp An Bình trên đảo Hòn Ngang là ai?", {("ap", "an binh"), ("dao", "hon ngang")}),
+        # an office ("trưởng" is no "trường"), a region, a city, a person, an acronym: none
+        ("Vụ trưởng Vụ Tư pháp là ai?", set()),
+        ("đồng bằng sông Cửu Long có bao nhiêu hộ nghèo ở nông thôn Hà Nội?", set()),
+        ("thành phố Hồ Chí Minh; giám đốc bến xe Ông Nguyễn Nam Sơn; cầu TP", set()),
+        # "cho" written without diacritics in a text typed with them is no "chợ"
+        ("TP.HCM để lại cho Ủy ban Q.10 bao nhiêu % số tiền?", set()),
+        ("Lanh dao UBND TPHCM tiep Pho thi truong Toronto", set()),
+    ],
+)
+def test_landmarks_are_read_as_kind_and_name(text, named):
+    assert landmarks(text) == named
+
+
+def test_another_landmark_of_the_asked_kind_contradicts_it():
+    asked = landmarks("Năm 2006, cang Quy Nhon du kien dat bao nhieu phan tram nang luc khai thac?")
+    assert other_landmark(asked, "Cảng Đà Nẵng dự kiến đạt khoảng 62% năng lực khai thác.")
+    assert not other_landmark(asked, "Cảng Quy Nhơn đạt 70%, cảng Đà Nẵng 62% năng lực khai thác.")
+    assert not other_landmark(asked, "Năm 2006 đạt khoảng 62% năng lực khai thác.")  # names none
+    assert not other_landmark(asked, "Chợ Bến Thành đạt 62%.")  # another kind
+    assert not other_landmark(frozenset(), "Cảng Đà Nẵng đạt 62%.")
