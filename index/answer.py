@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, candidates, passage_folded
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, passage_folded, takes_effect
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, regions, title_of
 from index.parse import Question, syllables
@@ -137,7 +137,9 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``ownership``: a share of capital ("100% vốn") for a percent question that does not
       speak of capital;
     * ``vague``: a figure that is no number but an order of size ("hàng trăm hộ dân",
-      "vài chục con vịt"): it answers no "bao nhiêu".
+      "vài chục con vịt"): it answers no "bao nhiêu";
+    * ``effective_date``: the day a document takes effect ("có hiệu lực từ ngày 11-2")
+      for a question asking when it was signed or issued.
 
     Out of fold, figures naming other places or things were right about three times in
     four; on the sets tuned on, the first three almost never (``bench/stating_vetoes.py``).
@@ -161,6 +163,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     f = top.features
     if top.figure.qualifier in ORDER_OF_SIZE:
         return "vague"
+    if top.figure.kind == "date" and asks_issuing(q) and not asks_effect(q) and takes_effect(top.figure):
+        return "effective_date"
     if q.type == "percent" and _ownership(top.figure, q):
         return "ownership"
     if f.get("unit_none") and q.type == "count":

@@ -891,6 +891,25 @@ def asks_issuing(q: Question) -> bool:
     return _ISSUING_ASKED.search(q.words) is not None
 
 
+# "có hiệu lực (thi hành) (kể) từ (ngày)" right before a date: the day a document takes
+# effect, mostly later than the day it was signed
+_TAKES_EFFECT_BEFORE = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu (?:ngay )?$")
+
+
+def takes_effect(f: FigureHit) -> bool:
+    """The date is when a document takes effect ("Nghị định 11 ... có hiệu lực từ ngày
+    11-2"), not when it was signed or issued."""
+    # the date as a whole ("11-2", not the start of "Nghị định số 11-2006")
+    m = re.search(r"(?<![\w/-])" + re.escape(f.text) + r"(?![\w/-]|[.,]\d)", f.sentence)
+    at = m.start() if m else -1
+    return at >= 0 and _TAKES_EFFECT_BEFORE.search(" ".join(re.findall(r"\w+", fold(f.sentence[:at]).lower())) + " ") is not None
+
+
+def asks_effect(q: Question) -> bool:
+    """The question speaks of when a document takes effect ("có hiệu lực từ ngày nào?")."""
+    return " hieu luc " in f" {q.words} "
+
+
 def _dates_document(f: FigureHit) -> bool:
     """The date comes right after a document reference ("Nghị quyết số 09-NQ/TU ngày
     27/02/2012"): it dates the document."""

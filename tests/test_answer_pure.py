@@ -413,6 +413,10 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
         ("Công nhân Công ty May Sao Mai (100% vốn nước ngoài) ngừng việc, đòi tăng lương.",
          "cn cty may sao mai doi tang luong bn %",
          "Công ty May Sao Mai có bao nhiêu phần trăm vốn nước ngoài?", "100% vốn"),
+        # the day a decree takes effect is not the day it was signed
+        ("Nghị định số 11-2006/NĐ-CP của Chính phủ về hoạt động văn hóa chính thức có hiệu lực từ ngày 11-2.",
+         "Nghị định 11-2006/NĐ-CP về hoạt động văn hóa được Chính phủ ký ban hành ngày nào?",
+         "Nghị định 11-2006/NĐ-CP về hoạt động văn hóa có hiệu lực từ ngày nào?", "11-2"),
     ],
 )
 def test_a_confident_answer_to_another_question_is_offered_not_stated(text, other, asked, best):
