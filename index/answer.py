@@ -74,10 +74,10 @@ def answer(
     missing = _missing(q, ranked, confident=confidence >= threshold)
     if missing is not None:
         result.status, result.missing = "not_found", missing
-        result.passages = passages[:k]
+        result.passages = shown(passages, k)
         return result
     if not ranked:
-        result.status, result.passages = "uncertain", passages[:k]
+        result.status, result.passages = "uncertain", shown(passages, k)
         return result
     top = ranked[0]
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
@@ -89,7 +89,7 @@ def answer(
     # the evidence first when it is stated, or when its passage ranks close to the best;
     # an uncertain guess from further down goes second (still shown, not promoted)
     lead = result.status == "answered" or top.features.get("rel", 0.0) >= REL_MIN
-    result.passages = _evidence_at(passages, evidence, 0 if lead else 1)[:k]
+    result.passages = shown(_evidence_at(passages, evidence, 0 if lead else 1), k, evidence)
     return result
 
 
@@ -297,6 +297,26 @@ def _date_key(p: PassageHit | None) -> tuple[int, int, int]:
     if p is None or p.published is None:
         return (0, 0, 0)
     return (p.published.year, p.published.month, p.published.day)
+
+
+#: Passages of one article among those shown while other articles have passages left
+#: (the evidence passage aside): a cadre pages through other sources, not through one
+#: article's next paragraphs (its whole text is one tap away: the source button).
+PER_ARTICLE = 1
+
+
+def shown(passages: list[PassageHit], k: int, evidence: int | None = None) -> list[PassageHit]:
+    """The first ``k`` of ``passages`` in order, at most ``PER_ARTICLE`` of one article
+    (besides the ``evidence`` passage, always kept in its place) while passages of other
+    articles remain; then the rest in order."""
+    first: list[PassageHit] = []
+    later: list[PassageHit] = []
+    per: dict[str, int] = {}
+    for p in passages:
+        n = per.get(p.article_id, 0)
+        (first if n < PER_ARTICLE or p.passage_id == evidence else later).append(p)
+        per[p.article_id] = n + 1
+    return (first + later)[:k]
 
 
 def _evidence_at(passages: list[PassageHit], passage_id: int | None, at: int) -> list[PassageHit]:

@@ -455,3 +455,26 @@ def test_a_sum_asked_as_tien_is_stated_though_no_unit_says_tien():
     passages = [_passage(1, "Trước mắt, địa phương hỗ trợ mỗi hộ bị thiên tai 800.000 đồng.", 9.0)]
     ans = _ask("Xã hỗ trợ mỗi hộ bị thiên tai bao nhiêu tiền?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer.startswith("800.000")
+
+
+def test_the_passages_shown_come_from_other_articles_before_more_of_one():
+    from index.answer import shown
+
+    ps = [_passage(1, "a", 9.0, article="A"), _passage(2, "b", 8.0, article="A"), _passage(3, "c", 7.0, article="A"),
+          _passage(4, "d", 6.0, article="B"), _passage(5, "e", 5.0, article="C")]  # fmt: skip
+    assert [p.passage_id for p in shown(ps, 3)] == [1, 4, 5]
+    assert [p.passage_id for p in shown(ps, 5)] == [1, 4, 5, 2, 3]  # then the rest, in order
+    # the evidence passage keeps its place, though its article is shown already
+    assert [p.passage_id for p in shown(ps, 3, evidence=2)] == [1, 2, 4]
+    # one article only: its passages in order
+    assert [p.passage_id for p in shown(ps[:3], 5)] == [1, 2, 3]
+
+
+def test_an_answer_shows_the_evidence_then_other_articles():
+    passages = [
+        _passage(1, "Năm 2004, Đảng bộ quận Gò Vấp kết nạp mới 339 đảng viên.", 9.0, article="A"),
+        _passage(2, "Quận Gò Vấp tổ chức hội nghị tổng kết công tác đảng viên.", 8.5, article="A"),
+        _passage(3, "Quận Gò Vấp có nhiều chi bộ mới.", 8.0, article="B"),
+    ]
+    ans = _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", passages, k=2)
+    assert [p.passage_id for p in ans.passages] == [1, 3]
