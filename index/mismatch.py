@@ -180,11 +180,11 @@ def regions(text: str) -> frozenset[str]:
 # --- foreign countries ------------------------------------------------------------------
 
 #: Foreign countries as Vietnamese news writes them (with capitals) → a key. The short
-#: names that are also words of Vietnamese names (Mỹ, Pháp, Lào, Nga) count only where no
+#: names that are also words of Vietnamese names (Mỹ, Pháp, Lào, Nga, Nhật) count only where no
 #: capitalized word stands right before or after them ("Phú Mỹ", "Chương Mỹ", "Bộ Tư
 #: Pháp", "Mỹ Tho", "Nga Sơn", "Lào Cai", "Nguyễn Thị Mỹ"; an acronym before is no name:
-#: "LB Nga"), nor "Mỹ" of "châu Mỹ" or before the words it makes a noun with ("Mỹ thuật"),
-#: nor "Pháp" before "lệnh", "luật" ... ("Pháp lệnh"); "Anh" and "Đức" only after "nước"
+#: "LB Nga"), nor after an honorific ("ông Mỹ", "anh Nhật": a person), nor "Mỹ" of "châu
+#: Mỹ" or before the words it makes a noun with ("Mỹ thuật"), nor "Pháp" before "lệnh", "luật" ... ("Pháp lệnh"); "Anh" and "Đức" only after "nước"
 #: (also a pronoun and a given name). Viet Nam is left out: nearly every question of this
 #: corpus is about it.
 _COUNTRY_NAMES: dict[str, str] = {
@@ -193,14 +193,16 @@ _COUNTRY_NAMES: dict[str, str] = {
     "Ma-lai-xi-a": "malaysia", "Singapore": "singapore", "Xinh-ga-po": "singapore", "Indonesia": "indonesia",
     "Philippines": "philippines", "Myanmar": "myanmar", "Brunei": "brunei", "Đài Loan": "dai loan",
     "Ấn Độ": "an do", "Canada": "canada", "Australia": "australia", "Ôxtrâylia": "australia", "Úc": "australia",
-    "Cuba": "cuba", "Brazil": "brazil", "Hà Lan": "ha lan", "Thụy Điển": "thuy dien", "Thụy Sĩ": "thuy si",
+    "Cuba": "cuba", "Brazil": "brazil", "Hà Lan": "ha lan", "Thụy Điển": "thuy dien", "Thụy Sĩ": "thuy si", "Thụy Sỹ": "thuy si",
     "Đan Mạch": "dan mach", "Na Uy": "na uy", "Ba Lan": "ba lan", "Tây Ban Nha": "tay ban nha",
     "Bồ Đào Nha": "bo dao nha", "Italy": "italia", "Italia": "italia", "New Zealand": "new zealand",
     "Mông Cổ": "mong co", "Triều Tiên": "trieu tien", "Israel": "israel", "Iraq": "iraq", "Iran": "iran",
     "Ai Cập": "ai cap", "Nam Phi": "nam phi", "Qatar": "qatar", "Kuwait": "kuwait", "Anh Quốc": "anh",
     "Vương quốc Anh": "anh", "nước Anh": "anh", "nước Đức": "duc", "CHLB Đức": "duc",
 }  # fmt: skip
-_SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga"}
+_SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", "Nhật": "nhat ban"}
+#: A short name after these is a person's ("ông Mỹ", "bà Nga", "anh Nhật").
+_HONORIFICS_BEFORE = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
 _COUNTRY = re.compile(r"(?<![\w-])(?:" + alts([*_COUNTRY_NAMES, *_SHORT_COUNTRIES]) + r")(?![\w-])")
 _COUNTRY_KEYS = {**_COUNTRY_NAMES, **_SHORT_COUNTRIES}
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
@@ -220,8 +222,9 @@ def _a_country(m: re.Match[str]) -> bool:
         return False  # "Mỹ Tho", "Nga Sơn", "Lào Cai", "Pháp Luân Công"; "Mỹ thuật", "Pháp lệnh"
     before = _WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
     word = before.group(1) if before else ""
-    # "Phú Mỹ", "Bộ Tư Pháp", "Thị Nga": a name's last word; "LB Nga": an acronym is none
-    return not ((word[:1].isupper() and not word.isupper()) or word.lower() == "châu")
+    # "Phú Mỹ", "Bộ Tư Pháp", "Thị Nga": a name's last word; "LB Nga": an acronym is none;
+    # "ông Mỹ", "anh Nhật": a person
+    return not ((word[:1].isupper() and not word.isupper()) or word.lower() == "châu" or word.lower() in _HONORIFICS_BEFORE)
 
 
 @lru_cache(maxsize=16384)

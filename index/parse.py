@@ -189,7 +189,12 @@ _ORG_GENERIC = frozenset(
     for w in "nhân dân các cấp cơ sở cơ quan thành viên mới nhà nước trung ương tw việt nam vn đảng cộng sản toàn quốc tỉnh huyện phường xã".split()
 )
 _ROMAN = re.compile(r"[IVXL]{1,5}")  # a congress's or a term's number ("Đảng khóa X"): no name
-_NAME_BREAK = re.compile(r"[,;:()?!\"“”]")  # punctuation between two words ends a name
+# punctuation between two words ends a name, a full stop too ("Sở Tài chính. Năm ..."),
+# not the dot inside "TP.HCM"
+_NAME_BREAK = re.compile(r"[,;:()?!\"“”]|\.\s")
+# the legal or school form before a name ("Công ty TNHH Việt Pháp", "Trường THPT Nguyễn
+# Du"): passages often leave it out, so the name is looked for without it
+_ORG_FORMS = frozenset("tnhh cp mtv thpt thcs ptth ptcs".split())
 # Words that end a name: function and question words, time words, verbs of the questions
 # asked, and level words (a place follows: "Hội Nông dân | tỉnh Bến Tre"). Compared as
 # written; an unaccented word by its folded form unless that is ambiguous ("tai": tại / tài).
@@ -241,6 +246,8 @@ def organizations(expanded: str) -> tuple[str, ...]:
             name.append(folded[j])
             j += 1
         start = i + head  # name[n] is word start + n of the question
+        while name and name[0] in _ORG_FORMS:
+            name, start = name[1:], start + 1
         distinctive = [
             w for n, w in enumerate(name) if w not in _ORG_GENERIC and not w.isdigit() and not _ROMAN.fullmatch(raw[start + n])
         ]

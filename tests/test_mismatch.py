@@ -120,6 +120,10 @@ def test_regions_are_read_by_their_names(text, keys):
         ("Bộ Tư Pháp, chùa Pháp Vân, huyện Nga Sơn", set()),
         ("Trường Đại học Mỹ thuật, các nước châu Mỹ", set()),
         ("hợp tác với LB Nga", {"nga"}),  # an acronym before the name is no name
+        ("lao động sang Nhật và Nhật Bản, viện trợ của Thụy Sỹ", {"nhat ban", "thuy si"}),
+        # after an honorific, a person: "ông Mỹ", "anh Nhật"; "Chủ Nhật", "cầu Nhật Tân"
+        ("ông Mỹ cho biết, anh Nhật kể lại", set()),
+        ("sáng Chủ Nhật, trên cầu Nhật Tân", set()),
     ],
 )
 def test_foreign_countries_are_read_by_their_names(text, keys):

@@ -81,6 +81,13 @@ def test_a_folded_phrase_is_given_back_as_written():
         ("Đại hội Đảng toàn quốc lần thứ X có bao nhiêu đại biểu?", ()),
         ("Ban Chấp hành Trung ương Đảng khóa X có bao nhiêu ủy viên?", ("chap hanh",)),
         ("UBND tinh (tru Ha Noi) duoc mua xe bao nhieu tien?", ()),
+        # a legal or school form is no part of the name passages look for
+        ("Công ty TNHH Việt Pháp có bao nhiêu công nhân?", ("viet phap",)),
+        ("Trường THPT Nguyễn Du có bao nhiêu học sinh?", ("nguyen du",)),
+        ("Công ty CP có bao nhiêu công nhân?", ()),
+        # a full stop ends a name, the dot of "TP.HCM" does not
+        ("Theo Công ty Vissan. Ông Hòa cho biết cần bao nhiêu?", ("vissan",)),
+        ("Công ty Sài Gòn.Net có bao nhiêu công nhân?", ("sai gon",)),
     ],
 )
 def test_organizations_the_question_names(question, orgs):
