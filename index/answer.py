@@ -14,8 +14,8 @@ A pure function of (question, passages, figures, scorer): no database, no index.
   share of capital for a percent question about something else, or that speaks of
   another numbered event, region, country or landmark, or of a deputy for the head asked
   (``contradiction``), nor one whose article never names a place the question typed
-  without diacritics or capitals ("tinh an giang") or a landmark it names ("núi Dốc
-  Đót": ``unseen``).
+  without diacritics or capitals ("tinh an giang") or a landmark it names ("núi Hàm
+  Rồng": ``unseen``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
   year or organization the question names is absent from every candidate's passage
   (an organization only when the scorer is not confident):
@@ -126,8 +126,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
       for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
     * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
     * ``other_country``: it names only other foreign countries ("tại Pháp" for "tại Mỹ");
-    * ``other_landmark``: it names only other landmarks of the asked kind ("cảng Đà Nẵng"
-      for "cảng Quy Nhơn");
+    * ``other_landmark``: it names only other landmarks of the asked kind ("cảng Vũng Áng"
+      for "cảng Cửa Lò");
     * ``deputy``: a person whose own title makes them the deputy of the office asked
       ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch UBND xã ... là ai?");
     * ``other_place``: a figure whose own sentence or context names only other places
@@ -138,7 +138,7 @@ def contradiction(q: Question, top: Candidate) -> str | None:
       speak of capital;
     * ``vague``: a figure that is no number but an order of size ("hàng trăm hộ dân",
       "vài chục con vịt"): it answers no "bao nhiêu";
-    * ``effective_date``: the day a document takes effect ("có hiệu lực từ ngày 11-2")
+    * ``effective_date``: the day a document takes effect ("có hiệu lực từ ngày 15-2")
       for a question asking when it was signed or issued.
 
     Out of fold, figures naming other places or things were right about three times in
@@ -199,7 +199,7 @@ _WRITTEN_AS = {"ho chi minh": HCM_TYPED}
 def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Mapping[str, str] | None = None) -> str | None:
     """What the question names that the best candidate's article never writes, or None:
     a place typed without diacritics (``typed_place``: read in the retrieved passages) or
-    a landmark (``landmark``: "núi Dốc Đót" asked, an article on núi Khỉ answering; read
+    a landmark (``landmark``: "núi Hàm Rồng" asked, an article on núi Khỉ answering; read
     in the whole article when ``articles`` holds it). Such an answer may be about another
     one, however confident: offered as uncertain, never stated."""
     if _typed_place_unseen(q, top, passages):
@@ -213,7 +213,7 @@ def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Ma
 
 
 def _spaced(text: str) -> str:
-    """A text folded, lower case, as spaced words (`` cang quy nhon ``)."""
+    """A text folded, lower case, as spaced words (`` cang cua lo ``)."""
     return " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
 
 

@@ -897,9 +897,9 @@ _TAKES_EFFECT_BEFORE = re.compile(r"(?<!\w)hieu luc (?:thi hanh )?(?:ke )?tu (?:
 
 
 def takes_effect(f: FigureHit) -> bool:
-    """The date is when a document takes effect ("Nghị định 11 ... có hiệu lực từ ngày
-    11-2"), not when it was signed or issued."""
-    # the date as a whole ("11-2", not the start of "Nghị định số 11-2006")
+    """The date is when a document takes effect ("Nghị định 15 ... có hiệu lực từ ngày
+    15-2"), not when it was signed or issued."""
+    # the date as a whole ("15-2", not the start of "Nghị định số 15-2007")
     m = re.search(r"(?<![\w/-])" + re.escape(f.text) + r"(?![\w/-]|[.,]\d)", f.sentence)
     at = m.start() if m else -1
     return at >= 0 and _TAKES_EFFECT_BEFORE.search(" ".join(re.findall(r"\w+", fold(f.sentence[:at]).lower())) + " ") is not None

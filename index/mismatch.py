@@ -15,8 +15,8 @@ stated.
   only compared here.
 * **Foreign countries**: "Mỹ", "Pháp", "Lào", "Campuchia" ... as written, with capitals: a
   share of adopted children in France answers nothing about the United States.
-* **Landmarks**: a kind word and a name ("cảng Quy Nhơn", "trạm thu phí Pháp Vân", "núi
-  Dốc Đót", "ấp An Bình"): the port of Đà Nẵng answers nothing about the one of Quy Nhơn.
+* **Landmarks**: a kind word and a name ("cảng Cửa Lò", "trạm thu phí Sông Phan", "núi
+  Hàm Rồng", "ấp Phú Lợi"): the port of Vũng Áng answers nothing about the one of Cửa Lò.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same (countries excepted: read as written, by their capitals).
@@ -265,8 +265,8 @@ def _kind_at(toks: list[str], i: int, accented: bool) -> int:
 
 @lru_cache(maxsize=16384)
 def landmarks(text: str) -> frozenset[tuple[str, str]]:
-    """The landmarks a text names, as (kind, name) folded: "trạm thu phí Pháp Vân" →
-    {("tram thu phi", "phap van")}; "nông thôn", "ông Nguyễn" or an acronym ("cầu TP")
+    """The landmarks a text names, as (kind, name) folded: "trạm thu phí Sông Phan" →
+    {("tram thu phi", "song phan")}; "nông thôn", "ông Nguyễn" or an acronym ("cầu TP")
     name none. A name is the one to three capitalized words after the kind."""
     toks = _TOKENS.findall(text)
     letters = [t for t in toks if t.isalpha()]
@@ -296,7 +296,7 @@ def _name_word(tok: str) -> bool:
 
 def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
     """``text`` names landmarks of a kind the question asks, none by an asked name
-    ("cảng Đà Nẵng" for "cảng Quy Nhơn")."""
+    ("cảng Vũng Áng" for "cảng Cửa Lò")."""
     if not asked:
         return False
     names = {n for _, n in asked}

@@ -72,7 +72,7 @@ class Question:
     regions: frozenset[str] = frozenset()
     # foreign countries it names ("tại Mỹ"): likewise for an answer naming only others
     countries: frozenset[str] = frozenset()
-    # landmarks it names ("cảng Quy Nhơn", "núi Dốc Đót") as (kind, name): an answer about
+    # landmarks it names ("cảng Cửa Lò", "núi Hàm Rồng") as (kind, name): an answer about
     # another one, or from an article that never names it, is never stated
     landmarks: frozenset[tuple[str, str]] = frozenset()
 
@@ -192,8 +192,8 @@ _ROMAN = re.compile(r"[IVXL]{1,5}")  # a congress's or a term's number ("Đảng
 # punctuation between two words ends a name, a full stop too ("Sở Tài chính. Năm ..."),
 # not the dot inside "TP.HCM"
 _NAME_BREAK = re.compile(r"[,;:()?!\"“”]|\.\s")
-# the legal or school form before a name ("Công ty TNHH Việt Pháp", "Trường THPT Nguyễn
-# Du"): passages often leave it out, so the name is looked for without it
+# the legal or school form before a name ("Công ty TNHH Hoàng Long", "Trường THPT Lê
+# Quý Đôn"): passages often leave it out, so the name is looked for without it
 _ORG_FORMS = frozenset("tnhh cp mtv thpt thcs ptth ptcs".split())
 # Words that end a name: function and question words, time words, verbs of the questions
 # asked, and level words (a place follows: "Hội Nông dân | tỉnh Bến Tre"). Compared as

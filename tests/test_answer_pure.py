@@ -343,45 +343,45 @@ def test_a_confident_answer_about_another_numbered_event_is_not_stated():
 
 
 def test_an_order_of_size_is_offered_never_stated():
-    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời hàng trăm hộ dân xã Điện Dương.", 9.0)]
-    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Điện Dương?", passages, _confident(5.0))
+    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời hàng trăm hộ dân xã Hòa Hải.", 9.0)]
+    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Hòa Hải?", passages, _confident(5.0))
     assert ans.best.startswith("hàng trăm hộ dân") and ans.status == "uncertain" and ans.answer is None
     # a figure of the same sentence written in digits is stated
-    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời 312 hộ dân xã Điện Dương.", 9.0)]
-    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Điện Dương?", passages, _confident(5.0))
+    passages = [_passage(1, "Dự án khu đô thị buộc phải di dời 312 hộ dân xã Hòa Hải.", 9.0)]
+    ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Hòa Hải?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer.startswith("312 hộ dân")
 
 
 def test_another_edition_typed_in_chat_is_not_stated():
-    text = "Hội nghị hợp tác các tỉnh biên giới lần thứ nhất tổ chức ở TPHCM ngày 13-9-2004."
+    text = "Liên hoan văn nghệ các tỉnh miền núi lần thứ nhất tổ chức ở Sơn La ngày 13-9-2004."
     passages = [_passage(1, text, 9.0)]
-    ans = _ask("hoi nghi hop tac cac tinh bien gioi lan 2 to chuc o dau", passages, _confident(5.0))
+    ans = _ask("lien hoan van nghe cac tinh mien nui lan 2 to chuc o dau", passages, _confident(5.0))
     assert ans.status == "uncertain" and ans.answer is None
-    ans = _ask("hoi nghi hop tac cac tinh bien gioi lan 1 to chuc o dau", passages, _confident(5.0))
+    ans = _ask("lien hoan van nghe cac tinh mien nui lan 1 to chuc o dau", passages, _confident(5.0))
     assert ans.status == "answered"
 
 
 def test_a_landmark_the_answer_does_not_speak_of_is_never_stated():
-    quy_nhon = "Năm 2006, cảng Quy Nhơn dự kiến đạt bao nhiêu phần trăm năng lực khai thác?"
-    passages = [_passage(1, "Năm 2006, cảng Đà Nẵng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0)]
+    quy_nhon = "Năm 2006, cảng Cửa Lò dự kiến đạt bao nhiêu phần trăm năng lực khai thác?"
+    passages = [_passage(1, "Năm 2006, cảng Vũng Áng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0)]
     ans = _ask(quy_nhon, passages, _confident(5.0))
     assert ans.best.startswith("khoảng 62%") and ans.status == "uncertain" and ans.answer is None
     # the article never names the asked one, though the sentence names no other
-    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Đà Nẵng mở rộng")]
+    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Vũng Áng mở rộng")]
     assert _ask(quy_nhon, passages, _confident(5.0)).status == "uncertain"
     # named in the headline of the answer's article: stated
-    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Quy Nhơn mở rộng")]
+    passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Cửa Lò mở rộng")]
     ans = _ask(quy_nhon, passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer.startswith("khoảng 62%")
     # typed without diacritics, the name is read the same
-    ans = _ask("nam 2006 cang Quy Nhon du kien dat bao nhieu phan tram nang luc khai thac", passages, _confident(5.0))
+    ans = _ask("nam 2006 cang Cua Lo du kien dat bao nhieu phan tram nang luc khai thac", passages, _confident(5.0))
     assert ans.status == "answered"
     # named in a passage of its article that was not retrieved: the whole article is read
     passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, article="a")]
     q = parse_question(quy_nhon)
     figures = _figures(passages[0])
     assert answer(q, passages, figures, _confident(5.0)).status == "uncertain"
-    whole = {"a": "Cảng biển miền Trung . Cảng Quy Nhơn mở rộng bến. Năm 2006, cảng dự kiến đạt khoảng 62%."}
+    whole = {"a": "Cảng biển miền Trung . Cảng Cửa Lò mở rộng bến. Năm 2006, cảng dự kiến đạt khoảng 62%."}
     assert answer(q, passages, figures, _confident(5.0), articles=whole).status == "answered"
 
 
@@ -414,9 +414,9 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
          "cn cty may sao mai doi tang luong bn %",
          "Công ty May Sao Mai có bao nhiêu phần trăm vốn nước ngoài?", "100% vốn"),
         # the day a decree takes effect is not the day it was signed
-        ("Nghị định số 11-2006/NĐ-CP của Chính phủ về hoạt động văn hóa chính thức có hiệu lực từ ngày 11-2.",
-         "Nghị định 11-2006/NĐ-CP về hoạt động văn hóa được Chính phủ ký ban hành ngày nào?",
-         "Nghị định 11-2006/NĐ-CP về hoạt động văn hóa có hiệu lực từ ngày nào?", "11-2"),
+        ("Nghị định số 15-2007/NĐ-CP của Chính phủ về quản lý chợ chính thức có hiệu lực từ ngày 15-2.",
+         "Nghị định 15-2007/NĐ-CP về quản lý chợ được Chính phủ ký ban hành ngày nào?",
+         "Nghị định 15-2007/NĐ-CP về quản lý chợ có hiệu lực từ ngày nào?", "15-2"),
     ],
 )
 def test_a_confident_answer_to_another_question_is_offered_not_stated(text, other, asked, best):

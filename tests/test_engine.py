@@ -161,14 +161,14 @@ def test_a_question_naming_a_landmark_reads_its_articles_whole(tmp_path):
     import json
 
     filler = " ".join(f"Đoạn {n} nói về công tác bảo đảm an toàn hàng hải và luồng lạch tại khu vực." for n in range(40))
-    text = f"Cảng Quy Nhơn vừa khánh thành bến số 3.\n{filler}\nNăm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác và bốc dỡ."
+    text = f"Cảng Cửa Lò vừa khánh thành bến số 3.\n{filler}\nNăm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác và bốc dỡ."
     path = tmp_path / "port.jsonl"
     path.write_text(json.dumps({"id": "port-1", "title": "Mở rộng bến cảng", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
     eng = Engine(tmp_path / "data")
     assert eng.ingest([path], workers=1).failed == 0
-    got = eng.retrieve("Năm 2006, cảng Quy Nhơn dự kiến đạt bao nhiêu phần trăm năng lực khai thác?")
-    assert got.question.landmarks == {("cang", "quy nhon")}
-    assert "Cảng Quy Nhơn" in got.articles["port-1"]
-    assert not any("Quy Nhơn" in p.text for p in got.passages if "62%" in p.text)  # the passage alone would not say
+    got = eng.retrieve("Năm 2006, cảng Cửa Lò dự kiến đạt bao nhiêu phần trăm năng lực khai thác?")
+    assert got.question.landmarks == {("cang", "cua lo")}
+    assert "Cảng Cửa Lò" in got.articles["port-1"]
+    assert not any("Cửa Lò" in p.text for p in got.passages if "62%" in p.text)  # the passage alone would not say
     # no landmark, nothing more read
     assert eng.retrieve("Năm 2006 dự kiến đạt bao nhiêu phần trăm năng lực khai thác?").articles == {}

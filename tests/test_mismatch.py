@@ -22,7 +22,7 @@ from index.mismatch import countries, deputy_of_asked, landmarks, numbered_event
         ("Đại hội Hội Nhà văn lần thứ VIII", {("van lan thu", 8)}),
         ("triển khai giai đoạn 2 (2006-2010) và đợt 3", {("giai doan", 2), ("dot", 3)}),
         ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
-        ("hoi nghi cac tinh bien gioi vn - campuchia lan 2 to chuc o dau", {("campuchia lan thu", 2)}),
+        ("lien hoan van nghe cac tinh mien nui lan 2 to chuc o dau", {("nui lan thu", 2)}),
         ("Đại hội Đảng bộ tỉnh lần XV", {("tinh lan thu", 15)}),
     ],
 )
@@ -133,10 +133,10 @@ def test_foreign_countries_are_read_by_their_names(text, keys):
 @pytest.mark.parametrize(
     "text, named",
     [
-        ("Giá khởi điểm tại trạm thu phí Pháp Vân là bao nhiêu?", {("tram thu phi", "phap van")}),
-        ("Bao nhieu ho dan duoi chan nui Doc Dot (xa Tra Son) da duoc di doi?", {("nui", "doc dot")}),
-        ("Cầu Vĩnh Tuy sẽ gánh bao nhiêu % lượng xe cho cầu Long Biên?", {("cau", "vinh tuy"), ("cau", "long bien")}),
-        ("Trưởng ấp An Bình trên đảo Hòn Ngang là ai?", {("ap", "an binh"), ("dao", "hon ngang")}),
+        ("Giá khởi điểm tại trạm thu phí Sông Phan là bao nhiêu?", {("tram thu phi", "song phan")}),
+        ("Bao nhieu ho dan duoi chan nui Ham Rong (xa Son Ha) da duoc di doi?", {("nui", "ham rong")}),
+        ("Cầu Rồng sẽ gánh bao nhiêu % lượng xe cho cầu Sông Hàn?", {("cau", "rong"), ("cau", "song han")}),
+        ("Trưởng ấp Phú Lợi trên đảo Hòn Tre là ai?", {("ap", "phu loi"), ("dao", "hon tre")}),
         # an office ("trưởng" is no "trường"), a region, a city, a person, an acronym: none
         ("Vụ trưởng Vụ Tư pháp là ai?", set()),
         ("đồng bằng sông Cửu Long có bao nhiêu hộ nghèo ở nông thôn Hà Nội?", set()),
@@ -151,9 +151,9 @@ def test_landmarks_are_read_as_kind_and_name(text, named):
 
 
 def test_another_landmark_of_the_asked_kind_contradicts_it():
-    asked = landmarks("Năm 2006, cang Quy Nhon du kien dat bao nhieu phan tram nang luc khai thac?")
-    assert other_landmark(asked, "Cảng Đà Nẵng dự kiến đạt khoảng 62% năng lực khai thác.")
-    assert not other_landmark(asked, "Cảng Quy Nhơn đạt 70%, cảng Đà Nẵng 62% năng lực khai thác.")
+    asked = landmarks("Năm 2006, cang Cua Lo du kien dat bao nhieu phan tram nang luc khai thac?")
+    assert other_landmark(asked, "Cảng Vũng Áng dự kiến đạt khoảng 62% năng lực khai thác.")
+    assert not other_landmark(asked, "Cảng Cửa Lò đạt 70%, cảng Vũng Áng 62% năng lực khai thác.")
     assert not other_landmark(asked, "Năm 2006 đạt khoảng 62% năng lực khai thác.")  # names none
     assert not other_landmark(asked, "Chợ Bến Thành đạt 62%.")  # another kind
-    assert not other_landmark(frozenset(), "Cảng Đà Nẵng đạt 62%.")
+    assert not other_landmark(frozenset(), "Cảng Vũng Áng đạt 62%.")
