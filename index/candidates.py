@@ -934,8 +934,8 @@ def _date_adjustment(f: FigureHit, documented: bool) -> float:
 _UP = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1EFA)) if c.isupper() and c.isalpha())
 _NAME = rf"[{_UP}]\w*"
 _PERSON = re.compile(
-    rf"(?:(?<!\w)(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+{_NAME}){{1,7}})"
-)
+    rf"(?:(?<!\w)(?P<title>[Đđ]ồng chí|[Đđ]/c|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị)\s+)?(?P<name>{_NAME}(?:\s+(?!(?:Ông|Bà)(?!\w)){_NAME}){{1,7}})"
+)  # "Ông" / "Bà" inside a run of capitals starts the next name ("... Lê Hòa Ông Đỗ Minh Khang")
 # Capitalised words that start or end a run of capitals without being part of a name
 # ("Quận", "Bí Thư", "Chủ Tịch" ...). Compared as written: folded, "Thành" would also
 # strike "Thanh", "Chỉ Thị" every "Thị", "Quốc Hội" every "Quốc".

@@ -225,6 +225,8 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Đoàn công tác của Thành phố Hồ Chí Minh đến thăm.", []),
         # a headline run on into the text: its last word and the next sentence's first
         ("Đoàn đại biểu dự Festival đến Venezuela Các đại biểu đã có mặt.", []),
+        # a headline's name run on into the next sentence's "Ông ...": two names
+        ("Kiểm điểm Giám đốc Lê Hòa Ông Đỗ Minh Khang, Chủ tịch HĐQT, đã báo cáo.", ["Lê Hòa", "Đỗ Minh Khang"]),
     ],
 )
 def test_person_candidates(sentence, names):

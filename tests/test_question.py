@@ -18,6 +18,8 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Quận Long Biên có mấy phường?", "count", "phuong", None),
     ("Hội nghị có mấy ý kiến phát biểu?", "count", "y kien", "phat bieu"),
     ("Có bao nhiêu đồng chí được khen thưởng?", "count", "dong chi", "khen thuong"),  # not money
+    ("Thành phố có bao nhiêu đồng hồ nước?", "count", "dong ho nuoc", None),  # not money
+    ("Tỉnh có bao nhiêu đồng hương sinh sống ở Lào?", "count", "dong huong sinh song", None),
     ("UBND tỉnh bắt bao nhiêu đối tượng?", "count", "doi tuong", "bat"),
     ("Công an đã bắt giữ mấy đối tượng?", "count", "doi tuong", "bat giu"),
     ("Mỗi năm huyện xây dựng bao nhiêu trường học?", "count", "truong hoc", "xay dung"),
