@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, passage_folded, takes_effect
+from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, regions, title_of
 from index.parse import Question, syllables
@@ -44,9 +45,8 @@ TIE = 1e-9
 NEAR = 0.1  # rivals of one unit within this score of the best: the newest article's first
 STATED_TYPES = ("count", "percent", "money", "date", "person", "place")
 #: The qualifiers ``index.figures`` gives number words of an order of size ("hàng trăm",
-#: "vài chục", "dăm bảy"): no figure a count can be stated from. (Kept here: a change
-#: to index/figures.py re-derives every stored figure.)
-ORDER_OF_SIZE = frozenset({"hàng", "hằng", "vài", "dăm"})
+#: "vài chục", "dăm bảy"): no figure a count can be stated from.
+ORDER_OF_SIZE = frozenset(MULT_START_QUALIFIERS)
 
 
 def answer(

@@ -905,9 +905,13 @@ def takes_effect(f: FigureHit) -> bool:
     return at >= 0 and _TAKES_EFFECT_BEFORE.search(" ".join(re.findall(r"\w+", fold(f.sentence[:at]).lower())) + " ") is not None
 
 
+_EFFECT_ASKED = re.compile(r"(?<!\w)(?:hieu luc|ap dung|thi hanh|thuc hien|bat dau)(?!\w)")
+
+
 def asks_effect(q: Question) -> bool:
-    """The question speaks of when a document takes effect ("có hiệu lực từ ngày nào?")."""
-    return " hieu luc " in f" {q.words} "
+    """The question speaks of when a document takes effect ("có hiệu lực từ ngày nào?",
+    "áp dụng từ ngày nào?", "bắt đầu thực hiện ...")."""
+    return _EFFECT_ASKED.search(q.words) is not None
 
 
 def _dates_document(f: FigureHit) -> bool:

@@ -28,6 +28,7 @@ import re
 from functools import lru_cache
 
 from index.patterns import alts
+from index.places import SURNAMES
 from index.text import fold
 
 _WORDS = re.compile(r"\w+")
@@ -47,7 +48,8 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
         # "lần thứ 2" and, as typed in chat, "lần 2"; "Lan" folds alike, so "Thái Lan 5
         # tháng", "Hà Lan", "Ba Lan", "Phần Lan", "Tân Tây Lan", "Thị Lan" are no "lần"
-        ("lan thu", r"(\w+) lan (?:thu |(?<!thai lan )(?<!ha lan )(?<!ba lan )(?<!phan lan )(?<!tay lan )(?<!thi lan ))"),
+        # (bare, only a digit: "nhiều lần vì" is no 6th time)
+        ("lan thu", r"(\w+) lan (?:thu |(?<!thai lan )(?<!ha lan )(?<!ba lan )(?<!phan lan )(?<!tay lan )(?<!thi lan )(?=\d))"),
     )
 )
 
@@ -201,8 +203,9 @@ _COUNTRY_NAMES: dict[str, str] = {
     "Vương quốc Anh": "anh", "nước Anh": "anh", "nước Đức": "duc", "CHLB Đức": "duc",
 }  # fmt: skip
 _SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", "Nhật": "nhat ban"}
-#: A short name after these is a person's ("ông Mỹ", "bà Nga", "anh Nhật").
-_HONORIFICS_BEFORE = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
+#: Words before a name that make it a person's: a short country name after one is a person
+#: ("ông Mỹ", "anh Nhật"), and a landmark's name ends before one ("bến xe Miền Tây Ông ...").
+HONORIFICS = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
 _COUNTRY = re.compile(r"(?<![\w-])(?:" + alts([*_COUNTRY_NAMES, *_SHORT_COUNTRIES]) + r")(?![\w-])")
 _COUNTRY_KEYS = {**_COUNTRY_NAMES, **_SHORT_COUNTRIES}
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
@@ -210,6 +213,7 @@ _WORD_AFTER = re.compile(r"\s+(\w+)")
 _NOT_COUNTRY_AFTER = {
     "Mỹ": frozenset("thuật phẩm nghệ quan mãn lệ nhân vị từ cảm học".split()),
     "Pháp": frozenset("lệnh luật lý chế nhân quyền định điển viện y sư môn trị".split()),
+    "Nhật": frozenset("ký báo trình thực lệnh".split()),  # "Nhật ký", "Nhật báo"
 }
 
 
@@ -224,7 +228,7 @@ def _a_country(m: re.Match[str]) -> bool:
     word = before.group(1) if before else ""
     # "Phú Mỹ", "Bộ Tư Pháp", "Thị Nga": a name's last word; "LB Nga": an acronym is none;
     # "ông Mỹ", "anh Nhật": a person
-    return not ((word[:1].isupper() and not word.isupper()) or word.lower() == "châu" or word.lower() in _HONORIFICS_BEFORE)
+    return not ((word[:1].isupper() and not word.isupper()) or word.lower() == "châu" or word.lower() in HONORIFICS)
 
 
 @lru_cache(maxsize=16384)
@@ -243,10 +247,14 @@ _LANDMARK_KINDS = (
     "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo",
 )  # fmt: skip
 _KIND_WORDS = tuple(sorted((k.split() for k in _LANDMARK_KINDS), key=len, reverse=True))
-#: A kind word after these is part of another noun: "nông thôn", "đồng bằng sông Cửu Long"
-#: (a region), "thành phố".
-_NOT_KIND_AFTER = frozenset({"nong", "bang", "thanh"})
-_HONORIFICS = frozenset({"ong", "ba", "anh", "chi", "co", "chu", "bac"})
+#: A kind word after these is part of another word: "nông thôn", "đồng bằng sông Cửu Long"
+#: (a region), "yêu cầu", "nhu cầu", "toàn cầu", "lãnh đạo", "giao cho" (folded).
+_NOT_KIND_AFTER = frozenset({"nong", "bang", "yeu", "nhu", "toan", "lanh", "giao"})
+#: Kinds read only as written: folded, "cho" is mostly "cho" (for), "dao" "đạo", "ho" "họ".
+_KINDS_WRITTEN_ONLY = frozenset({"cho", "dao", "ho"})
+#: A landmark's name is its first two capitalized words ("cảng Cửa Lò | Nghệ An"):
+#: enough to tell it, and what an article writes of it.
+_NAME_WORDS = 2
 _TOKENS = re.compile(r"\w+|[^\w\s]")
 
 
@@ -258,7 +266,8 @@ def _kind_at(toks: list[str], i: int, accented: bool) -> int:
         if len(seg) < len(kind) or any(t[:1].isupper() for t in seg[1 if i == 0 else 0 :]):
             continue  # lower case, but the question's first word may be capitalized
         low = [t.lower() for t in seg]
-        if low == kind or (not accented and low == [fold(w) for w in kind]):
+        folded_kind = [fold(w) for w in kind]
+        if low == kind or (not accented and low == folded_kind and " ".join(folded_kind) not in _KINDS_WRITTEN_ONLY):
             return 0 if i and fold(toks[i - 1]).lower() in _NOT_KIND_AFTER else len(kind)
     return 0
 
@@ -267,7 +276,7 @@ def _kind_at(toks: list[str], i: int, accented: bool) -> int:
 def landmarks(text: str) -> frozenset[tuple[str, str]]:
     """The landmarks a text names, as (kind, name) folded: "trạm thu phí Sông Phan" →
     {("tram thu phi", "song phan")}; "nông thôn", "ông Nguyễn" or an acronym ("cầu TP")
-    name none. A name is the one to three capitalized words after the kind."""
+    name none. A name is the first one or two capitalized words after the kind."""
     toks = _TOKENS.findall(text)
     letters = [t for t in toks if t.isalpha()]
     # typed with diacritics: kinds are read as written ("cho" is no "chợ")
@@ -280,7 +289,10 @@ def landmarks(text: str) -> frozenset[tuple[str, str]]:
             i += 1
             continue
         j, name = i + n, []
-        while j < len(toks) and len(name) < 3 and _name_word(toks[j]):
+        if j + 2 < len(toks) and toks[j].lower() in HONORIFICS and toks[j + 1] in SURNAMES and toks[j + 2][:1].isupper():
+            i = j  # "bến xe Ông Nguyễn Nam Sơn": a person, no name of the landmark
+            continue
+        while j < len(toks) and len(name) < _NAME_WORDS and _name_word(toks[j], first=not name):
             name.append(fold(toks[j]).lower())
             j += 1
         if name:
@@ -289,9 +301,12 @@ def landmarks(text: str) -> frozenset[tuple[str, str]]:
     return frozenset(found)
 
 
-def _name_word(tok: str) -> bool:
+def _name_word(tok: str, first: bool) -> bool:
+    """A word of a landmark's name: capitalized, no acronym; an honorific after its first
+    word starts a person ("bến xe Miền Đông Ông Nguyễn ..."), as its first it is the name's
+    ("đảo Cô Tô", "núi Bà Đen") unless a person's name follows ("bến xe Ông Nguyễn Nam ...")."""
     acronym = len(tok) >= 2 and tok.isupper()
-    return tok[:1].isupper() and tok.isalpha() and not acronym and fold(tok).lower() not in _HONORIFICS
+    return tok[:1].isupper() and tok.isalpha() and not acronym and (first or tok.lower() not in HONORIFICS)
 
 
 def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
@@ -299,6 +314,8 @@ def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
     ("cảng Vũng Áng" for "cảng Cửa Lò")."""
     if not asked:
         return False
-    names = {n for _, n in asked}
-    same = [n for k, n in landmarks(text) if k in {k for k, _ in asked}]
-    return bool(same) and not any(n == m or n.startswith(m + " ") or m.startswith(n + " ") for n in same for m in names)
+    words = f" {_words(text)} "
+    if any(f" {name} " in words for _, name in asked):
+        return False  # the asked one is named too ("sân bay Quốc tế Tân Sơn Nhất")
+    kinds = {k for k, _ in asked}
+    return any(k in kinds for k, _ in landmarks(text))

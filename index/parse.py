@@ -24,7 +24,7 @@ from index.mismatch import countries, landmarks, numbered_events, offices, regio
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
-from index.text import expand_question, fold, fold_words
+from index.text import expand_question, fold, fold_words, normalize
 
 _SYL = re.compile(r"\w+")
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
@@ -162,7 +162,7 @@ def parse_question(
         heads_asked=_heads_asked(expanded),
         regions=regions(expanded),
         countries=countries(expanded),
-        landmarks=landmarks(text),  # as typed: an expanded "UBND" reads as a name
+        landmarks=landmarks(normalize(text)),  # not expanded: an expanded "UBND" reads as a name
     )
 
 
@@ -194,7 +194,7 @@ _ROMAN = re.compile(r"[IVXL]{1,5}")  # a congress's or a term's number ("Đảng
 _NAME_BREAK = re.compile(r"[,;:()?!\"“”]|\.\s")
 # the legal or school form before a name ("Công ty TNHH Hoàng Long", "Trường THPT Lê
 # Quý Đôn"): passages often leave it out, so the name is looked for without it
-_ORG_FORMS = frozenset("tnhh cp mtv thpt thcs ptth ptcs".split())
+_ORG_FORMS = ("tnhh", "cp", "mtv", "thpt", "thcs", "ptth", "ptcs", "co phan", "trach nhiem huu han", "mot thanh vien")
 # Words that end a name: function and question words, time words, verbs of the questions
 # asked, and level words (a place follows: "Hội Nông dân | tỉnh Bến Tre"). Compared as
 # written; an unaccented word by its folded form unless that is ambiguous ("tai": tại / tài).
@@ -246,8 +246,8 @@ def organizations(expanded: str) -> tuple[str, ...]:
             name.append(folded[j])
             j += 1
         start = i + head  # name[n] is word start + n of the question
-        while name and name[0] in _ORG_FORMS:
-            name, start = name[1:], start + 1
+        while form := next((f.split() for f in _ORG_FORMS if name[: len(f.split())] == f.split()), None):
+            name, start = name[len(form) :], start + len(form)
         distinctive = [
             w for n, w in enumerate(name) if w not in _ORG_GENERIC and not w.isdigit() and not _ROMAN.fullmatch(raw[start + n])
         ]

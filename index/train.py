@@ -225,7 +225,7 @@ def answer_rows(items: Sequence[Item], scorer: Scorer) -> list[tuple[dict, float
     rows = []
     for it in items:
         r = it.retrieved
-        ans = answering.answer(r.question, r.passages, r.figures, scorer, 5, min_confidence=0.0)
+        ans = answering.answer(r.question, r.passages, r.figures, scorer, 5, min_confidence=0.0, articles=r.articles)
         rows.append((it.gold, ans.confidence, ans.status, best_right(it.gold, ans)))
     return rows
 

@@ -417,6 +417,9 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
         ("Nghị định số 15-2007/NĐ-CP của Chính phủ về quản lý chợ chính thức có hiệu lực từ ngày 15-2.",
          "Nghị định 15-2007/NĐ-CP về quản lý chợ được Chính phủ ký ban hành ngày nào?",
          "Nghị định 15-2007/NĐ-CP về quản lý chợ có hiệu lực từ ngày nào?", "15-2"),
+        ("Nghị định số 15-2007/NĐ-CP của Chính phủ về quản lý chợ chính thức có hiệu lực từ ngày 15-2.",
+         "Nghị định 15-2007/NĐ-CP về quản lý chợ được Chính phủ ký ban hành ngày nào?",
+         "Nghị định 15-2007/NĐ-CP do Chính phủ ban hành được áp dụng từ ngày nào?", "15-2"),
     ],
 )
 def test_a_confident_answer_to_another_question_is_offered_not_stated(text, other, asked, best):

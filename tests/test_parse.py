@@ -85,6 +85,7 @@ def test_a_folded_phrase_is_given_back_as_written():
         ("Công ty TNHH Hoàng Long có bao nhiêu công nhân?", ("hoang long",)),
         ("Trường THPT Lê Quý Đôn có bao nhiêu học sinh?", ("le quy",)),
         ("Công ty CP có bao nhiêu công nhân?", ()),
+        ("Công ty cổ phần Hoàng Long có bao nhiêu công nhân?", ("hoang long",)),
         # a full stop ends a name, the dot of "TP.HCM" does not
         ("Theo Công ty Vissan. Ông Hòa cho biết cần bao nhiêu?", ("vissan",)),
         ("Công ty Sài Gòn.Net có bao nhiêu công nhân?", ("sai gon",)),
@@ -92,3 +93,11 @@ def test_a_folded_phrase_is_given_back_as_written():
 )
 def test_organizations_the_question_names(question, orgs):
     assert parse_question(question).organizations == orgs
+
+
+def test_landmarks_are_read_from_the_question_as_normalized():
+    import unicodedata
+
+    # decomposed characters, or the old tone placement ("thuỷ"), name the same landmark
+    for text in (unicodedata.normalize("NFD", "Thủy điện Sơn La có mấy tổ máy?"), "Nhà máy thuỷ điện Sơn La có mấy tổ máy?"):
+        assert parse_question(text).landmarks == {("thuy dien", "son la")}

@@ -266,3 +266,10 @@ def test_a_phrase_is_found_where_its_first_word_stands_at_or_after_start():
     assert _find(tokens, "bao nhiêu", 2) == 5
     assert _find(tokens, "bao nhiêu", 6) is None
     assert _find(tokens, "mấy") is None
+
+
+def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> None:
+    # "đồng đẳng" is no sum, but folded "dang" is also "đang", "tinh" also "tính"
+    for question in ("Mỗi hộ phải trả bao nhiêu đồng đang được tính?", "Giá điện tăng bao nhiêu đồng tính theo mỗi kWh?"):
+        assert analyze_question(question).type == "money"
+        assert analyze_question(fold(question)).type == "money"
