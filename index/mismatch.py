@@ -107,6 +107,44 @@ def other_event(asked: frozenset[tuple[str, int]], text: str) -> bool:
     return False
 
 
+# --- months -------------------------------------------------------------------------
+
+_MONTH_NAMES = {"giêng": 1, "gieng": 1, "chạp": 12, "chap": 12}
+#: "tháng 3", "tháng 12-2005", "tháng giêng", "tháng 10 và 11", a span "từ tháng 1 đến
+#: tháng 6" or "tháng 5-6"; typed without diacritics "thang 3" ("thắng 3 trận" is none).
+#: A number before "tháng" is a length ("6 tháng đầu năm"), never read. A day's date
+#: ("ngày 1-12", "30/10") is not read either: it mostly dates a report or another event
+#: ("chiều 1-12, ông X cho biết" of the flood late in November).
+_MONTH = re.compile(
+    r"(?<!\w)th[aá]ng\s+(\d{1,2}|gi[eê]ng|ch[aạ]p)(?!\d|[.,]\d)"
+    r"(?:\s*(-|–|đến|den|tới|toi|và|va|,)\s*(?:th[aá]ng\s+)?(\d{1,2})(?!\d|[.,]\d))?"
+)
+_SPAN = frozenset({"-", "–", "đến", "den", "tới", "toi"})
+
+
+@lru_cache(maxsize=16384)
+def months(text: str) -> frozenset[int]:
+    """The months of the year a text names: "tháng 12-2005" → {12}; "từ tháng 1 đến tháng
+    3" → {1, 2, 3}; "tháng 10 và 11" → {10, 11}; "6 tháng đầu năm" (a length), "ngày
+    15/3" (a day) → none."""
+    found: set[int] = set()
+    for m in _MONTH.finditer(text.lower()):
+        first = _MONTH_NAMES.get(m.group(1)) or int(m.group(1))
+        if not 1 <= first <= 12:
+            continue
+        found.add(first)
+        if m.group(3) and 1 <= (last := int(m.group(3))) <= 12:
+            found.update(range(first, last + 1) if m.group(2) in _SPAN and first < last else (last,) if m.group(2) not in _SPAN else ())
+    return frozenset(found)
+
+
+def other_month(asked: frozenset[int], text: str) -> bool:
+    """``text`` names months of the year, none of those the question names ("tháng 10"
+    for "tháng 11"): a figure of another month."""
+    named = months(text) if asked else frozenset()
+    return bool(named) and not named & asked
+
+
 _OFFICE = (
     r"(tong bi thu|bi thu|tong giam doc|giam doc|chu tich|truong ban|truong phong|cuc truong|vu truong|"
     r"bo truong|thu truong|chanh an|vien truong|hieu truong|chanh van phong|truong doan|chu nhiem|"

@@ -20,7 +20,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import countries, landmarks, numbered_events, offices, regions
+from index.mismatch import countries, landmarks, months, numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -75,6 +75,9 @@ class Question:
     # landmarks it names ("cảng Cửa Lò", "núi Hàm Rồng") as (kind, name): an answer about
     # another one, or from an article that never names it, is never stated
     landmarks: frozenset[tuple[str, str]] = frozenset()
+    # months of the year it names ("tháng 11-2005"): an answer whose sentence names only
+    # other months is never stated
+    months: frozenset[int] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -163,6 +166,7 @@ def parse_question(
         regions=regions(expanded),
         countries=countries(expanded),
         landmarks=landmarks(normalize(text)),  # not expanded: an expanded "UBND" reads as a name
+        months=months(expanded),
     )
 
 

@@ -342,6 +342,21 @@ def test_a_confident_answer_about_another_numbered_event_is_not_stated():
     assert ans.status == "answered" and ans.answer.startswith("11 dự án luật")
 
 
+def test_a_figure_of_another_month_is_offered_never_stated():
+    passages = [_passage(1, "Trong tháng 10-2006, huyện Đông Anh giải quyết việc làm cho 420 lao động.", 9.0)]
+    for question in ("Tháng 11-2006 huyện Đông Anh giải quyết việc làm cho bao nhiêu lao động?", "thang 11 huyen dong anh giai quyet viec lam cho bn lao dong"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.best.startswith("420 lao động") and ans.status == "uncertain" and ans.answer is None
+    # the month the sentence speaks of, or a question naming no month, is stated
+    for question in ("Tháng 10-2006 huyện Đông Anh giải quyết việc làm cho bao nhiêu lao động?", "Năm 2006 huyện Đông Anh giải quyết việc làm cho bao nhiêu lao động?"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.status == "answered" and ans.answer.startswith("420 lao động")
+    # the day a report is dated names no month the figure is of
+    passages = [_passage(1, "Chiều ngày 2-12-2006, huyện Đông Anh cho biết đã giải quyết việc làm cho 420 lao động.", 9.0)]
+    ans = _ask("Tháng 11-2006 huyện Đông Anh giải quyết việc làm cho bao nhiêu lao động?", passages, _confident(5.0))
+    assert ans.status == "answered"
+
+
 def test_an_order_of_size_is_offered_never_stated():
     passages = [_passage(1, "Dự án khu đô thị buộc phải di dời hàng trăm hộ dân xã Hòa Hải.", 9.0)]
     ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Hòa Hải?", passages, _confident(5.0))

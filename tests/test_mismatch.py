@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.mismatch import countries, deputy_of_asked, landmarks, numbered_events, offices, other_event, other_landmark, regions, title_of
+from index.mismatch import countries, deputy_of_asked, landmarks, months, numbered_events, offices, other_event, other_landmark, other_month, regions, title_of
 
 
 @pytest.mark.parametrize(
@@ -60,6 +60,49 @@ def test_another_number_of_the_asked_event_contradicts_it():
     assert other_event(tet, "Hội hỗ trợ trên 380 triệu đồng giúp người nghèo đón Tết Bính Tuất.")
     assert not other_event(tet, "Tết Bính Tuất hỗ trợ 120 triệu, Tết Đinh Hợi 380 triệu đồng.")
     assert numbered_events("tết năm nay") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "text, named",
+    [
+        ("Trong tháng 11-2006, thành phố cấp 420 giấy phép", {11}),
+        ("tu thang 2 den thang 4 nam nay co bn nguoi", {2, 3, 4}),
+        ("mưa lớn vào tháng 7/2005 và tháng 9", {7, 9}),
+        ("Ngày 1 tháng 5 năm 2006, xã đón 20 đoàn khách", {5}),
+        ("lũ lụt tháng 10 và 11-2005 tại miền Trung", {10, 11}),
+        ("lễ hội diễn ra từ tháng giêng", {1}),
+        ("các tháng 6-7 là mùa lũ", {6, 7}),
+    ],
+)
+def test_months_of_the_year_are_read_from_names_spans_and_dates(text, named):
+    assert months(text) == named
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9 tháng đầu năm 2006 tỉnh thu 80 tỷ đồng",
+        "đội bóng thắng 3 trận liên tiếp",
+        "tăng 3,5 lần sau 12 tháng",
+        "tháng 14",
+        "năm 2005-2006",
+        # a day's date mostly dates a report or another event: not read
+        "chiều ngày 1-12, ông Nam cho biết",
+        "công văn ký ngày 3/10/2006 gửi các tỉnh",
+    ],
+)
+def test_lengths_wins_days_and_bare_numbers_name_no_month(text):
+    assert months(text) == frozenset()
+
+
+def test_only_other_months_contradict_the_asked_one():
+    asked = months("Tháng 11-2006, TP cấp bao nhiêu giấy phép xây dựng?")
+    assert other_month(asked, "Trong tháng 10, thành phố cấp 420 giấy phép xây dựng.")
+    # the asked month named too, a span holding it, or no month at all: no contradiction
+    assert not other_month(asked, "Tháng 10 cấp 380 giấy phép, tháng 11 cấp 420.")
+    assert not other_month(asked, "Từ tháng 9 đến tháng 12, thành phố cấp 420 giấy phép.")
+    assert not other_month(asked, "Năm 2006, thành phố cấp 420 giấy phép xây dựng.")
+    assert not other_month(frozenset(), "Trong tháng 10, thành phố cấp 420 giấy phép.")
 
 
 def test_offices_split_heads_from_deputies_without_diacritics_too():
