@@ -17,6 +17,8 @@ stated.
   share of adopted children in France answers nothing about the United States.
 * **Landmarks**: a kind word and a name ("cảng Cửa Lò", "trạm thu phí Sông Phan", "núi
   Hàm Rồng", "ấp Phú Lợi"): the port of Vũng Áng answers nothing about the one of Cửa Lò.
+* **Months**: "tháng 11-2006", "từ tháng 1 đến tháng 6": a figure of October answers
+  nothing about November (a day's date is not read: it mostly dates a report).
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same (countries excepted: read as written, by their capitals).
