@@ -856,6 +856,10 @@ def _last_verb(verbs: tuple[tuple[int, str], ...], at: int) -> str | None:
 
 
 _ISSUING_ASKED = re.compile(r"(?<!\w)(?:ban hanh|ky|ra doi|thong qua)(?!\w)")
+#: Written with their marks, "kỳ" (kỳ họp, nhiệm kỳ), "kỷ" (kỷ niệm) and "kỹ" (kỹ thuật)
+#: fold to "ky" too, but sign nothing.
+_NOT_SIGNING = frozenset("kỳ kì kỷ kỉ kỹ".split())
+_WORD = re.compile(r"\w+")
 
 
 # "Quyết định số ... ngày ... có hiệu lực (thi hành) (kể) từ ngày ký": in the date's own
@@ -887,8 +891,10 @@ def asks_issuing(q: Question) -> bool:
     """The question asks when a document was issued or signed ("Nghị quyết ... ban hành
     ngày nào?"), not when an event took place. "Có hiệu lực từ ngày nào?" asks when it
     takes effect: mostly a later date than its own ("Nghị định 158 ngày 27-12-2005 ...
-    có hiệu lực từ ngày 1-4-2006")."""
-    return _ISSUING_ASKED.search(q.words) is not None
+    có hiệu lực từ ngày 1-4-2006"). "Kỳ họp khai mạc ngày nào?" asks of an event: only "ký"
+    (or "ky" typed without its mark) is a signing."""
+    words = " ".join(w for w in _WORD.findall(q.expanded.lower()) if w not in _NOT_SIGNING)
+    return _ISSUING_ASKED.search(fold(words)) is not None
 
 
 # "có hiệu lực (thi hành) (kể) từ (ngày)" right before a date: the day a document takes

@@ -236,6 +236,16 @@ def test_a_documents_date_is_marked_when_an_event_is_asked_not_when_the_issuing_
     assert event[20120227]["doc_date_unasked"] == 1.0 and event[20200227]["doc_date_unasked"] == 0.0
     issued = _features_by_value("Nghị quyết 09-NQ/TU được ban hành ngày nào?", [p])
     assert issued[20120227]["doc_date_unasked"] == 0.0
+    # "kỳ họp", "kỷ niệm", "kỹ thuật" fold to "ky" but sign nothing; "ky" typed bare may
+    p = _passage(
+        2,
+        "Kỳ họp thứ 5 HĐND tỉnh khai mạc ngày 12/7/2006, bàn việc thực hiện Nghị quyết số 21-NQ/TU ngày 3/4/2006.",
+        9.0,
+    )
+    for question in ("Kỳ họp thứ 5 HĐND tỉnh khai mạc ngày nào?", "Lễ kỷ niệm ngày Nghị quyết 21-NQ/TU ra mắt tổ chức ngày nào?"):
+        assert _features_by_value(question, [p])[20060403]["doc_date_unasked"] == 1.0
+    for question in ("Nghị quyết 21-NQ/TU được ký ngày nào?", "nghi quyet 21-NQ/TU ky ngay nao"):
+        assert _features_by_value(question, [p])[20060403]["doc_date_unasked"] == 0.0
 
 
 def test_a_documents_date_is_no_answer_to_when_it_takes_effect():
