@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 
 from index.models import FigureHit, PassageHit
-from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, organizations, syllables
+from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, org_forms, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import (
@@ -445,7 +445,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
         if q.organizations:
             # the sentence names an organization, and none the question names
             named = _spaced_words(c.sentence)
-            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not any(f" {o} " in named for o in q.organizations))
+            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not _names_org(q, named))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
             f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
@@ -492,7 +492,9 @@ def _names_place(q: Question, keys: frozenset[str] | set[str], folded: str) -> b
 
 
 def _names_org(q: Question, folded: str) -> bool:
-    return any(f" {o} " in folded for o in q.organizations)
+    """Some organization of the question is written in ``folded`` (spaced words), in any
+    of its name's forms ("Bộ LĐTBXH" asked, "Bộ Lao động - Thương binh và Xã hội" written)."""
+    return any(f" {form} " in folded for o in q.organizations for form in org_forms(o))
 
 
 def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], total: float, rarest: float) -> dict[str, float]:

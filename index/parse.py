@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import resources
 
 from index.figures import extract_figures
 from index.models import Figure
@@ -209,6 +210,8 @@ _ORG_END_WRITTEN = frozenset(
 )  # fmt: skip
 _ORG_END_FOLDED = frozenset(fold(w) for w in _ORG_END_WRITTEN) - frozenset("tai chi ma do the ra toi ve con khoa".split())
 _ORG_SHORT_HEADS = frozenset("hội ban bộ sở viện trường cục".split())  # also common words: a capital must follow
+# words before "trường" that make it no school: "thị trường" (a market), "môi trường" ...
+_NOT_SCHOOL = frozenset("thị môi quảng chiến lập hiện thương công ngư phi nông lâm".split())
 
 
 def _org_end(written: str, folded: str, accented: bool) -> bool:
@@ -234,7 +237,11 @@ def organizations(expanded: str) -> tuple[str, ...]:
     i = 0
     while i < len(written):
         head = _org_head(written, folded, i)
-        if not head or (written[i] in _ORG_SHORT_HEADS and head == 1 and not (i + 1 < len(raw) and raw[i + 1][:1].isupper())):
+        if (
+            not head
+            or (written[i] in _ORG_SHORT_HEADS and head == 1 and not (i + 1 < len(raw) and raw[i + 1][:1].isupper()))
+            or (written[i] == "trường" and i > 0 and written[i - 1] in _NOT_SCHOOL)  # "thị trường Malaysia"
+        ):
             i += 1
             continue
         j = i + head
@@ -265,6 +272,35 @@ def organizations(expanded: str) -> tuple[str, ...]:
                 out.append(phrase)
         i = j
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _org_alias_groups() -> dict[str, tuple[str, ...]]:
+    """``index/data/org_aliases.tsv``: each form of an organization's name → all its forms."""
+    raw = resources.files("index").joinpath("data/org_aliases.tsv").read_text("utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in raw.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        forms = tuple(f.strip() for f in line.split("\t") if f.strip())
+        if len(forms) < 2 or any(f != " ".join(re.findall(r"[a-z0-9]+", f)) for f in forms):
+            raise ValueError(f"org_aliases.tsv: bad line {line!r}")
+        # each form finds the line, and so do the first two words of a longer one
+        for key in dict.fromkeys((*forms, *(" ".join(f.split()[:2]) for f in forms))):
+            out[key] = tuple(dict.fromkeys((*out.get(key, ()), *forms)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def org_forms(phrase: str) -> tuple[str, ...]:
+    """An organization phrase of ``organizations`` and the other forms of its name a
+    passage may write instead ("ldtbxh" → "lao dong thuong binh", "ld tb", ...). A short
+    form with a place after it ("ldtbxh hn": the department of Hà Nội) is looked up by
+    its first word."""
+    groups = _org_alias_groups()
+    first = phrase.split()[0] if phrase else ""
+    found = groups.get(phrase) or (groups.get(first) if first != phrase else None) or ()
+    return tuple(dict.fromkeys((phrase, *found)))
 
 
 def _acronym(word: str) -> bool:

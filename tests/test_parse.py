@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+import index.candidates as candidates_module
 from index.parse import parse_question
-from index.text import expand_shorthand
+from index.text import expand_shorthand, fold
+
+
+def spaced(sentence: str) -> str:
+    """A passage's words as the organization check reads them."""
+    return candidates_module._spaced_words(sentence)
 
 
 @pytest.mark.parametrize(
@@ -89,10 +95,53 @@ def test_a_folded_phrase_is_given_back_as_written():
         # a full stop ends a name, the dot of "TP.HCM" does not
         ("Theo Công ty Vissan. Ông Hòa cho biết cần bao nhiêu?", ("vissan",)),
         ("Công ty Sài Gòn.Net có bao nhiêu công nhân?", ("sai gon",)),
+        # "trường" of a compound word is no school: "thị trường Malaysia" is a market
+        ("Thị trường Malaysia tiếp nhận bao nhiêu lao động?", ()),
+        ("Trường Lê Quý Đôn có bao nhiêu học sinh?", ("le quy",)),
     ],
 )
 def test_organizations_the_question_names(question, orgs):
     assert parse_question(question).organizations == orgs
+
+
+@pytest.mark.parametrize(
+    "question, written",
+    [
+        # a short form asked finds the long form written, and the other way round
+        ("Bộ LĐTBXH hỗ trợ bao nhiêu hộ nghèo?", "Bộ Lao động - Thương binh và Xã hội hỗ trợ 500 hộ"),
+        ("Bộ Lao động - Thương binh và Xã hội hỗ trợ bao nhiêu hộ?", "Bộ LĐ-TB&XH hỗ trợ 500 hộ"),
+        ("Sở XD TP.HCM kiểm tra bao nhiêu chung cư?", "Sở Xây dựng kiểm tra 30 chung cư"),
+        # the place after the short form ("Sở LĐTBXH HN") is not required of the passage
+        ("Sở LĐTBXH HN giới thiệu bao nhiêu người?", "Sở Lao động - Thương binh và Xã hội giới thiệu 2.400 người"),
+        ("BCH TƯ khóa X có bao nhiêu ủy viên?", "BCH TƯ có 160 ủy viên"),
+    ],
+)
+def test_an_organization_is_found_in_any_form_of_its_name(question, written):
+    q = parse_question(question)
+    assert q.organizations
+    assert candidates_module._names_org(q, spaced(written))
+
+
+@pytest.mark.parametrize(
+    "question, written",
+    [
+        ("Sở XD TP.HCM kiểm tra bao nhiêu chung cư?", "Sở Y tế kiểm tra 30 cơ sở"),
+        ("Bộ LĐTBXH hỗ trợ bao nhiêu hộ nghèo?", "Bộ Tài chính hỗ trợ 500 hộ"),
+        ("Công ty Hoàng Long có bao nhiêu công nhân?", "Công ty Hoàng Anh có 300 công nhân"),
+    ],
+)
+def test_another_organization_is_not_taken_for_the_asked_one(question, written):
+    assert not candidates_module._names_org(parse_question(question), spaced(written))
+
+
+def test_every_form_in_the_alias_table_is_folded_words():
+    from index.parse import _org_alias_groups
+
+    groups = _org_alias_groups()
+    assert groups  # the table is read
+    for form, forms in groups.items():
+        assert form == " ".join(form.split()) and form == fold(form).lower()
+        assert form in forms or len(form.split()) == 2  # a form, or the first two words of one
 
 
 def test_landmarks_are_read_from_the_question_as_normalized():
