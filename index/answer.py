@@ -35,7 +35,7 @@ from dataclasses import replace
 from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, passage_folded, takes_effect
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
-from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_month, regions, title_of
+from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, regions, title_of
 from index.parse import Question, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
@@ -125,6 +125,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``other_event``: its sentence numbers the question's event otherwise ("kỳ họp thứ 7"
       for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
     * ``other_month``: its sentence names only other months ("tháng 10" for "tháng 11");
+    * ``other_milestone``: a date whose sentence names only the opposite start or end of a
+      work or meeting ("khởi công ngày 16/10" for "dự kiến hoàn thành ngày nào?");
     * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
     * ``other_country``: it names only other foreign countries ("tại Pháp" for "tại Mỹ");
     * ``other_landmark``: it names only other landmarks of the asked kind ("cảng Vũng Áng"
@@ -150,6 +152,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         return "other_event"
     if other_month(q.months, top.sentence):  # a context's month may date the article
         return "other_month"
+    if other_milestone(q.milestones, top.sentence):
+        return "other_milestone"
     if _only_others(q.regions, regions, f"{top.sentence} {context}"):
         return "other_region"
     if _only_others(q.countries, countries, f"{top.sentence} {context}"):

@@ -19,6 +19,9 @@ stated.
   Hàm Rồng", "ấp Phú Lợi"): the port of Vũng Áng answers nothing about the one of Cửa Lò.
 * **Months**: "tháng 11-2006", "từ tháng 1 đến tháng 6": a figure of October answers
   nothing about November (a day's date is not read: it mostly dates a report).
+* **Milestones** of a work or a meeting: its start ("khởi công", "khai mạc") and its end
+  ("hoàn thành", "khánh thành", "bế mạc"): the day a dyke was begun answers nothing
+  about when it will be finished.
 
 Texts are compared folded and lower case, so questions typed without diacritics read the
 same (countries excepted: read as written, by their capitals).
@@ -145,6 +148,34 @@ def other_month(asked: frozenset[int], text: str) -> bool:
     for "tháng 11"): a figure of another month."""
     named = months(text) if asked else frozenset()
     return bool(named) and not named & asked
+
+
+# --- milestones ---------------------------------------------------------------------
+
+#: The start and the end of a work or a meeting, as folded phrases; a date asked of one
+#: is not answered by a sentence that names only the other.
+_MILESTONES: dict[str, tuple[str, ...]] = {
+    "work_start": ("khoi cong", "dong tho"),
+    "work_end": ("hoan thanh", "khanh thanh", "hoan tat", "dua vao su dung", "dua vao hoat dong", "ban giao"),
+    "meeting_start": ("khai mac", "khai giang"),
+    "meeting_end": ("be mac", "be giang", "ket thuc"),
+}
+_OPPOSITE = {"work_start": "work_end", "work_end": "work_start", "meeting_start": "meeting_end", "meeting_end": "meeting_start"}
+
+
+@lru_cache(maxsize=16384)
+def milestones(text: str) -> frozenset[str]:
+    """The milestones a text names: "dự kiến hoàn thành vào ngày nào?" → {"work_end"};
+    "Lễ khởi công ... ngày 16/10" → {"work_start"}."""
+    spaced = " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+    return frozenset(k for k, phrases in _MILESTONES.items() if any(f" {p} " in spaced for p in phrases))
+
+
+def other_milestone(asked: frozenset[str], text: str) -> bool:
+    """``text`` names the opposite milestone of one the question asks, and none it asks
+    ("khởi công ngày 16/10" for "dự kiến hoàn thành vào ngày nào?")."""
+    named = milestones(text) if asked else frozenset()
+    return bool(named) and not named & asked and any(_OPPOSITE[a] in named for a in asked)
 
 
 _OFFICE = (

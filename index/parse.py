@@ -21,7 +21,7 @@ from importlib import resources
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import countries, landmarks, months, numbered_events, offices, regions
+from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, regions
 from index.places import place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
@@ -79,6 +79,9 @@ class Question:
     # months of the year it names ("tháng 11-2005"): an answer whose sentence names only
     # other months is never stated
     months: frozenset[int] = frozenset()
+    # the start or end of a work or meeting it asks of ("khởi công", "bế mạc"): a date
+    # whose sentence names only the other is never stated
+    milestones: frozenset[str] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -168,6 +171,7 @@ def parse_question(
         countries=countries(expanded),
         landmarks=landmarks(normalize(text)),  # not expanded: an expanded "UBND" reads as a name
         months=months(expanded),
+        milestones=milestones(expanded) if analysis.type == "date" else frozenset(),
     )
 
 

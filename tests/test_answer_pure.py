@@ -367,6 +367,17 @@ def test_a_figure_of_another_month_is_offered_never_stated():
     assert ans.status == "answered"
 
 
+def test_a_date_of_the_opposite_milestone_is_offered_never_stated():
+    passages = [_passage(1, "Bờ kè chống sạt lở Thanh Đa được khởi công ngày 16/10/2005.", 9.0)]
+    for question in ("Bờ kè chống sạt lở Thanh Đa dự kiến hoàn thành vào ngày nào?", "bo ke chong sat lo thanh da du kien hoan thanh ngay nao"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.best.startswith("16/10/2005") and ans.status == "uncertain" and ans.answer is None
+    # the milestone the sentence speaks of, or a date asked of no milestone, is stated
+    for question in ("Bờ kè chống sạt lở Thanh Đa được khởi công ngày nào?", "Bờ kè chống sạt lở Thanh Đa có từ ngày nào?"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.status == "answered" and ans.answer.startswith("16/10/2005")
+
+
 def test_an_order_of_size_is_offered_never_stated():
     passages = [_passage(1, "Dự án khu đô thị buộc phải di dời hàng trăm hộ dân xã Hòa Hải.", 9.0)]
     ans = _ask("Dự án khu đô thị phải di dời bao nhiêu hộ dân xã Hòa Hải?", passages, _confident(5.0))

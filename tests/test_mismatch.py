@@ -5,7 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from index.mismatch import countries, deputy_of_asked, landmarks, months, numbered_events, offices, other_event, other_landmark, other_month, regions, title_of
+from index.mismatch import (
+    countries,
+    deputy_of_asked,
+    landmarks,
+    milestones,
+    months,
+    numbered_events,
+    offices,
+    other_event,
+    other_landmark,
+    other_milestone,
+    other_month,
+    regions,
+    title_of,
+)
 
 
 @pytest.mark.parametrize(
@@ -103,6 +117,25 @@ def test_only_other_months_contradict_the_asked_one():
     assert not other_month(asked, "Từ tháng 9 đến tháng 12, thành phố cấp 420 giấy phép.")
     assert not other_month(asked, "Năm 2006, thành phố cấp 420 giấy phép xây dựng.")
     assert not other_month(frozenset(), "Trong tháng 10, thành phố cấp 420 giấy phép.")
+
+
+def test_milestones_are_read_with_or_without_diacritics():
+    assert milestones("Bờ kè dự kiến hoàn thành vào ngày nào?") == {"work_end"}
+    assert milestones("cau rach mieu khoi cong ngay nao") == {"work_start"}
+    assert milestones("Kỳ họp thứ 8 bế mạc ngày nào?") == {"meeting_end"}
+    assert milestones("Hội nghị diễn ra ngày nào?") == frozenset()
+
+
+def test_only_the_opposite_milestone_contradicts_the_asked_one():
+    asked = milestones("Bờ kè dự kiến hoàn thành vào ngày nào?")
+    assert other_milestone(asked, "Công trình được khởi công ngày 16/10 với kinh phí 20 tỉ đồng.")
+    # the asked one named too, or none, or a milestone of a meeting: no contradiction
+    assert not other_milestone(asked, "Khởi công ngày 16/10, công trình sẽ hoàn thành trong năm 2006.")
+    assert not other_milestone(asked, "Ngày 16/10, UBND TP họp bàn về bờ kè.")
+    assert not other_milestone(asked, "Hội nghị kết thúc ngày 16/10.")
+    assert not other_milestone(frozenset(), "Công trình được khởi công ngày 16/10.")
+    opening = milestones("Đại hội khai mạc ngày nào?")
+    assert other_milestone(opening, "Đại hội bế mạc ngày 23-12.")
 
 
 def test_offices_split_heads_from_deputies_without_diacritics_too():
