@@ -22,7 +22,7 @@ from importlib import resources
 from index.figures import extract_figures
 from index.models import Figure
 from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, regions
-from index.places import place_keys, typed_place_keys
+from index.places import is_town, place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import VERBS, QuestionAnalysis, analyze_question
 from index.text import expand_question, fold, fold_words, normalize
@@ -245,6 +245,7 @@ def organizations(expanded: str) -> tuple[str, ...]:
             not head
             or (written[i] in _ORG_SHORT_HEADS and head == 1 and not (i + 1 < len(raw) and raw[i + 1][:1].isupper()))
             or (written[i] == "trường" and i > 0 and written[i - 1] in _NOT_SCHOOL)  # "thị trường Malaysia"
+            or (head == 1 and i + 1 < len(folded) and is_town(f"{folded[i]} {folded[i + 1]}"))  # "Hội An", "Trường Sa"
         ):
             i += 1
             continue
@@ -254,7 +255,7 @@ def organizations(expanded: str) -> tuple[str, ...]:
             j < len(folded)
             and len(name) < 4
             and not broken[j]
-            and not (cased and name and _acronym(raw[j - 1]) and raw[j][:1].islower())  # "Bộ GTVT | như"
+            and not (cased and name and (_acronym(raw[j - 1]) or _brand(raw[j - 1])) and raw[j][:1].islower())  # "Bộ GTVT | như", "Cty Latek | đình công"
             and not _org_end(written[j], folded[j], accented)
             and _org_head(written, folded, j) == 0
         ):
@@ -305,6 +306,15 @@ def org_forms(phrase: str) -> tuple[str, ...]:
     first = phrase.split()[0] if phrase else ""
     found = groups.get(phrase) or (groups.get(first) if first != phrase else None) or ()
     return tuple(dict.fromkeys((phrase, *found)))
+
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def _brand(word: str) -> bool:
+    """A capitalized word of more than one Vietnamese syllable ("Vidamco", "Latek",
+    "Toyota"): a brand, whose name a lower-case word after it does not go on."""
+    return word[:1].isupper() and word.isascii() and word.isalpha() and len(_VOWELS.findall(word.lower())) > 1
 
 
 def _acronym(word: str) -> bool:

@@ -375,6 +375,15 @@ def _admin_units() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in levels.items()}
 
 
+_TOWN_LEVELS = frozenset({"tỉnh", "thành phố", "thị xã", "quận", "huyện"})
+
+
+def is_town(key: str) -> bool:
+    """``key`` (folded words) names a province, city, town or district ("hoi an",
+    "truong sa"): "Hội An" is a city, not an association."""
+    return bool(_admin_units().get(key, frozenset()) & _TOWN_LEVELS)
+
+
 @lru_cache(maxsize=4096)
 def typed_place_keys(folded: str) -> frozenset[str]:
     """Places a question names in lower case or without diacritics ("quan hoan kiem",
