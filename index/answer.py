@@ -141,6 +141,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
       speak of capital;
     * ``vague``: a figure that is no number but an order of size ("hàng trăm hộ dân",
       "vài chục con vịt"): it answers no "bao nhiêu";
+    * ``range``: one end of a range its sentence gives ("giảm từ 10%-25%" → "25%"): the
+      sentence says which share applies to what, or not at all;
     * ``effective_date``: the day a document takes effect ("có hiệu lực từ ngày 15-2")
       for a question asking when it was signed or issued.
 
@@ -170,6 +172,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     f = top.features
     if top.figure.qualifier in ORDER_OF_SIZE:
         return "vague"
+    if top.figure.kind != "date" and range_end(top.figure.text, top.sentence):
+        return "range"
     if top.figure.kind == "date" and asks_issuing(q) and not asks_effect(q) and takes_effect(top.figure):
         return "effective_date"
     if q.type == "percent" and _ownership(top.figure, q):
@@ -183,6 +187,26 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         named = place_keys(top.figure.context)
         return "other_place" if named and not (named & q.places) else None
     return None
+
+
+_NUM = r"\d[\d.,]*"
+#: two whole numbers that may be a day and a month ("hôm 15-3", "ngày 30-4") or a year
+_DAY_MONTH = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def range_end(text: str, sentence: str) -> bool:
+    """``text`` (a figure as written) is one end of a range in ``sentence``: "10%-25%",
+    "từ 15 - 20 triệu", "khoảng 8-10" ("25%" of "giảm từ 10%-25% giá vé" answers no
+    "bao nhiêu %" by itself). A day and a month ("hôm 15-3") or a year is no range."""
+    t = re.escape(text)
+    m = re.search(_NUM + r"\s*%?\s*[-–]\s*" + t + r"(?![.,]?\d)", sentence) or re.search(
+        r"(?<![\d.,])" + t + r"\s*[-–]\s*" + _NUM, sentence
+    )
+    if m is None or _YEAR.search(m.group(0)):
+        return False
+    day = _DAY_MONTH.fullmatch(m.group(0).strip(" ,."))
+    return not (day and "%" not in m.group(0) and int(day.group(1)) <= 31 and int(day.group(2)) <= 12)
 
 
 def _ownership(figure: FigureHit, q: Question) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.answer import answer
+from index.answer import answer, range_end
 from index.candidates import candidates
 from index.figures import extract_figures
 from index.models import FigureHit, PassageHit
@@ -376,6 +376,34 @@ def test_a_date_of_the_opposite_milestone_is_offered_never_stated():
     for question in ("Bờ kè chống sạt lở Thanh Đa được khởi công ngày nào?", "Bờ kè chống sạt lở Thanh Đa có từ ngày nào?"):
         ans = _ask(question, passages, _confident(5.0))
         assert ans.status == "answered" and ans.answer.startswith("16/10/2005")
+
+
+def test_one_end_of_a_range_is_offered_never_stated():
+    passages = [_passage(1, "Từ năm 2006, sinh viên đi tàu Thống Nhất được giảm từ 10%-25% giá vé.", 9.0)]
+    ans = _ask("Từ năm 2006 sinh viên đi tàu Thống Nhất được giảm bao nhiêu phần trăm giá vé?", passages, _confident(5.0))
+    assert ans.status == "uncertain" and ans.answer is None and ans.best
+    # a figure given alone is stated
+    passages = [_passage(1, "Từ năm 2006, sinh viên đi tàu Thống Nhất được giảm 10% giá vé.", 9.0)]
+    ans = _ask("Từ năm 2006 sinh viên đi tàu Thống Nhất được giảm bao nhiêu phần trăm giá vé?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("10%")
+
+
+@pytest.mark.parametrize(
+    "text, sentence, is_range",
+    [
+        ("25%", "Sinh viên được giảm từ 10%-25% giá vé.", True),
+        ("từ 10%", "Sinh viên được giảm từ 10%-25% giá vé.", True),
+        ("20 triệu", "Mức phạt từ 15 - 20 triệu đồng.", True),
+        ("khoảng 8", "Người khuyết tật chiếm khoảng 8-10% dân số.", True),
+        # a day and a month, a term of years, or a figure alone: no range
+        ("15", "Hôm 15-3, TP công bố 15 sản phẩm chủ lực.", False),
+        ("3", "Ngày 31-3, Thủ tướng ký 3 quyết định kỷ luật.", False),
+        ("61", "Quận thành lập 61 chi bộ đảng giai đoạn 2012-2020.", False),
+        ("10%", "Mức giảm 10% áp dụng cho tàu Thống Nhất; 25% cho tàu địa phương.", False),
+    ],
+)
+def test_a_range_is_told_from_dates_and_single_figures(text, sentence, is_range):
+    assert range_end(text, sentence) is is_range
 
 
 def test_an_order_of_size_is_offered_never_stated():
