@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from index.patterns import alts
 from index.places import SURNAMES
-from index.text import fold
+from index.text import fold, syllables
 
 _WORDS = re.compile(r"\w+")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -167,7 +167,7 @@ _OPPOSITE = {"work_start": "work_end", "work_end": "work_start", "meeting_start"
 def milestones(text: str) -> frozenset[str]:
     """The milestones a text names: "dự kiến hoàn thành vào ngày nào?" → {"work_end"};
     "Lễ khởi công ... ngày 16/10" → {"work_start"}."""
-    spaced = " " + " ".join(re.findall(r"\w+", fold(text).lower())) + " "
+    spaced = f" {' '.join(syllables(text))} "
     return frozenset(k for k, phrases in _MILESTONES.items() if any(f" {p} " in spaced for p in phrases))
 
 
