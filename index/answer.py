@@ -172,7 +172,7 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     f = top.features
     if top.figure.qualifier in ORDER_OF_SIZE:
         return "vague"
-    if top.figure.kind != "date" and range_end(top.figure.text, top.sentence):
+    if top.figure.kind != "date" and range_end(top.figure.text, top.sentence) and not _BOUND_ASKED.search(q.folded):
         return "range"
     if top.figure.kind == "date" and asks_issuing(q) and not asks_effect(q) and takes_effect(top.figure):
         return "effective_date"
@@ -190,23 +190,29 @@ def contradiction(q: Question, top: Candidate) -> str | None:
 
 
 _NUM = r"\d[\d.,]*"
-#: two whole numbers that may be a day and a month ("hôm 15-3", "ngày 30-4") or a year
-_DAY_MONTH = re.compile(r"(\d{1,2})\s*[-–]\s*(\d{1,2})")
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+_SEP = r"\s*(?:-|–|—)\s*"
+_YEARS = re.compile(r"(?:19|20)\d\d" + _SEP + r"(?:19|20)\d\d")  # a term ("2004-2009"): no range of amounts
+#: a question asking for a bound ("tối đa", "cao nhất") is answered by an end of a range
+_BOUND_ASKED = re.compile(r"\b(toi da|toi thieu|cao nhat|thap nhat|nhieu nhat|it nhat)\b")
 
 
 def range_end(text: str, sentence: str) -> bool:
-    """``text`` (a figure as written) is one end of a range in ``sentence``: "10%-25%",
-    "từ 15 - 20 triệu", "khoảng 8-10" ("25%" of "giảm từ 10%-25% giá vé" answers no
-    "bao nhiêu %" by itself). A day and a month ("hôm 15-3") or a year is no range."""
-    t = re.escape(text)
-    m = re.search(_NUM + r"\s*%?\s*[-–]\s*" + t + r"(?![.,]?\d)", sentence) or re.search(
-        r"(?<![\d.,])" + t + r"\s*[-–]\s*" + _NUM, sentence
-    )
-    if m is None or _YEAR.search(m.group(0)):
+    """``text`` (a figure as written) stands in ``sentence`` only as an end of a range:
+    "10%-25%", "từ 15 - 20 triệu", "3-5 người" ("25%" of "giảm từ 10%-25% giá vé" answers
+    no "bao nhiêu %" by itself). Every place the text is written must be a range's end, so
+    "hôm 15-3, ... 15 sản phẩm" is no range for "15"; a term of years is none either."""
+    if not text:
         return False
-    day = _DAY_MONTH.fullmatch(m.group(0).strip(" ,."))
-    return not (day and "%" not in m.group(0) and int(day.group(1)) <= 31 and int(day.group(2)) <= 12)
+    ends = 0
+    spans = list(re.finditer(r"(?<![\d.,])" + re.escape(text) + r"(?![.,]?\d)", sentence))
+    for m in spans:
+        before = re.search(_NUM + r"\s*%?" + _SEP + r"$", sentence[: m.start()])
+        after = re.match(_SEP + _NUM, sentence[m.end() :])
+        pair = (before.group(0) + text) if before else (text + after.group(0)) if after else None
+        if pair is None or _YEARS.search(pair):
+            return False
+        ends += 1
+    return ends > 0
 
 
 def _ownership(figure: FigureHit, q: Question) -> bool:

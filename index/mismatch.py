@@ -156,9 +156,9 @@ def other_month(asked: frozenset[int], text: str) -> bool:
 #: is not answered by a sentence that names only the other.
 _MILESTONES: dict[str, tuple[str, ...]] = {
     "work_start": ("khoi cong", "dong tho"),
-    "work_end": ("hoan thanh", "khanh thanh", "hoan tat", "dua vao su dung", "dua vao hoat dong", "ban giao"),
+    "work_end": ("hoan thanh", "khanh thanh", "hoan tat", "dua vao su dung", "dua vao hoat dong", "thong xe", "hop long", "khai truong"),
     "meeting_start": ("khai mac", "khai giang"),
-    "meeting_end": ("be mac", "be giang", "ket thuc"),
+    "meeting_end": ("be mac", "be giang"),
 }
 _OPPOSITE = {"work_start": "work_end", "work_end": "work_start", "meeting_start": "meeting_end", "meeting_end": "meeting_start"}
 

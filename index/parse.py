@@ -215,7 +215,7 @@ _ORG_END_WRITTEN = frozenset(
 _ORG_END_FOLDED = frozenset(fold(w) for w in _ORG_END_WRITTEN) - frozenset("tai chi ma do the ra toi ve con khoa".split())
 _ORG_SHORT_HEADS = frozenset("hội ban bộ sở viện trường cục".split())  # also common words: a capital must follow
 # words before "trường" that make it no school: "thị trường" (a market), "môi trường" ...
-_NOT_SCHOOL = frozenset("thị môi quảng chiến lập hiện thương công ngư phi nông lâm".split())
+_NOT_SCHOOL = frozenset("thị môi quảng chiến lập hiện thương công ngư phi".split())
 
 
 def _org_end(written: str, folded: str, accented: bool) -> bool:
@@ -244,7 +244,7 @@ def organizations(expanded: str) -> tuple[str, ...]:
         if (
             not head
             or (written[i] in _ORG_SHORT_HEADS and head == 1 and not (i + 1 < len(raw) and raw[i + 1][:1].isupper()))
-            or (written[i] == "trường" and i > 0 and written[i - 1] in _NOT_SCHOOL)  # "thị trường Malaysia"
+            or (raw[i] == "trường" and i > 0 and written[i - 1] in _NOT_SCHOOL)  # "thị trường Malaysia", not "Hiện Trường X"
             or (head == 1 and i + 1 < len(folded) and is_town(f"{folded[i]} {folded[i + 1]}"))  # "Hội An", "Trường Sa"
         ):
             i += 1
@@ -300,8 +300,8 @@ def _org_alias_groups() -> dict[str, tuple[str, ...]]:
 def org_forms(phrase: str) -> tuple[str, ...]:
     """An organization phrase of ``organizations`` and the other forms of its name a
     passage may write instead ("ldtbxh" → "lao dong thuong binh", "ld tb", ...). A short
-    form with a place after it ("ldtbxh hn": the department of Hà Nội) is looked up by
-    its first word."""
+    form with more after it ("ldtbxh hn": the department of Hà Nội; "gtvt nguyen": the
+    ministry, then its deputy minister's name) is looked up by its first word."""
     groups = _org_alias_groups()
     first = phrase.split()[0] if phrase else ""
     found = groups.get(phrase) or (groups.get(first) if first != phrase else None) or ()

@@ -382,6 +382,10 @@ def test_one_end_of_a_range_is_offered_never_stated():
     passages = [_passage(1, "Từ năm 2006, sinh viên đi tàu Thống Nhất được giảm từ 10%-25% giá vé.", 9.0)]
     ans = _ask("Từ năm 2006 sinh viên đi tàu Thống Nhất được giảm bao nhiêu phần trăm giá vé?", passages, _confident(5.0))
     assert ans.status == "uncertain" and ans.answer is None and ans.best
+    # ... unless the question asks for a bound: the range's end is its answer
+    passages = [_passage(1, "Người vi phạm bị phạt từ 5-10 triệu đồng.", 9.0)]
+    ans = _ask("Người vi phạm bị phạt tối đa bao nhiêu tiền?", passages, _confident(5.0))
+    assert ans.status == "answered"
     # a figure given alone is stated
     passages = [_passage(1, "Từ năm 2006, sinh viên đi tàu Thống Nhất được giảm 10% giá vé.", 9.0)]
     ans = _ask("Từ năm 2006 sinh viên đi tàu Thống Nhất được giảm bao nhiêu phần trăm giá vé?", passages, _confident(5.0))
@@ -400,6 +404,12 @@ def test_one_end_of_a_range_is_offered_never_stated():
         ("3", "Ngày 31-3, Thủ tướng ký 3 quyết định kỷ luật.", False),
         ("61", "Quận thành lập 61 chi bộ đảng giai đoạn 2012-2020.", False),
         ("10%", "Mức giảm 10% áp dụng cho tàu Thống Nhất; 25% cho tàu địa phương.", False),
+        # small numbers are ranges too, wherever a date stands beside them
+        ("5", "Mỗi nhóm khoảng 3-5 người.", True),
+        ("20", "Hôm 20-11, trường có 20 - 25 giáo viên mới.", True),
+        # a figure written once alone is no range, though it ends one elsewhere
+        ("10%", "Giá tăng 10%, nhóm khác tăng 5-10%.", False),
+        ("2004", "Nhiệm kỳ 2004-2009 có 2004 đại biểu.", False),
     ],
 )
 def test_a_range_is_told_from_dates_and_single_figures(text, sentence, is_range):

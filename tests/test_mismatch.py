@@ -136,6 +136,10 @@ def test_only_the_opposite_milestone_contradicts_the_asked_one():
     assert not other_milestone(frozenset(), "Công trình được khởi công ngày 16/10.")
     opening = milestones("Đại hội khai mạc ngày nào?")
     assert other_milestone(opening, "Đại hội bế mạc ngày 23-12.")
+    # "kết thúc" and "Ban Giao thông" name no milestone; opening to traffic ends a work
+    assert not other_milestone(opening, "Kết thúc 9 tháng chuẩn bị, ngày 5-10 đại hội chính thức diễn ra.")
+    assert not other_milestone(milestones("Dự án khởi công ngày nào?"), "Ngày 15/3, Ban Giao thông tỉnh cho biết dự án đã được duyệt.")
+    assert not other_milestone(asked, "Cầu khởi công năm 2002, sẽ thông xe vào ngày 19/1/2009.")
 
 
 def test_offices_split_heads_from_deputies_without_diacritics_too():
