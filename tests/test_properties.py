@@ -111,5 +111,6 @@ def test_huge_inputs_finish_in_bounded_time(text):
     extract_figures(norm)
     analyze_question(norm[:4096])
     fold(norm)
-    # generous bound for a noisy 2-core machine; backtracking would take minutes
-    assert time.perf_counter() - t0 < 30
+    # generous bound for a noisy 2-core machine (about 20 s alone here for the slowest,
+    # over 30 s with other work beside it); backtracking would take many minutes
+    assert time.perf_counter() - t0 < 90
