@@ -327,17 +327,22 @@ _KINDS_WRITTEN_ONLY = frozenset({"cho", "dao", "ho"})
 #: enough to tell it, and what an article writes of it.
 _NAME_WORDS = 2
 _TOKENS = re.compile(r"\w+|[^\w\s]")
+#: each kind with its words folded, and the first words of kinds (as written or folded):
+#: a word no kind starts with is skipped at once
+_KIND_FOLDED = tuple((kind, [fold(w) for w in kind]) for kind in _KIND_WORDS)
+_KIND_FIRSTS = frozenset(w for kind, folded in _KIND_FOLDED for w in (kind[0], folded[0]))
 
 
 def _kind_at(toks: list[str], i: int, accented: bool) -> int:
     """Length in words of a landmark kind at word ``i`` ("trạm thu phí" → 3), or 0. Read
     as written ("trưởng" is no "trường"), folded only in a text typed without diacritics."""
-    for kind in _KIND_WORDS:
+    if toks[i].lower() not in _KIND_FIRSTS:
+        return 0  # no kind starts with this word, as written or folded
+    for kind, folded_kind in _KIND_FOLDED:
         seg = toks[i : i + len(kind)]
         if len(seg) < len(kind) or any(t[:1].isupper() for t in seg[1 if i == 0 else 0 :]):
             continue  # lower case, but the question's first word may be capitalized
         low = [t.lower() for t in seg]
-        folded_kind = [fold(w) for w in kind]
         if low == kind or (not accented and low == folded_kind and " ".join(folded_kind) not in _KINDS_WRITTEN_ONLY):
             return 0 if i and fold(toks[i - 1]).lower() in _NOT_KIND_AFTER else len(kind)
     return 0

@@ -30,7 +30,7 @@ def pair_shares(pairs: frozenset[tuple[str, str]], words: dict[int, str]) -> dic
     out = {}
     for pid, w in words.items():
         spaced = f" {w.replace('_', ' ')} "  # index words are joined by single spaces
-        out[pid] = sum(p in spaced for p in wanted) / len(wanted)
+        out[pid] = len([p for p in wanted if p in spaced]) / len(wanted)
     return out
 
 

@@ -129,7 +129,8 @@ class Scorer:
         """``cands`` scored and sorted best first (stable: ties keep their order)."""
         if not cands:
             return []
-        X = np.array([vector(c, self.ranker.features) for c in cands])
+        names = self.ranker.features
+        X = np.array([[c.features.get(name, 0.0) for name in names] for c in cands], dtype=float)  # = vector()
         scores = self.ranker.logits(X)
         for c, s in zip(cands, scores):
             c.score = float(s)
