@@ -1109,11 +1109,11 @@ _LEVEL_OF_PLACE: dict[str, str] = {
 }  # fmt: skip
 _ASKED_LEVEL = r"(?:thành phố|tp\.?|tỉnh|huyện|quận|thị xã|thị trấn|xã|phường)"
 _ASKED_LEVEL_FOLDED = r"(?:thanh pho|tp|tinh|huyen|quan|thi xa|thi tran|xa|phuong)"
-#: "tỉnh nào", "tỉnh, thành phố nào", "huyện hay thị xã nào" (as written, lower case)
-_LEVELS_ASKED = re.compile(rf"(?<!\w)((?:{_ASKED_LEVEL}\s*(?:,|/|và|hay|hoặc)\s*)*{_ASKED_LEVEL})\s+nào(?!\w)")
+#: "tỉnh nào", "tỉnh, thành phố nào", "huyện hay thị xã nào", "quận mấy" (as written, lower case)
+_LEVELS_ASKED = re.compile(rf"(?<!\w)((?:{_ASKED_LEVEL}\s*(?:,|/|và|hay|hoặc)\s*)*{_ASKED_LEVEL})\s+(?:nào|mấy)(?!\w)")
 #: ... typed without diacritics: not "dia phuong nao" (địa phương), "co quan nao" (cơ quan)
 _LEVELS_ASKED_FOLDED = re.compile(
-    rf"(?<!\w)(?<!dia )(?<!co )((?:{_ASKED_LEVEL_FOLDED}\s+(?:(?:va|hay|hoac)\s+)?)*{_ASKED_LEVEL_FOLDED})\s+nao(?!\w)"
+    rf"(?<!\w)(?<!dia )(?<!co )((?:{_ASKED_LEVEL_FOLDED}\s+(?:(?:va|hay|hoac)\s+)?)*{_ASKED_LEVEL_FOLDED})\s+(?:nao|may)(?!\w)"
 )
 _REGIONS = frozenset({"Tây Nguyên"})  # in ``PROVINCES`` as a place, but no province
 

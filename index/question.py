@@ -63,11 +63,14 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "những ai", "là ai", "do ai", "họ tên", "thứ trưởng nào", "bộ trưởng nào", "chủ tịch nào",
         "bí thư nào", "giám đốc nào", "đại biểu nào", "lãnh đạo nào", "cán bộ nào", "đảng viên nào",
         "nhân vật nào", "tướng nào", "phó chủ tịch nào", "trưởng ban nào", "nhà báo nào",
+        "ngư dân nào", "khách hàng nào", "sinh viên nào", "thí sinh nào", "bác sĩ nào",
+        "luật sư nào", "doanh nhân nào", "nghệ sĩ nào", "nhà văn nào", "giáo viên nào",
+        "cô giáo nào", "thầy giáo nào", "chiến sĩ nào", "quan chức nào", "nhà khoa học nào",
     ),
     "place": (
         "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",
         "huyện nào", "quận nào", "xã nào", "phường nào", "địa điểm nào", "địa bàn nào",
-        "nước nào", "đâu",
+        "nước nào", "đâu", "quận mấy", "phường mấy",
     ),
 }  # fmt: skip
 
@@ -79,6 +82,10 @@ PLACE_NOUNS: tuple[str, ...] = (
     "địa chỉ", "hội trường", "giao lộ", "ngã tư", "đảo", "hòn đảo", "cửa biển", "cảng", "chợ",
     "đồi", "ngọn đồi", "núi", "sông", "khu", "đơn vị bầu cử", "quốc gia", "cửa khẩu",
     "sân vận động", "nhà hát", "khách sạn", "trại giam", "nhà máy",
+    "chung cư", "khu chung cư", "khu công nghiệp", "khu chế xuất", "khu đô thị", "khu dân cư",
+    "khu tái định cư", "khu vực", "thủ đô", "mỏ", "mỏ dầu", "trường", "trường học", "đèo",
+    "con đèo", "nghĩa trang", "nhà ga", "cảng cá", "bến phà", "nhà tù", "bãi rác", "lò mổ",
+    "xóm", "di tích", "lô đất", "khuôn viên", "tòa nhà", "trụ sở", "số nhà", "chỗ",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
 TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
@@ -86,13 +93,14 @@ TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
 #: places the sentences name.
 UNITS_ASKED: tuple[str, ...] = (
     "tỉnh nào", "huyện nào", "quận nào", "phường nào", "xã nào", "thành phố nào", "thị xã nào",
-    "thị trấn nào", "địa phương nào", "nước nào", "quốc gia nào",
+    "thị trấn nào", "địa phương nào", "nước nào", "quốc gia nào", "quận mấy", "phường mấy",
 )  # fmt: skip
 #: Place nouns whose folded form is also a common word ("ho" hộ/họ, "ban" ban/bán,
 #: "dao" đạo, "cau" câu, "ben" bên, "pho" phó, "cho" cho, "doi" đội, "song" sống,
 #: "lang" lăng, "cang" càng, "ap" áp): "<noun> nào" asks a place only as written.
 PLACE_AS_WRITTEN: frozenset[str] = frozenset(
-    f"{n} nào" for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp")
+    f"{n} nào"
+    for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp", "mỏ", "đèo", "trường", "xóm", "chỗ")
 )
 
 #: Words of place after which an unaccented "ho nao", "cau nao", "song nao"... asks a
@@ -113,7 +121,11 @@ _CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị",
 PERSON_CUES: tuple[str, ...] = (
     "người", "ông", "bà", "anh", "chị", "vị", "đồng chí", "phi công", "giáo sư", "bác sĩ",
     "tác giả", "cán bộ", "đại biểu", "ủy viên", "trưởng", "phó", "nhà báo", "nữ", "cựu",
+    "cô giáo", "thầy giáo", "giáo viên", "sinh viên", "thí sinh", "nhà ngoại giao", "quan chức",
+    "ngư dân", "luật sư", "nhà văn",
 )  # fmt: skip
+#: Cues that name the person right before the name is asked ("người đó tên gì").
+_CUES_BEFORE_NAME: tuple[str, ...] = ("người", "ông", "bà", "anh", "chị", "vị", "đồng chí")
 #: Words after the question phrase that still leave it last ("là ai vậy?").
 _TRAILING = frozenset({"vay", "the", "a", "nhi", "day", "ha"})
 
@@ -170,6 +182,7 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
+    "quận nào": frozenset({"co"}),  # cơ quan
 }
 #: Phrases whose guards only part them from a word folded the same way ("máy"): typed
 #: with their diacritics ("mấy công ty", "mấy vị bộ trưởng") they need none.
@@ -416,7 +429,26 @@ def _person_last(tokens: _Tokens) -> int | None:
         # người nghèo có tên là gì?"); a birth name is a person's wherever the person comes
         if cue[0] <= 1 < named[0] or named[1] in ("họ tên", "tên khai sinh"):
             return named[0]
+        if _cue_right_before(tokens, named[0]):
+            return named[0]  # "...; người đó tên gì?", "ông ấy tên là gì?"
     return None
+
+
+#: Words that point back to a person just named: "người đó", "ông ấy", "bà này".
+_POINTING = frozenset({"do", "ay", "nay"})
+
+
+def _cue_right_before(tokens: _Tokens, at: int) -> bool:
+    """A person cue stands right before ``at``, maybe with a pointing word: "người đó"."""
+    for cue in _CUES_BEFORE_NAME:
+        n = len(cue.split())
+        for gap in (0, 1):
+            i = at - gap - n
+            if i < 0 or (gap and tokens.folded[at - 1] not in _POINTING):
+                continue
+            if _matches_at(tokens, cue, i) and (tokens.accented or cue not in _CUES_AMBIGUOUS_FOLDED):
+                return True
+    return False
 
 
 #: Titles that, followed a few words later by "nào", ask for a person: "Thứ trưởng Bộ
@@ -426,9 +458,12 @@ PERSON_TITLES: tuple[str, ...] = (
     "phó giám đốc", "tổng giám đốc", "trưởng ban", "phó trưởng ban", "thủ tướng", "phó thủ tướng",
     "chánh án", "viện trưởng", "chủ nhiệm", "phó chủ nhiệm", "tổng thư ký", "người phát ngôn",
     "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
+    "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
+    "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
+    "tư lệnh", "chính ủy",
 )  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
-    "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị".split()
+    "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()
 )
 _NOT_A_PERSON_BEFORE_NAO_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON_BEFORE_NAO)
 
@@ -438,20 +473,48 @@ _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong",
 
 
 def _titled_person(tokens: _Tokens) -> int | None:
-    """The position of "nào" in "<title> ... nào" within 10 words, or None."""
-    title = _first_match(tokens, PERSON_TITLES)
-    if title is None:
-        return None
-    start = title[0] + len(title[1].split())
+    """The position of "nào" in "<title> ... nào" within 12 words of a title, or None.
+    Every title of the question is tried ("Thủ tướng yêu cầu làm rõ trách nhiệm của tổng
+    giám đốc Petro VN nào ...": the second)."""
+    for start in _title_ends(tokens):
+        found = _nao_after_title(tokens, start)
+        if found is not None:
+            return found
+    return None
+
+
+def _title_ends(tokens: _Tokens) -> list[int]:
+    """Where each person title of the question ends (the longest title at each place)."""
+    ends: dict[int, int] = {}
+    for title in _longest_first(PERSON_TITLES):
+        first = _phrase(title)[1][0]
+        for i in tokens.at.get(first, ()):
+            if i not in ends and _matches_at(tokens, title, i):
+                ends[i] = i + len(title.split())
+    return [ends[i] for i in sorted(ends)]
+
+
+def _nao_after_title(tokens: _Tokens, start: int) -> int | None:
     for i in range(start, min(len(tokens.folded), start + 12)):
         if _matches_at(tokens, "nào", i):
             # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào"
             before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
             return None if before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED) else i
-        org_name = tokens.folded[i - 1] in _ORG_HEADS and tokens.is_name(i - 1)
-        if _verb_at(tokens, i) and not org_name:
+        if _verb_at(tokens, i) and not _in_org_name(tokens, i):
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
+
+
+def _in_org_name(tokens: _Tokens, i: int) -> bool:
+    """Token ``i`` is part of an organization's capitalized name, not the question's verb:
+    "Sở Xây dựng", "Bộ Ngoại giao", "Bộ Kế hoạch và Đầu tư" (typed with diacritics)."""
+    if tokens.folded[i - 1] in _ORG_HEADS and tokens.is_name(i - 1):
+        return True
+    if not tokens.accented:
+        return False
+    if tokens.is_name(i):
+        return True  # "... và Đầu tư": a verb does not start with a capital mid-question
+    return i >= 2 and tokens.is_name(i - 1) and tokens.folded[i - 2] in _ORG_HEADS and tokens.is_name(i - 2)
 
 
 _TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}

@@ -273,3 +273,61 @@ def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> 
     for question in ("Mỗi hộ phải trả bao nhiêu đồng đang được tính?", "Giá điện tăng bao nhiêu đồng tính theo mỗi kWh?"):
         assert analyze_question(question).type == "money"
         assert analyze_question(fold(question)).type == "money"
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # every title is tried: the second one here asks the person
+        ("Tỉnh ủy yêu cầu kiểm điểm trách nhiệm của giám đốc Công ty Sông Lam nào?", "person"),
+        # capitalized words of an organization's name are no verb ("Đầu tư", "Ngoại giao")
+        ("Thứ trưởng Bộ Kế hoạch và Đầu tư nào trả lời chất vấn?", "person"),
+        ("Thứ trưởng Bộ Ngoại giao nào tiếp đoàn?", "person"),
+        # ... but a verb after a person's name still asks something else
+        ("Chủ tịch Nguyễn Văn Tâm dự hội nghị nào?", "other"),
+        # more offices and people before "nào"
+        ("Đại biểu HĐND tỉnh Bến Tre nào chất vấn Giám đốc Sở Y tế?", "person"),
+        ("Lãnh đạo UBND huyện Củ Chi nào ký văn bản?", "person"),
+        ("dai bieu quoc hoi tp hcm nao de nghi sua luat", "person"),
+        ("Ngư dân nào cứu được thuyền viên?", "person"),
+        # a title before a place or a delegation asks that
+        ("Đại biểu Quốc hội tỉnh nào đề nghị sửa luật?", "place"),
+        ("Lãnh đạo cơ quan nào ký văn bản?", "other"),
+        # a name asked right after the person it points to
+        ("Bí thư Thành ủy đã gọi điện cho một cán bộ; người đó tên gì?", "person"),
+        ("Sinh viên bị bắt quả tang thi hộ tên là gì?", "person"),
+        ("Cô giáo dạy lớp học tình thương ở phường 5 tên là gì?", "person"),
+        ("Dự án khu dân cư ở đó tên là gì?", "other"),
+    ],
+)
+def test_people_asked_by_office_or_role(question, qtype):
+    assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question, noun",
+    [
+        ("Các hộ tái định cư được bố trí vào chung cư nào?", "chung cư"),
+        ("Nhà máy mới nằm trong khu công nghiệp nào của tỉnh?", "khu công nghiệp"),
+        ("Hội nghị khu vực được tổ chức tại thủ đô nào?", "thủ đô"),
+        ("Xe khách gặp nạn ở đèo nào?", "đèo"),
+        ("Tàu bị chìm gần mỏ dầu nào?", "mỏ dầu"),
+        ("Học sinh được chuyển sang trường nào?", "trường"),
+        ("cac ho duoc dua ve khu tai dinh cu nao", "khu tái định cư"),
+    ],
+)
+def test_place_nouns_asked(question, noun):
+    a = analyze_question(question)
+    assert (a.type, a.place_noun) == ("place", noun)
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("con gà nào được bán?", "other"),  # "gà" folds like "ga" (a station): as written only
+        ("Ông được bầu ở đơn vị bầu cử số 3, thuộc quận mấy?", "place"),
+        ("Xe đón khách ở nhà ga nào?", "place"),
+    ],
+)
+def test_place_nouns_folded_alike_and_numbered_districts(question, qtype):
+    assert analyze_question(question).type == qtype
