@@ -43,7 +43,8 @@ from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_f
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import (
-    CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, level_of_keyword, place_keys, place_of, referred_places,
+    CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, is_town, level_of_keyword, place_keys, place_of,
+    referred_places,
 )  # fmt: skip
 from index.text import fold, has_diacritics
 
@@ -995,11 +996,19 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         while words and words[0] not in SURNAMES and (_not_name(words[0]) or len(words[0]) == 1):
             words.pop(0)  # a rank, an acronym, a stray letter ("T.Ư Nguyễn Khoa Điềm")
         later = next((i for i, w in enumerate(words[1:], 1) if w in SURNAMES), None)
+        after_place = 0
         if words and words[0] not in SURNAMES and later is not None and len(words) - later >= 2:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
-        surname = bool(words) and (words[0] in SURNAMES or _place_surname(words))
+        elif words and words[0] not in SURNAMES and (after_place := _place_before_name(words)):
+            # "Tỉnh ủy Yên Bái Hà Quyết", "UBND TP Mỹ Tho Mai Thanh Minh": an office's place,
+            # then its holder (not "Tại Hà Nội Hồ Gươm": no body or level before the place)
+            if _PLACE_OR_BODY_BEFORE.search(sentence[: sentence.find(" ".join(words), m.start())]):
+                words = words[after_place:]
+            else:
+                after_place = 0
+        surname = bool(words) and (words[0] in SURNAMES or _place_surname(words) or bool(after_place))
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
-        while words and _not_name(words[-1]) and (org_follows or not (surname and _given_name_last(words))):
+        while words and _not_name(words[-1]) and (org_follows or not (surname and (after_place or _given_name_last(words)))):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
             org_follows = True  # ... and what comes before it is part of it ("Trường Đại học")
         words = words[:4]
@@ -1063,7 +1072,21 @@ def _role_before(before: str) -> bool:
 
 #: Surnames left out of ``SURNAMES`` because they start place names too (Hồ Chí Minh, Hà
 #: Nội, Lâm Đồng): they start a person's name when the words are no place ("Mai Quốc Bình").
-_PLACE_SURNAMES = frozenset({"Mai", "Hồ", "Hà", "Lâm"})
+_PLACE_SURNAMES = frozenset({"Mai", "Hồ", "Hà", "Lâm", "Châu"})
+
+
+def _place_before_name(words: list[str]) -> int:
+    """The number of leading words that name a province, city or district when a name of
+    at least two words starting with a surname follows ("Yên Bái | Hà Quyết", "Mỹ Tho |
+    Mai Thanh Minh"): an office's place written right before its holder. 0 otherwise."""
+    for k in (3, 2, 1):
+        rest = words[k:]
+        if len(rest) < 2 or not (rest[0] in SURNAMES or rest[0] in _PLACE_SURNAMES):
+            continue
+        place = " ".join(words[:k])
+        if place in _PROVINCE_NAMES or is_town(" ".join(fold(w).lower() for w in words[:k])):
+            return k
+    return 0
 
 
 #: Middle names after which Mai, Hồ, Hà, Lâm start a person ("Hồ Thị Kim Thoa", "Mai Quốc

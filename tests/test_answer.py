@@ -223,6 +223,14 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Phó chủ tịch UBND thành phố Mai Quốc Bình đã ký công văn.", ["Mai Quốc Bình"]),
         ("Bà Hồ Thị Kim Thoa phát biểu.", ["Hồ Thị Kim Thoa"]),
         ("Đoàn công tác của Thành phố Hồ Chí Minh đến thăm.", []),
+        # an office's place, then its holder whose surname starts places too
+        ("Phó bí thư Tỉnh ủy Lào Cai Hà Văn Quyết phát biểu.", ["Hà Văn Quyết"]),
+        ("Chủ tịch UBND tỉnh Sơn La Hà Ban cho biết.", ["Hà Ban"]),
+        ("Phó chủ tịch UBND TP Vinh Mai Thanh Bình khẳng định.", ["Mai Thanh Bình"]),
+        ("Chủ tịch Hội Châu Văn Tư kể lại.", ["Châu Văn Tư"]),
+        # no body or level before the place: a lake, not a person
+        ("Du khách đến Hà Nội Hồ Gươm rất đông.", []),
+        ("Đoàn công tác đến huyện Châu Thành làm việc.", []),
         # a headline run on into the text: its last word and the next sentence's first
         ("Đoàn đại biểu dự Festival đến Venezuela Các đại biểu đã có mặt.", []),
         # a headline's name run on into the next sentence's "Ông ...": two names
