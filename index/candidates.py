@@ -1016,6 +1016,8 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             continue
         if not surname and any(_not_name(w) for w in words):
             continue
+        if not surname and is_town(" ".join(fold(w).lower() for w in words)):
+            continue  # a district or town ("Đông Anh", "Hội An"): a place, not a person
         name = " ".join(words)
         titled = bool(m.group("title")) or _role_before(sentence[: sentence.find(name, m.start())])
         bonus = (0.6 if titled else 0.0) + (0.3 if surname else 0.0)

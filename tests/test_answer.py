@@ -228,6 +228,9 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         ("Chủ tịch UBND tỉnh Sơn La Hà Ban cho biết.", ["Hà Ban"]),
         ("Phó chủ tịch UBND TP Vinh Mai Thanh Bình khẳng định.", ["Mai Thanh Bình"]),
         ("Chủ tịch Hội Châu Văn Tư kể lại.", ["Châu Văn Tư"]),
+        # a district or town written alone is a place, not a person
+        ("Đoàn đến thăm Cổ Loa, Đông Anh sáng nay.", ["Cổ Loa"]),
+        ("Lễ hội diễn ra ở Hội An và Mỹ Tho.", []),
         # no body or level before the place: a lake, not a person
         ("Du khách đến Hà Nội Hồ Gươm rất đông.", []),
         ("Đoàn công tác đến huyện Châu Thành làm việc.", []),
