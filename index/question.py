@@ -132,6 +132,18 @@ _TRAILING = frozenset({"vay", "the", "a", "nhi", "day", "ha"})
 #: Order in which types are tried (``date_weak`` reports as ``date``).
 TYPE_ORDER: tuple[str, ...] = ("percent", "money", "date", "count", "date_weak", "person", "place")
 
+#: Prices, fees, pay, aid and spending: asked before "bao nhiêu" with nothing counted after
+#: it they make a money question ("vé tháng giá bao nhiêu?", "mỗi hộ được hỗ trợ bao nhiêu
+#: mỗi tháng?"); after it they are what is counted ("bao nhiêu suất học bổng").
+MONEY_BEFORE_ONLY: tuple[str, ...] = (
+    "giá", "đơn giá", "giá vé", "phí", "mức phạt", "tiền phạt", "bị phạt", "phạt hành chính",
+    "trợ cấp", "mức trợ cấp", "học bổng", "thưởng", "lương", "lương tối thiểu", "quỹ lương",
+    "tổng đầu tư", "mức đầu tư", "tổng mức đầu tư", "tổng chi", "chi thêm", "phải chi", "định chi",
+    "đóng góp", "ủng hộ", "quyên góp", "hỗ trợ", "được vay", "cho vay", "đền bù", "bồi thường",
+    "tổn thất", "tiết kiệm", "số nợ", "khoản nợ", "dự phòng", "dự toán", "tổng thu",
+    "khoản tiền", "khoản lợi", "được trả", "phải nộp", "đấu giá", "mức khởi điểm",
+)  # fmt: skip
+
 #: Nouns that make a count question a money question ("Kinh phí là bao nhiêu?").
 MONEY_NOUNS: tuple[str, ...] = (
     "kinh phí", "vốn", "ngân sách", "doanh thu", "doanh số", "thu nhập", "lợi nhuận",
@@ -139,6 +151,7 @@ MONEY_NOUNS: tuple[str, ...] = (
     "tổng vốn", "vốn đầu tư", "kim ngạch", "lợi tức", "dư nợ", "thu ngân sách", "học phí",
     "với giá", "giá trị", "tổng giá trị", "số tiền", "tổng mức", "phụ cấp", "tiền thưởng",
     "lãi", "lãi ròng", "trị giá", "định giá", "giá khởi điểm", "lệ phí", "mức phí",
+    *MONEY_BEFORE_ONLY,
 )  # fmt: skip
 
 #: Nouns that make a count question a percent question ("Tốc độ tăng trưởng đạt bao nhiêu?").
@@ -183,6 +196,9 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
     "quận nào": frozenset({"co"}),  # cơ quan
+    "giá": frozenset({"tham", "quoc", "chuyen", "danh", "dan", "hoi", "tu", "nha", "dai", "ban"}),
+    "phí": frozenset({"lang", "chi", "tieu", "mien", "hoc", "le"}),  # lãng phí; chi phí, học phí, lệ phí listed
+    "thưởng": frozenset({"binh", "bat", "khen", "tang", "dan"}),
 }
 #: Phrases whose guards only part them from a word folded the same way ("máy"): typed
 #: with their diacritics ("mấy công ty", "mấy vị bộ trưởng") they need none.
@@ -212,6 +228,11 @@ NOT_AFTER: dict[str, frozenset[str]] = {
     "bắt": frozenset("dau buoc".split()),
     "tặng": frozenset("lop".split()),
     "tiền": frozenset({"hanh", "bo", "tien", "phong", "si", "quan", "te", "do", "trien", "len"}),
+    # "gia đình", "gia cầm", "gia tăng", "Gia Lai", "phí" of "phía"; "lương thực", "lương tâm"
+    "giá": frozenset("dinh cam tang han nhap lai su vi lam tri".split()),
+    "lương": frozenset("thuc tam y".split()),
+    "hỗ trợ": frozenset({"<num>"}),  # "hỗ trợ 5 tỷ": a sum stated, not asked
+    "thưởng": frozenset("binh xuyen vu truc mai gia hieu luong".split()),  # thương binh, thường xuyên
 }
 #: Phrases that only count as written with diacritics or at the end of the question.
 ONLY_LAST: frozenset[str] = frozenset({"đâu"})
@@ -371,6 +392,17 @@ def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(phrases, key=lambda p: -len(p.split())))
 
 
+def _all_matches(tokens: _Tokens, phrases: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Every match of ``phrases``, in order (the longest phrase at each place)."""
+    found: dict[int, str] = {}
+    for phrase in _longest_first(phrases):
+        first = _phrase(phrase)[1][0]
+        for i in tokens.at.get(first, ()):
+            if i not in found and _matches_at(tokens, phrase, i):
+                found[i] = phrase
+    return sorted(found.items())
+
+
 def _first_match(tokens: _Tokens, phrases: tuple[str, ...]) -> tuple[int, str] | None:
     """Earliest match among ``phrases`` (longest phrase first at the same index)."""
     best: tuple[int, str] | None = None
@@ -394,8 +426,7 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
         found = _first_match(tokens, TYPE_PHRASES[qtype])
         nouns = _TYPE_NOUNS.get(qtype)
         if nouns and found is None and count is not None:
-            noun = _first_match(tokens, nouns)
-            if noun is not None and _money_noun_asked(tokens, noun, count[0]):
+            if any(_money_noun_asked(tokens, noun, count[0]) for noun in _all_matches(tokens, nouns)):
                 return qtype, count[0]
         if found is None:
             continue
@@ -518,6 +549,7 @@ def _in_org_name(tokens: _Tokens, i: int) -> bool:
 
 
 _TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}
+_MONEY_BEFORE_ONLY = frozenset(MONEY_BEFORE_ONLY)
 
 
 def _asks_amount(tokens: _Tokens) -> bool:
@@ -535,8 +567,10 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
         counted = _noun_phrase(tokens, after)[0]
+        if phrase in _MONEY_BEFORE_ONLY:
+            return not counted  # "học bổng ... bao nhiêu suất học bổng" counts scholarships
         return not counted or f" {fold(phrase)} " in f" {counted} "
-    return i == after
+    return i == after and phrase not in _MONEY_BEFORE_ONLY
 
 
 def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -> bool:
@@ -548,7 +582,8 @@ def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -
     counted = _noun_phrase(tokens, count_at + len(_count_word_at(tokens, count_at).split()))[0]
     if not counted:
         return False
-    return not any(f" {fold(w)} " in f" {counted} " for w in (*MONEY_NOUNS, *_CURRENCY_WORDS))
+    # (the nouns asked only before "bao nhiêu" name no counted sum: "gia đình" is no "giá")
+    return not any(f" {fold(w)} " in f" {counted} " for w in (*MONEY_NOUNS, *_CURRENCY_WORDS) if w not in _MONEY_BEFORE_ONLY)
 
 
 #: Words of a sum: currencies and scales as figures reads them, and the spoken "đô".
@@ -572,6 +607,8 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
             if phrase[0]:
                 return phrase
     if qtype == "money":
+        # the sum's noun, or the word that makes the question one ("kinh phí", "giá", "hỗ
+        # trợ"): what a figure's own words before it are matched with ("được hỗ trợ 2 triệu")
         noun = _first_match(tokens, MONEY_NOUNS)
         if noun is not None:
             i = noun[0]

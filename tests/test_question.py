@@ -50,7 +50,9 @@ QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
     ("Kinh phí bao nhiêu tỷ đồng?", "money", "kinh phi", None),
     ("Dự án đầu tư bao nhiêu tiền?", "money", "tien", "dau tu"),  # đầu tư: not place
     ("Vốn đầu tư của dự án là bao nhiêu?", "money", "von dau tu", None),
-    ("Mỗi hộ được hỗ trợ bao nhiêu đồng?", "money", "dong", "ho tro"),
+    # the word that makes it a money question is its target: a figure's own words before
+    # it are matched with it ("được hỗ trợ 2 triệu đồng")
+    ("Mỗi hộ được hỗ trợ bao nhiêu đồng?", "money", "ho tro", None),
     ("Doanh thu của công ty năm 2004 là bao nhiêu?", "money", "doanh thu", None),
     ("Thu nhập bình quân đầu người đạt bao nhiêu?", "money", "thu nhap", "dat"),
     ("Ông mua trại chăn nuôi với giá bao nhiêu?", "money", "voi gia", None),
@@ -330,4 +332,30 @@ def test_place_nouns_asked(question, noun):
     ],
 )
 def test_place_nouns_folded_alike_and_numbered_districts(question, qtype):
+    assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # a price, fee, pay, aid or spending word before "bao nhiêu", nothing counted after
+        ("Vé tháng xe buýt tuyến mới giá bao nhiêu?", "money"),
+        ("ve thang xe buyt tuyen moi gia bao nhieu 1 nguoi", "money"),
+        ("Mỗi hộ được hỗ trợ bao nhiêu mỗi tháng?", "money"),
+        ("Dự án cầu mới có tổng đầu tư bao nhiêu?", "money"),
+        ("Người cao tuổi được trợ cấp bao nhiêu một tháng?", "money"),
+        ("Doanh nghiệp bị phạt tổng cộng bao nhiêu?", "money"),
+        # ... every such word is tried, not only the first one the question writes
+        ("Trong năm học mới, quỹ lương của trường tăng khoảng bao nhiêu mỗi tháng?", "money"),
+        # what "bao nhiêu" counts after it stays counted
+        ("Quỹ học bổng đã cấp bao nhiêu suất học bổng?", "count"),
+        ("Tỉnh đã hỗ trợ bao nhiêu hộ nghèo?", "count"),
+        ("Xã có bao nhiêu thương binh được chăm sóc?", "count"),
+        ("Gia đình anh có bao nhiêu người?", "count"),
+        ("Khoản 20 tỷ đồng được chia cho bao nhiêu gia đình?", "count"),
+        ("Có bao nhiêu người tham gia?", "count"),
+        ("Dự án hỗ trợ 5 tỷ đồng cho bao nhiêu xã?", "count"),
+    ],
+)
+def test_money_asked_by_what_is_paid(question, qtype):
     assert analyze_question(question).type == qtype
