@@ -516,13 +516,7 @@ def _titled_person(tokens: _Tokens) -> int | None:
 
 def _title_ends(tokens: _Tokens) -> list[int]:
     """Where each person title of the question ends (the longest title at each place)."""
-    ends: dict[int, int] = {}
-    for title in _longest_first(PERSON_TITLES):
-        first = _phrase(title)[1][0]
-        for i in tokens.at.get(first, ()):
-            if i not in ends and _matches_at(tokens, title, i):
-                ends[i] = i + len(title.split())
-    return [ends[i] for i in sorted(ends)]
+    return [i + len(title.split()) for i, title in _all_matches(tokens, PERSON_TITLES)]
 
 
 def _nao_after_title(tokens: _Tokens, start: int) -> int | None:
