@@ -55,8 +55,13 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
     "date": (
         "khi nào", "bao giờ", "ngày nào", "năm nào", "hôm nào", "thời gian nào", "lúc nào",
         "tháng nào", "thời điểm nào", "dịp nào", "ngày bao nhiêu", "ngày mấy", "ngày tháng nào",
+        "buổi nào", "đêm nào", "hạn chót nào", "thời hạn nào", "mốc nào", "ngày dương lịch nào",
     ),
-    "count": ("bao nhiêu", "số lượng", "mấy", "thứ mấy", "thứ bao nhiêu"),
+    "count": (
+        "bao nhiêu", "số lượng", "mấy", "thứ mấy", "thứ bao nhiêu", "là mấy",
+        # an amount asked by its level or size: "đạt mức nào?", "cao cỡ nào?"
+        "mức nào", "ngưỡng nào", "cỡ nào", "bao lớn",
+    ),
     "date_weak": ("vào ngày", "vào năm", "vào thời gian", "vào dịp"),
     "person": (
         "ai", "đồng chí nào", "người nào", "ông nào", "bà nào", "vị nào", "cá nhân nào",
@@ -261,6 +266,7 @@ TARGET_STOP_PAIRS: dict[str, frozenset[str]] = {
     "doi": frozenset({"voi"}),
     "so": frozenset({"voi"}),
     "moi": frozenset("nam thang ngay tuan quy nguoi ho lan".split()),
+    "tro": frozenset({"len", "xuong"}),  # "từ mức nào trở lên": a bound, no counted noun
 }
 #: Longest target, in syllables: "ủy viên Trung ương dự khuyết", "phó chủ tịch kiêm nhiệm".
 TARGET_CAP = 6

@@ -359,3 +359,26 @@ def test_place_nouns_folded_alike_and_numbered_districts(question, qtype):
 )
 def test_money_asked_by_what_is_paid(question, qtype):
     assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        ("Lễ bàn giao diễn ra vào buổi nào?", "date"),
+        ("Cây cầu bị sập vào đêm nào?", "date"),
+        ("Các hộ phải nộp hồ sơ trước hạn chót nào?", "date"),
+        ("Số xã có dịch trên cả nước là mấy?", "count"),
+        ("Tuổi bình quân của đảng viên đã lên tới mức nào?", "count"),
+        ("Cột cờ mới cao cỡ nào?", "count"),
+        # the usual nouns make the level asked a sum or a share
+        ("Thiệt hại phải từ mức nào trở lên mới bị truy cứu?", "money"),
+        ("Chỉ số giá tiêu dùng tháng 4 tăng ở mức nào?", "percent"),
+    ],
+)
+def test_dates_and_amounts_asked_by_other_words(question, qtype):
+    assert analyze_question(question).type == qtype
+
+
+def test_tro_len_ends_a_target():
+    assert analyze_question("Có bao nhiêu xã có từ 100 hộ trở lên?").target == "xa"
+    assert analyze_question("Mỗi tổ phải có từ bao nhiêu trở lên?").target is None
