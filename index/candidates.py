@@ -1016,8 +1016,8 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             continue
         if not surname and any(_not_name(w) for w in words):
             continue
-        if not surname and is_town(" ".join(fold(w).lower() for w in words)):
-            continue  # a district or town ("Đông Anh", "Hội An"): a place, not a person
+        if not surname and not m.group("title") and is_town(" ".join(fold(w).lower() for w in words)):
+            continue  # a district or town ("Đông Anh", "Hội An"), unless "Chị Thanh Thủy"
         name = " ".join(words)
         titled = bool(m.group("title")) or _role_before(sentence[: sentence.find(name, m.start())])
         bonus = (0.6 if titled else 0.0) + (0.3 if surname else 0.0)
@@ -1085,6 +1085,8 @@ def _place_before_name(words: list[str]) -> int:
         rest = words[k:]
         if len(rest) < 2 or not (rest[0] in SURNAMES or rest[0] in _PLACE_SURNAMES):
             continue
+        if place_keys(" ".join(rest)) or " ".join(rest) in HCM_NAMES:
+            return 0  # "TP Thủ Đức Hồ Chí Minh": another place, no person
         place = " ".join(words[:k])
         if place in _PROVINCE_NAMES or is_town(" ".join(fold(w).lower() for w in words[:k])):
             return k

@@ -130,7 +130,7 @@ PERSON_CUES: tuple[str, ...] = (
     "ngư dân", "luật sư", "nhà văn",
 )  # fmt: skip
 #: Cues that name the person right before the name is asked ("người đó tên gì").
-_CUES_BEFORE_NAME: tuple[str, ...] = ("người", "ông", "bà", "anh", "chị", "vị", "đồng chí")
+_CUES_BEFORE_NAME: tuple[str, ...] = ("người", "ông", "bà", "anh", "chị", "đồng chí")  # not "vị": "đơn vị đó tên gì"
 #: Words after the question phrase that still leave it last ("là ai vậy?").
 _TRAILING = frozenset({"vay", "the", "a", "nhi", "day", "ha"})
 
@@ -200,19 +200,25 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
-    "quận nào": frozenset({"co"}),  # cơ quan
+    "quận nào": frozenset({"co"}),  # cơ quan (typed so; "có quận nào" with diacritics asks one)
+    "trường nào": frozenset({"thi", "moi", "chien", "hien", "lap", "quang"}),  # thị trường, môi trường
+    "mức nào": frozenset({"chuyen", "danh", "hang"}),  # chuyên mục, danh mục, hạng mục (folded)
     "giá": frozenset({"tham", "quoc", "chuyen", "danh", "dan", "hoi", "tu", "nha", "dai", "ban"}),
     "phí": frozenset({"lang", "chi", "tieu", "mien", "hoc", "le"}),  # lãng phí; chi phí, học phí, lệ phí listed
-    "thưởng": frozenset({"binh", "bat", "khen", "tang", "dan"}),
+    "thưởng": frozenset({"binh", "bat", "khen", "tang", "dan", "bi", "ton", "yeu"}),
+    "lương": frozenset("san luc khoi chat trong luu nang dung ham thoi".split()),  # sản lượng, lực lượng ...
 }
 #: Phrases whose guards only part them from a word folded the same way ("máy"): typed
 #: with their diacritics ("mấy công ty", "mấy vị bộ trưởng") they need none.
-GUARDS_FOLDED_ONLY: frozenset[str] = frozenset({"mấy"})
+GUARDS_FOLDED_ONLY: frozenset[str] = frozenset({"mấy", "là mấy", "quận nào"})
+#: Words after which a folded "may" is "máy" (a machine), "mây", "may" (sewing) ...
+_NOT_AFTER_MAY = frozenset(
+    "bay moc tinh in anh quay no cay xuc phat chu lanh keo bom giat khau loc man mac va ra "
+    "dieu cat han cong nghe ghi chieu vi tinh bo dam".split()
+)
 NOT_AFTER: dict[str, frozenset[str]] = {
-    "mấy": frozenset(
-        "bay moc tinh in anh quay no cay xuc phat chu lanh keo bom giat khau loc man mac va ra "
-        "dieu cat han cong nghe ghi chieu vi tinh bo dam".split()
-    ),
+    "mấy": _NOT_AFTER_MAY,
+    "là mấy": _NOT_AFTER_MAY,  # "là máy bay loại nào"
     "ai": frozenset({"cap", "quoc", "lao"}),  # Ai Cập, ái quốc, Ai Lao
     "ở đâu": frozenset({"tu", "nam", "thang", "tuan", "ky", "nhiem", "cau", "tien", "nguon", "doan", "danh"}),
     "tại đâu": frozenset({"tu", "nam", "thang", "tuan", "ky", "nhiem", "cau", "tien", "nguon"}),
@@ -233,14 +239,18 @@ NOT_AFTER: dict[str, frozenset[str]] = {
     "bắt": frozenset("dau buoc".split()),
     "tặng": frozenset("lop".split()),
     "tiền": frozenset({"hanh", "bo", "tien", "phong", "si", "quan", "te", "do", "trien", "len"}),
-    # "gia đình", "gia cầm", "gia tăng", "Gia Lai", "phí" of "phía"; "lương thực", "lương tâm"
-    "giá": frozenset("dinh cam tang han nhap lai su vi lam tri".split()),
+    # "gia đình", "gia cầm", "gia tăng", "Gia Lai", "gia súc"; "phi công"; "lương thực",
+    # "lương tâm"; "thương binh", "thường xuyên", "thương vong"
+    "giá": frozenset("dinh cam tang han nhap lai su vi lam tri suc cong co dung chu".split()),
+    "phí": frozenset("cong co hanh phap".split()),
     "lương": frozenset("thuc tam y".split()),
-    "hỗ trợ": frozenset({"<num>"}),  # "hỗ trợ 5 tỷ": a sum stated, not asked
-    "thưởng": frozenset("binh xuyen vu truc mai gia hieu luong".split()),  # thương binh, thường xuyên
+    "thưởng": frozenset("binh xuyen vu truc mai gia hieu luong vong".split()),
 }
 #: Phrases that only count as written with diacritics or at the end of the question.
 ONLY_LAST: frozenset[str] = frozenset({"đâu"})
+#: Phrases matched only as written where the question carries diacritics: a syllable typed
+#: without its marks there is another word ("phi công" is no "phí", "gia súc" no "giá").
+AS_WRITTEN_IN_ACCENTED: frozenset[str] = frozenset({"giá", "phí", "lương", "thưởng", "mức nào", "cỡ nào"})
 
 #: Words that end a target noun phrase: function words (written with diacritics).
 TARGET_STOP: tuple[str, ...] = tuple(
@@ -364,6 +374,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
         written = tokens.written[i + k]
         if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and tokens.is_name(i + k))):
             return False  # "Việt Nam nào" in a question with diacritics is no "năm nào"
+    if phrase in AS_WRITTEN_IN_ACCENTED and tokens.accented and tuple(tokens.written[i : i + n]) != words:
+        return False
     guarded = phrase not in GUARDS_FOLDED_ONLY or tokens.written[i] == tokens.folded[i]
     if guarded and i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
@@ -427,6 +439,9 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     last = _person_last(tokens)
     if last is not None:
         return "person", last
+    numbered = _first_match(tokens, ("quận mấy", "phường mấy"))
+    if numbered is not None:
+        return "place", numbered[0]  # "nằm ở quận mấy của TP HCM?": not a count
     count = _first_match(tokens, TYPE_PHRASES["count"])
     for qtype in TYPE_ORDER:
         found = _first_match(tokens, TYPE_PHRASES[qtype])
@@ -459,6 +474,8 @@ def _person_last(tokens: _Tokens) -> int | None:
             return i
     named = _first_match(tokens, NAME_ASKED)
     if named is not None:
+        if _cue_right_before(tokens, named[0]):
+            return named[0]  # "...; người đó tên gì?", "ông ấy tên là gì?"
         cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
         if cue is None or (not tokens.accented and cue[1] in _CUES_AMBIGUOUS_FOLDED):
             return None  # "chi bo moi thanh lap ten gi": "chi" is no "chị"
@@ -466,8 +483,6 @@ def _person_last(tokens: _Tokens) -> int | None:
         # người nghèo có tên là gì?"); a birth name is a person's wherever the person comes
         if cue[0] <= 1 < named[0] or named[1] in ("họ tên", "tên khai sinh"):
             return named[0]
-        if _cue_right_before(tokens, named[0]):
-            return named[0]  # "...; người đó tên gì?", "ông ấy tên là gì?"
     return None
 
 
@@ -507,33 +522,58 @@ _NOT_A_PERSON_BEFORE_NAO_FOLDED = frozenset(fold(w) for w in _NOT_A_PERSON_BEFOR
 #: Heads of organizations whose names may hold a verb ("Bộ Xây dựng", "Sở Quy hoạch"),
 #: written with a capital.
 _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong", "cong"})
+#: Names of bodies whose second, lower-case syllable is a verb of ``VERBS`` (folded):
+#: "Bộ Ngoại giao".
+_VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
 
 
 def _titled_person(tokens: _Tokens) -> int | None:
     """The position of "nào" in "<title> ... nào" within 12 words of a title, or None.
     Every title of the question is tried ("Thủ tướng yêu cầu làm rõ trách nhiệm của tổng
     giám đốc Petro VN nào ...": the second)."""
-    for start in _title_ends(tokens):
-        found = _nao_after_title(tokens, start)
+    for start, title in _title_ends(tokens):
+        found = _nao_after_title(tokens, start, weak=title in _WEAK_TITLES)
         if found is not None:
             return found
     return None
 
 
-def _title_ends(tokens: _Tokens) -> list[int]:
+def _title_ends(tokens: _Tokens) -> list[tuple[int, str]]:
     """Where each person title of the question ends (the longest title at each place)."""
-    return [i + len(title.split()) for i, title in _all_matches(tokens, PERSON_TITLES)]
+    ends = {i + len(title.split()): title for i, title in reversed(_all_matches(tokens, PERSON_TITLES))}
+    return sorted(ends.items())
 
 
-def _nao_after_title(tokens: _Tokens, start: int) -> int | None:
+def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | None:
     for i in range(start, min(len(tokens.folded), start + 12)):
+        if weak and tokens.folded[i] in _ORG_HEADS and (tokens.is_name(i) or not tokens.accented):
+            weak = False  # "Lãnh đạo Ban tuyên giáo Thành ủy ... nào": a body's name follows
         if _matches_at(tokens, "nào", i):
-            # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào"
+            # "Mặt trận Tổ quốc Việt Nam nào" in a question with diacritics is no "năm nào";
+            # the title's own last word ("Trưởng đoàn nào") is no place or body
             before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
-            return None if before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED) else i
+            other = i > start and before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED)
+            return None if other else i
+        if weak and not _in_body_name(tokens, i):
+            return None  # "làm việc với lãnh đạo doanh nghiệp nào?" asks for the firm
         if _verb_at(tokens, i) and not _in_org_name(tokens, i):
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
+
+
+#: Titles that name a person only with their body right after them ("Đại biểu HĐND TP HCM
+#: nào", "Lãnh đạo UBND tỉnh nào"): "lãnh đạo doanh nghiệp nào" asks for the firm.
+_WEAK_TITLES = frozenset({"đại biểu", "lãnh đạo"})
+#: Lower-case words of a body and its place (folded): "Đại biểu Quốc hội tỉnh ...".
+_BODY_WORDS = frozenset(
+    "tinh thanh pho tp huyen quan xa phuong thi tran ubnd hdnd qh quoc hoi doan tphcm hcm bo so "
+    "ban cuc chuyen trach uy dong nhan dan".split()  # "HĐND", "UBND" expanded: "Hội đồng nhân dân"
+)
+
+
+def _in_body_name(tokens: _Tokens, i: int) -> bool:
+    """Token ``i`` names a body or its place: capitalized, an acronym, or a body's word."""
+    return tokens.is_name(i) or tokens.folded[i] in _BODY_WORDS or tokens.written[i].isupper()
 
 
 def _in_org_name(tokens: _Tokens, i: int) -> bool:
@@ -545,7 +585,7 @@ def _in_org_name(tokens: _Tokens, i: int) -> bool:
         return False
     if tokens.is_name(i):
         return True  # "... và Đầu tư": a verb does not start with a capital mid-question
-    return i >= 2 and tokens.is_name(i - 1) and tokens.folded[i - 2] in _ORG_HEADS and tokens.is_name(i - 2)
+    return tokens.is_name(i - 1) and (tokens.folded[i - 1], tokens.folded[i]) in _VERB_INSIDE_NAMES
 
 
 _TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}
@@ -568,9 +608,21 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     if i < count_at:
         counted = _noun_phrase(tokens, after)[0]
         if phrase in _MONEY_BEFORE_ONLY:
-            return not counted  # "học bổng ... bao nhiêu suất học bổng" counts scholarships
+            # "học bổng ... bao nhiêu suất học bổng" counts scholarships, "Số người được hỗ
+            # trợ là bao nhiêu?" people; "hỗ trợ 5 tỷ đồng" states its sum
+            stated = i + len(phrase.split()) < len(tokens.folded) and tokens.folded[i + len(phrase.split())][:1].isdigit()
+            return not (counted or stated or _number_of_before(tokens, i))
         return not counted or f" {fold(phrase)} " in f" {counted} "
     return i == after and phrase not in _MONEY_BEFORE_ONLY
+
+
+def _number_of_before(tokens: _Tokens, i: int) -> bool:
+    """"số <noun>" (written so) stands within the few words before token ``i``: "Số người
+    được hỗ trợ ..." counts people (not "số tiền", "số nợ": sums)."""
+    for j in range(max(0, i - 5), i - 1):
+        if tokens.written[j] == "số" and tokens.folded[j + 1] not in ("tien", "no"):
+            return True
+    return False
 
 
 def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -> bool:
@@ -607,8 +659,8 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
             if phrase[0]:
                 return phrase
     if qtype == "money":
-        # the sum's noun, or the word that makes the question one ("kinh phí", "giá", "hỗ
-        # trợ"): what a figure's own words before it are matched with ("được hỗ trợ 2 triệu")
+        # the first word of a sum ("kinh phí", "giá", "hỗ trợ"): what a figure's own words
+        # before it are matched with ("được hỗ trợ 2 triệu đồng")
         noun = _first_match(tokens, MONEY_NOUNS)
         if noun is not None:
             i = noun[0]

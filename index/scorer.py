@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.candidates import FEATURES, HAND_WEIGHTS, TYPE_FEATURES, Candidate, vector
+from index.candidates import FEATURES, HAND_WEIGHTS, TYPE_FEATURES, Candidate
 
 SCORER_FILE = "data/scorer.json"
 
@@ -130,7 +130,7 @@ class Scorer:
         if not cands:
             return []
         names = self.ranker.features
-        X = np.array([[c.features.get(name, 0.0) for name in names] for c in cands], dtype=float)  # = vector()
+        X = np.array([[c.features.get(name, 0.0) for name in names] for c in cands], dtype=float)  # candidates.vector, row by row
         scores = self.ranker.logits(X)
         for c, s in zip(cands, scores):
             c.score = float(s)

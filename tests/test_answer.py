@@ -231,6 +231,8 @@ def test_a_figure_stated_only_in_the_headline_answers(tmp_path):
         # a district or town written alone is a place, not a person
         ("Đoàn đến thăm Cổ Loa, Đông Anh sáng nay.", ["Cổ Loa"]),
         ("Lễ hội diễn ra ở Hội An và Mỹ Tho.", []),
+        ("Chị Thanh Thủy cho biết.", ["Thanh Thủy"]),  # titled: a person whatever the name
+        ("UBND TP Thủ Đức Hồ Chí Minh vừa ban hành.", []),
         # no body or level before the place: a lake, not a person
         ("Du khách đến Hà Nội Hồ Gươm rất đông.", []),
         ("Đoàn công tác đến huyện Châu Thành làm việc.", []),

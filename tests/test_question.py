@@ -382,3 +382,42 @@ def test_dates_and_amounts_asked_by_other_words(question, qtype):
 def test_tro_len_ends_a_target():
     assert analyze_question("Có bao nhiêu xã có từ 100 hộ trở lên?").target == "xa"
     assert analyze_question("Mỗi tổ phải có từ bao nhiêu trở lên?").target is None
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # a money word after "số <noun>", or typed without its marks, counts
+        ("Số người được hỗ trợ là bao nhiêu?", "count"),
+        ("Số phi công là bao nhiêu?", "count"),
+        ("Số gia súc bị chết là bao nhiêu?", "count"),
+        ("So nguoi bi thuong la bao nhieu?", "count"),
+        ("San luong lua ca nam la bao nhieu?", "count"),
+        ("Chuyen muc nao duoc nhieu nguoi doc?", "other"),
+        ("Chiec nay la may bay loai nao?", "other"),
+        ("Gạo xuất khẩu sang thị trường nào?", "other"),
+        ("Mỗi hộ được hỗ trợ 5 triệu đồng vào thời gian nào?", "date"),
+        # "cơ quan nào" is no district; "có quận nào" is
+        ("Hà Nội có quận nào đạt chuẩn văn minh đô thị?", "place"),
+        ("Trụ sở công ty nằm ở quận mấy của TP HCM?", "place"),
+        # a title's own last word, a weak title before a firm, a verb after a one-word body
+        ("Trưởng đoàn nào dẫn đầu đoàn công tác?", "person"),
+        ("Bộ trưởng làm việc với lãnh đạo doanh nghiệp nào?", "other"),
+        ("Đại biểu Quốc hội chất vấn về dự án nào?", "other"),
+        ("Bộ trưởng Bộ Công Thương đề xuất phương án nào?", "other"),
+        ("Giám đốc Cục Thuế cấp phép cho doanh nghiệp nào?", "other"),
+        ("Cơ quan chủ quản của đơn vị này tên là gì?", "other"),
+        ("Nan nhan la mot phu nu; nguoi do ten gi?", "person"),
+    ],
+)
+def test_review_of_the_new_phrases(question, qtype):
+    assert analyze_question(question).type == qtype
+
+
+def test_the_word_that_makes_a_money_question_is_its_target():
+    assert analyze_question("Mỗi hộ được hỗ trợ bao nhiêu mỗi tháng?").target == "ho tro"
+
+
+def test_a_weak_title_then_a_body_asks_a_person():
+    assert analyze_question("Lãnh đạo Ban Tuyên giáo nào thông báo lịch làm việc?").type == "person"
+    assert analyze_question("Vị lãnh đạo Bộ VHTT nào tặng bằng khen?").type == "person"
