@@ -1016,7 +1016,7 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
             continue
         if not surname and any(_not_name(w) for w in words):
             continue
-        if not surname and not m.group("title") and is_town(" ".join(fold(w).lower() for w in words)):
+        if not surname and not m.group("title") and _a_town(words):
             continue  # a district or town ("Đông Anh", "Hội An"), unless "Chị Thanh Thủy"
         name = " ".join(words)
         titled = bool(m.group("title")) or _role_before(sentence[: sentence.find(name, m.start())])
@@ -1077,6 +1077,11 @@ def _role_before(before: str) -> bool:
 _PLACE_SURNAMES = frozenset({"Mai", "Hồ", "Hà", "Lâm", "Châu"})
 
 
+def _a_town(words: list[str]) -> bool:
+    """Capitalized words that name a province-level city, town or district ("Đông Anh")."""
+    return is_town(" ".join(fold(w).lower() for w in words))
+
+
 def _place_before_name(words: list[str]) -> int:
     """The number of leading words that name a province, city or district when a name of
     at least two words starting with a surname follows ("Yên Bái | Hà Quyết", "Mỹ Tho |
@@ -1088,7 +1093,7 @@ def _place_before_name(words: list[str]) -> int:
         if place_keys(" ".join(rest)) or " ".join(rest) in HCM_NAMES:
             return 0  # "TP Thủ Đức Hồ Chí Minh": another place, no person
         place = " ".join(words[:k])
-        if place in _PROVINCE_NAMES or is_town(" ".join(fold(w).lower() for w in words[:k])):
+        if place in _PROVINCE_NAMES or _a_town(words[:k]):
             return k
     return 0
 
