@@ -572,8 +572,9 @@ _BODY_WORDS = frozenset(
 
 
 def _in_body_name(tokens: _Tokens, i: int) -> bool:
-    """Token ``i`` names a body or its place: capitalized, an acronym, or a body's word."""
-    return tokens.is_name(i) or tokens.folded[i] in _BODY_WORDS or tokens.written[i].isupper()
+    """Token ``i`` names a body or its place: capitalized, or a body's word (acronyms are
+    expanded before the question is read: "HĐND" is "Hội đồng nhân dân")."""
+    return tokens.is_name(i) or tokens.folded[i] in _BODY_WORDS
 
 
 def _in_org_name(tokens: _Tokens, i: int) -> bool:
