@@ -455,6 +455,8 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
             continue  # "được hỗ trợ 5 tỷ đồng khi nào?" is no money question
         if qtype == "money" and count is not None and _counts_other_noun(tokens, found, count[0]):
             continue  # "đòi 2,3 triệu USD tiền chuộc cho bao nhiêu con tin?" counts hostages
+        if qtype == "money" and _scale_of_other_noun(tokens, found):
+            continue  # "khai thác bao nhiêu triệu tấn dầu?" counts tonnes
         return ("date" if qtype == "date_weak" else qtype), found[0]
     titled = _titled_person(tokens)
     if titled is not None:
@@ -607,14 +609,22 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
         return False
     after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
-        counted = _noun_phrase(tokens, after)[0]
+        counted, span = _noun_phrase(tokens, after)
         if phrase in _MONEY_BEFORE_ONLY:
             # "học bổng ... bao nhiêu suất học bổng" counts scholarships, "Số người được hỗ
             # trợ là bao nhiêu?" people; "hỗ trợ 5 tỷ đồng" states its sum
             stated = i + len(phrase.split()) < len(tokens.folded) and tokens.folded[i + len(phrase.split())][:1].isdigit()
             return not (counted or stated or _number_of_before(tokens, i))
-        return not counted or f" {fold(phrase)} " in f" {counted} "
+        return not counted or _holds(tokens, span, phrase)
     return i == after and phrase not in _MONEY_BEFORE_ONLY
+
+
+def _holds(tokens: _Tokens, span: tuple[int, int], phrase: str) -> bool:
+    """The words of ``span`` hold ``phrase``: as written in a question with diacritics
+    ("tiến sĩ" holds no "tiền"), folded otherwise."""
+    words = tokens.written if tokens.accented else tokens.folded
+    have = f" {' '.join(words[span[0] : span[1]])} "
+    return f" {phrase if tokens.accented else fold(phrase)} " in have
 
 
 def _number_of_before(tokens: _Tokens, i: int) -> bool:
@@ -630,17 +640,52 @@ def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -
     """A sum the question states ("2,3 triệu USD") comes before ``bao nhiêu`` and another
     noun follows it: the question counts that noun, it does not ask a sum."""
     i, phrase = money
-    if i >= count_at or _count_word_here(tokens, i):
+    if _count_word_here(tokens, i) or (i > count_at and not _stated_sum(tokens, i)):
         return False
-    counted = _noun_phrase(tokens, count_at + len(_count_word_at(tokens, count_at).split()))[0]
-    if not counted:
+    counted, span = _noun_phrase(tokens, count_at + len(_count_word_at(tokens, count_at).split()))
+    if not counted or span[0] <= i < span[1]:
         return False
-    # (the nouns asked only before "bao nhiêu" name no counted sum: "gia đình" is no "giá")
-    return not any(f" {fold(w)} " in f" {counted} " for w in (*MONEY_NOUNS, *_CURRENCY_WORDS) if w not in _MONEY_BEFORE_ONLY)
+    if i > count_at:
+        # the sum's own words may end the counted phrase ("bao nhiêu trạm trị giá 2,5
+        # triệu USD"): the noun counted is what comes before them
+        span = (span[0], next((j for j, _ in _all_matches(tokens, MONEY_NOUNS) if span[0] <= j < span[1]), span[1]))
+        if span[0] == span[1]:
+            return False
+    return not _names_money(tokens, span)
+
+
+def _names_money(tokens: _Tokens, span: tuple[int, int]) -> bool:
+    """The words of ``span`` name a sum: a money noun or a currency (the nouns asked only
+    before "bao nhiêu" name no counted sum: "gia đình" is no "giá")."""
+    return any(_holds(tokens, span, w) for w in (*MONEY_NOUNS, *_CURRENCY_WORDS) if w not in _MONEY_BEFORE_ONLY)
+
+
+def _stated_sum(tokens: _Tokens, i: int) -> bool:
+    """The money phrase at token ``i`` ends a sum the question states: a number right
+    before it, or before its scale word ("với vốn gần 2.000 tỷ đồng", "3,5 triệu USD")."""
+    j = i - 1
+    if j >= 0 and tokens.folded[j] in _SCALES_FOLDED:
+        j -= 1
+    return j >= 0 and tokens.folded[j][:1].isdigit()
+
+
+#: "bao nhiêu tỷ", "bao nhiêu triệu": a sum, unless a noun other than a currency follows
+#: ("bao nhiêu triệu tấn dầu", "từ bao nhiêu tỉ m3 trở lên").
+_SCALES_ASKED: tuple[str, ...] = ("tỷ", "tỉ", "triệu")
+_SCALE_ASKED = frozenset(f"bao nhiêu {w}" for w in _SCALES_ASKED)
+
+
+def _scale_of_other_noun(tokens: _Tokens, found: tuple[int, str]) -> bool:
+    i, phrase = found
+    if phrase not in _SCALE_ASKED:
+        return False
+    counted, span = _noun_phrase(tokens, i + len(phrase.split()))
+    return bool(counted) and not _names_money(tokens, span)
 
 
 #: Words of a sum: currencies and scales as figures reads them, and the spoken "đô".
 _CURRENCY_WORDS: tuple[str, ...] = (*CURRENCIES, *SCALE_WORDS, "đô")
+_SCALES_FOLDED = frozenset(fold(w).lower() for w in SCALE_WORDS)
 
 
 def _count_word_at(tokens: _Tokens, i: int) -> str:
@@ -680,9 +725,11 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
     start = qpos + len(_count_word_at(tokens, qpos).split())
     if start < len(tokens.folded) and tokens.folded[start] in ("phan", "%"):
         start += 2 if tokens.folded[start] == "phan" else 1  # "bao nhiêu phần trăm chi bộ"
+    elif qtype == "count" and start + 1 < len(tokens.folded) and any(_matches_at(tokens, w, start) for w in _SCALES_ASKED):
+        start += 1  # "bao nhiêu triệu tấn dầu": the tonnes are counted
     phrase = _noun_phrase(tokens, start)
     if phrase[0]:
-        return phrase
+        return _before_stated_sum(tokens, phrase)
     # "Số đảng viên được kết nạp là bao nhiêu?": the noun after "số (lượng)"
     so = _first_match(tokens, ("số lượng", "tổng số", "số"))
     if so is not None and so[1] == "số" and tokens.written[so[0]] != "số":
@@ -690,6 +737,17 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
     if so is not None and so[0] < qpos:
         return _noun_phrase(tokens, so[0] + len(so[1].split()))
     return None, (0, 0)
+
+
+def _before_stated_sum(tokens: _Tokens, phrase: tuple[str | None, tuple[int, int]]) -> tuple[str | None, tuple[int, int]]:
+    """A counted noun phrase without the words of a sum it runs into: "bao nhiêu trạm
+    biến áp trị giá 2,5 triệu USD" counts "trạm biến áp"."""
+    start, end = phrase[1]
+    for j, noun in _all_matches(tokens, MONEY_NOUNS):
+        after = j + len(noun.split())
+        if start < j < end and after < len(tokens.folded) and tokens.folded[after][:1].isdigit():
+            return " ".join(tokens.folded[start:j]), (start, j)
+    return phrase
 
 
 def _noun_phrase(tokens: _Tokens, start: int, cap: int = TARGET_CAP) -> tuple[str | None, tuple[int, int]]:

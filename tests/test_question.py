@@ -144,6 +144,41 @@ def test_a_stated_sum_does_not_make_a_money_question() -> None:
     assert analyze_question("Trong 5 tỷ đồng, huyện chi bao nhiêu đô?").type == "money"
 
 
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        # a sum stated after the counted noun: what it costs, not what is asked
+        ("Huyện đã xây mới bao nhiêu trạm y tế xã, với tổng vốn gần 120 tỷ đồng?", "tram y te xa"),
+        ("Phường giúp bao nhiêu hộ có thu nhập trên 5 triệu đồng/người/năm?", "ho"),
+        ("Ngành điện lắp thêm bao nhiêu trạm biến áp trị giá 2,5 triệu USD?", "tram bien ap"),
+        ("co bao nhieu xa duoc vay tren 30 ty dong", "xa"),
+        # "bao nhiêu triệu/tỷ" before a noun that is no currency counts that noun
+        ("Năm nay mỏ phấn đấu khai thác bao nhiêu triệu tấn than?", "tan than"),
+        ("Tuyến buýt chở được bao nhieu trieu luot khach?", "luot khach"),
+        # written with diacritics, "tiến sĩ" holds no "tiền"
+        ("Bằng tiền ngân sách, Bộ tuyển bao nhiêu tiến sĩ đi học nước ngoài?", "tien si"),
+    ],
+)
+def test_a_counted_noun_beside_a_sum_is_counted(question: str, target: str) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target) == ("count", target)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Dự án được cấp bao nhiêu tỷ?",
+        "Mỗi hộ được hỗ trợ bao nhiêu triệu đồng, với 5 tỷ đồng của tỉnh?",
+        "Huyện chi bao nhiêu tiền cho 300 hộ, mỗi hộ 5 triệu đồng?",
+        "Kinh phí xây 5 trường là bao nhiêu tỷ đồng?",
+        "du an duoc cap bao nhieu ty dong",
+        "Quỹ nhận bao nhiêu triệu cho mỗi xã?",
+    ],
+)
+def test_a_sum_asked_stays_money(question: str) -> None:
+    assert analyze_question(question).type == "money"
+
+
 def test_doi_voi_and_moi_end_a_target() -> None:
     a = analyze_question("Hai huyện đã phạt tiền tổng cộng bao nhiêu đối với các sai phạm đất đai?")
     assert (a.type, a.target) == ("money", "tien")
