@@ -443,6 +443,9 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     if numbered is not None:
         return "place", numbered[0]  # "nằm ở quận mấy của TP HCM?": not a count
     count = _first_match(tokens, TYPE_PHRASES["count"])
+    share = _share_asked(tokens)
+    if share is not None and _first_match(tokens, TYPE_PHRASES["percent"]) is None:
+        return "percent", share
     for qtype in TYPE_ORDER:
         found = _first_match(tokens, TYPE_PHRASES[qtype])
         nouns = _TYPE_NOUNS.get(qtype)
@@ -462,6 +465,32 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     if titled is not None:
         return "person", titled
     return "other", None
+
+
+#: Words of a share asked: "chiếm bao nhiêu?", a share the question states before
+#: "lên/xuống bao nhiêu" ("từ 5% lên bao nhiêu?").
+_SHARE_VERBS: tuple[str, ...] = ("chiếm",)
+_SHARE_HEDGES = frozenset({"khoang", "gan", "tren", "hon", "duoi", "chung"})
+_SHARE_CHANGES = frozenset({"len", "xuong"})
+
+
+def _share_asked(tokens: _Tokens) -> int | None:
+    """Where a question asks a share without naming it: "chiếm bao nhiêu" followed by no
+    counted noun ("chiếm bao nhiêu trong tổng số ca tử vong?", "chiếm bao nhiêu phần dân
+    số?"; "chiếm bao nhiêu điểm" counts points), or "<n>% lên bao nhiêu"."""
+    for i, _ in _all_matches(tokens, ("bao nhiêu", "mấy")):
+        j = i - 1
+        if j >= 0 and tokens.folded[j] in _SHARE_HEDGES:
+            j -= 1
+        if j < 0:
+            continue
+        if any(_matches_at(tokens, v, j) for v in _SHARE_VERBS):
+            counted = _noun_phrase(tokens, i + len(_count_word_at(tokens, i).split()))[0]
+            if counted is None or counted.split()[0] == "phan":
+                return i
+        if tokens.folded[j] in _SHARE_CHANGES and j > 0 and tokens.folded[j - 1] == "%":
+            return i
+    return None
 
 
 def _person_last(tokens: _Tokens) -> int | None:
@@ -724,7 +753,9 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
                 return phrase
     start = qpos + len(_count_word_at(tokens, qpos).split())
     if start < len(tokens.folded) and tokens.folded[start] in ("phan", "%"):
-        start += 2 if tokens.folded[start] == "phan" else 1  # "bao nhiêu phần trăm chi bộ"
+        # "bao nhiêu phần trăm chi bộ", "chiếm bao nhiêu phần dân số"
+        share_of = qtype == "percent" and tokens.folded[start + 1 : start + 2] != ("tram",)
+        start += 2 if tokens.folded[start] == "phan" and not share_of else 1
     elif qtype == "count" and start + 1 < len(tokens.folded) and any(_matches_at(tokens, w, start) for w in _SCALES_ASKED):
         start += 1  # "bao nhiêu triệu tấn dầu": the tonnes are counted
     phrase = _noun_phrase(tokens, start)

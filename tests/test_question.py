@@ -456,3 +456,27 @@ def test_the_word_that_makes_a_money_question_is_its_target():
 def test_a_weak_title_then_a_body_asks_a_person():
     assert analyze_question("Lãnh đạo Ban Tuyên giáo nào thông báo lịch làm việc?").type == "person"
     assert analyze_question("Vị lãnh đạo Bộ VHTT nào tặng bằng khen?").type == "person"
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        ("Ở xã này, người theo Công giáo chiếm bao nhiêu phần dân số?", "dan so"),
+        ("Số ca tử vong do xe máy chiếm bao nhiêu trong tổng số ca tử vong?", None),
+        ("Đại biểu chuyên trách hiện mới chiếm khoảng bao nhiêu?", None),
+        ("Bộ đề nghị tăng chỉ tiêu tuyển sinh từ 5% lên bao nhiêu?", None),
+    ],
+)
+def test_a_share_asked_without_its_word(question: str, target: str | None) -> None:
+    a = analyze_question(question)
+    assert a.type == "percent"
+    if target is not None:
+        assert a.target == target
+
+
+def test_a_share_verb_before_a_counted_noun_still_counts() -> None:
+    assert analyze_question("Chi nhánh cấp nước Gia Định chiếm bao nhiêu điểm?").type == "count"
+    assert analyze_question("Chi phí đền bù chiếm bao nhiêu tiền?").type == "money"
+    # "phần" is a share only in a percent question: "phần quà" is counted
+    assert analyze_question("Có bao nhiêu phần quà được trao?").type == "count"
+    assert analyze_question("Tăng từ 500 lên bao nhiêu người?").type == "count"
