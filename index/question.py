@@ -256,7 +256,7 @@ AS_WRITTEN_IN_ACCENTED: frozenset[str] = frozenset({"giá", "phí", "lương", "
 TARGET_STOP: tuple[str, ...] = tuple(
     "được đã bị là có trong ở tại của cho từ đến tới vào ra khi và với để mà nào này do "
     "thế thì sau trước theo về trên dưới đang sẽ đều cần phải không chưa hiện đi nhận mới "
-    "nữa gì sao vì hay hoặc cũng còn bằng thuộc gồm tham như những các một riêng mỗi".split()
+    "nữa gì sao vì hay hoặc cũng còn bằng thuộc gồm tham như những các một riêng mỗi khiến".split()
 )
 #: Folded forms too ambiguous to stop an unaccented target (``dang`` is also ``đảng``,
 #: ``can`` ``cán``, ``vi`` ``vị``, ``nhan`` ``nhân``, ``co`` ``cơ``, ``tu`` ``tú``...).
@@ -276,6 +276,7 @@ TARGET_STOP_PAIRS: dict[str, frozenset[str]] = {
     "doi": frozenset({"voi"}),
     "so": frozenset({"voi"}),
     "moi": frozenset("nam thang ngay tuan quy nguoi ho lan".split()),
+    "mot": frozenset("nam thang ngay tuan quy nguoi ho lan ve luot".split()),  # "bao nhieu mot ve" (một vé)
     "tro": frozenset({"len", "xuong"}),  # "từ mức nào trở lên": a bound, no counted noun
 }
 #: Longest target, in syllables: "ủy viên Trung ương dự khuyết", "phó chủ tịch kiêm nhiệm".
@@ -370,6 +371,8 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
         return False
     if any(tokens.name[i : i + n]) and not tokens.accented:
         return False  # "Tien Giang" typed without diacritics is a name, not "tiền"
+    if phrase.startswith("bao nhiêu") and any(tokens.name[i + 1 : i + 2]):
+        return False  # "cống bao Nhiêu Lộc" names a canal
     for k in range(n):
         written = tokens.written[i + k]
         if written != words[k] and (written != tokens.folded[i + k] or (tokens.accented and tokens.is_name(i + k))):
@@ -638,7 +641,7 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
         return False
     after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
-        counted, span = _noun_phrase(tokens, after)
+        counted, span = _counted_after(tokens, after)
         if phrase in _MONEY_BEFORE_ONLY:
             # "học bổng ... bao nhiêu suất học bổng" counts scholarships, "Số người được hỗ
             # trợ là bao nhiêu?" people; "hỗ trợ 5 tỷ đồng" states its sum
@@ -646,6 +649,20 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
             return not (counted or stated or _number_of_before(tokens, i))
         return not counted or _holds(tokens, span, phrase)
     return i == after and phrase not in _MONEY_BEFORE_ONLY
+
+
+def _counted_after(tokens: _Tokens, after: int) -> tuple[str | None, tuple[int, int]]:
+    """The noun counted after a count word ending at ``after``, or None where what follows
+    counts nothing: a currency ("là bao nhiêu đ/tháng?") or a closing particle ("giá bao
+    nhiêu vậy?"; not "ha", also hectares)."""
+    counted, span = _noun_phrase(tokens, after)
+    if counted is None:
+        return counted, span
+    if span[1] == len(tokens.folded) and all(w in _TRAILING - {"ha"} for w in tokens.folded[span[0] : span[1]]):
+        return None, (span[0], span[0])
+    if any(_holds(tokens, (span[0], span[0] + 1), w) for w in _CURRENCY_WORDS if w not in SCALE_WORDS):
+        return None, (span[0], span[0])
+    return counted, span
 
 
 def _holds(tokens: _Tokens, span: tuple[int, int], phrase: str) -> bool:

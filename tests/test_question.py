@@ -480,3 +480,26 @@ def test_a_share_verb_before_a_counted_noun_still_counts() -> None:
     # "phần" is a share only in a percent question: "phần quà" is counted
     assert analyze_question("Có bao nhiêu phần quà được trao?").type == "count"
     assert analyze_question("Tăng từ 500 lên bao nhiêu người?").type == "count"
+
+
+@pytest.mark.parametrize(
+    ("question", "target"),
+    [
+        # after the count word only a currency, a particle or "một <unit>": nothing counted
+        ("Mức trần học phí đào tạo tiến sĩ là bao nhiêu đ/tháng?", "hoc phi"),
+        ("ve thang tuyen xe buyt nay gia bao nhieu vay", "gia"),
+        ("gia ve vao cong tang len bao nhieu mot ve?", "gia ve"),
+        ("Tổng mức đầu tư tăng lên khoảng bao nhiêu khiến Bộ đề nghị đổi hình thức?", "tong muc dau tu"),
+        # "bao Nhiêu Lộc" is a canal's name, not the question word
+        ("Tổng mức đầu tư dự án cống bao Nhiêu Lộc tính ra tiền đồng là bao nhiêu?", "tong muc dau tu"),
+    ],
+)
+def test_a_money_noun_with_nothing_counted_after(question: str, target: str) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target) == ("money", target)
+
+
+def test_what_follows_the_count_word_may_still_be_counted() -> None:
+    assert analyze_question("san bay rach gia bi lan chiem bao nhieu ha?").type == "count"
+    assert analyze_question("Được hỗ trợ vốn, có bao nhiêu người vay?").type == "count"
+    assert analyze_question("Bao nhiêu hộ được bồi thường?").type == "count"
