@@ -46,6 +46,7 @@ from index.places import (
     CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, is_town, level_of_keyword, place_keys, place_of,
     referred_places,
 )  # fmt: skip
+from index.question import DURATION_TARGET
 from index.text import fold, has_diacritics
 
 CANDIDATES = 20  # passages retrieved to look for the answer in
@@ -614,8 +615,10 @@ def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: froze
     u = syllables(unit)
     if not u:
         return 0.0
-    score = (len(target & u) / len(target) + len(u & (set(target) | set(asked))) / len(u)) / 2
     folded = fold(unit).lower()
+    if target == _DURATION and folded in DURATIONS:
+        return 1.0  # "bao lâu?", "bao nhiêu thời gian?": any span of time
+    score = (len(target & u) / len(target) + len(u & (set(target) | set(asked))) / len(u)) / 2
     if _is_households(target):
         if score < HOUSEHOLD_MATCH and folded in HOUSEHOLDS:
             return HOUSEHOLD_MATCH
@@ -624,6 +627,11 @@ def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: froze
     if score < PEOPLE_MATCH and folded in GENERIC_PEOPLE and _is_people(target):
         return PEOPLE_MATCH
     return score
+
+
+#: Units of a span of time (folded), what a question asking how long is answered in.
+DURATIONS = frozenset({"nam", "thang", "ngay", "tuan", "gio", "phut", "tieng", "ngay lam viec", "quy", "thap ky", "the ky"})
+_DURATION = frozenset(DURATION_TARGET.split())
 
 
 def _is_households(target: frozenset[str] | set[str]) -> bool:

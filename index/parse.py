@@ -24,7 +24,7 @@ from index.models import Figure
 from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, regions
 from index.places import is_town, place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
-from index.question import VERBS, QuestionAnalysis, analyze_question
+from index.question import DURATION_TARGET, DURATION_WRITTEN, VERBS, QuestionAnalysis, analyze_question
 from index.text import expand_question, fold, fold_words, normalize
 
 _SYL = re.compile(r"\w+")
@@ -129,7 +129,7 @@ class Question:
         for i in range(len(words) - len(want) + 1):
             if keys[i : i + len(want)] == want:
                 return " ".join(words[i : i + len(want)])
-        return folded_phrase
+        return DURATION_WRITTEN if folded_phrase == DURATION_TARGET else folded_phrase
 
 
 def parse_question(

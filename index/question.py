@@ -58,7 +58,7 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "buổi nào", "đêm nào", "hạn chót nào", "thời hạn nào", "mốc nào", "ngày dương lịch nào",
     ),
     "count": (
-        "bao nhiêu", "số lượng", "mấy", "thứ mấy", "thứ bao nhiêu", "là mấy",
+        "bao nhiêu", "số lượng", "mấy", "thứ mấy", "thứ bao nhiêu", "là mấy", "bao lâu",
         # an amount asked by its level or size: "đạt mức nào?", "cao cỡ nào?"
         "mức nào", "ngưỡng nào", "cỡ nào", "bao lớn",
     ),
@@ -164,6 +164,11 @@ PERCENT_NOUNS: tuple[str, ...] = (
     "tốc độ tăng trưởng", "tăng trưởng kinh tế", "mức tăng trưởng", "tỷ suất", "tỉ suất",
     "tăng trưởng gdp", "gdp tăng", "chỉ số giá", "cpi", "lãi suất",
 )  # fmt: skip
+
+#: The target of a question asking how long ("bao lâu"): any span of time answers it
+#: ("14 năm", "90 ngày"; ``candidates.unit_match``), as for "bao nhiêu thời gian".
+DURATION_TARGET = "thoi gian"
+DURATION_WRITTEN = "thời gian"
 
 #: Words that, in a question, ask "how many" and are followed by the counted noun.
 COUNT_WORDS: tuple[str, ...] = ("bao nhiêu phần trăm", "bao nhiêu %", "bao nhiêu", "mấy", "số lượng")
@@ -760,6 +765,8 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
             return " ".join(tokens.folded[i : i + n]), (i, i + n)
     if qtype not in ("count", "percent", "money") or qpos is None:
         return None, (0, 0)
+    if qtype == "count" and _matches_at(tokens, "bao lâu", qpos):
+        return DURATION_TARGET, (qpos, qpos + 2)  # "chờ suốt bao lâu?": a span of time
     if _matches_at(tokens, "số lượng", qpos):
         # "thông qua số lượng chính thức bao nhiêu ủy viên Trung ương?": the noun after
         # the question word is the one asked (the one after "số lượng" if none follows it)

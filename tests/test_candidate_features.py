@@ -135,3 +135,16 @@ def test_a_name_holding_the_asked_office_of_another_place_is_never_stated():
     here = [_passage(1, "Ông Phạm Văn Nam, Chủ tịch UBND huyện Đức Hòa, cho biết huyện đã khắc phục xong.")]
     ans = answer(parse_question(question), here, [], _confident(4.0), 5, None)
     assert ans.best == "Phạm Văn Nam" and ans.status == "answered"
+
+
+def test_a_span_of_time_answers_how_long():
+    span = syllables("thời gian")
+    assert unit_match(span, "năm") == 1.0
+    assert unit_match(span, "ngày làm việc") == 1.0
+    assert unit_match(span, "hộ") == 0.0
+    feats = _by_text(
+        "Người dân đã chờ giấy chủ quyền nhà đất suốt bao lâu?",
+        "Hơn 200 hộ dân đã chờ giấy chủ quyền nhà đất suốt 14 năm nay.",
+    )
+    assert feats["14"]["unit_full"] == 1.0
+    assert feats["Hơn 200"]["unit_none"] == 1.0

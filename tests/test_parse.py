@@ -150,3 +150,10 @@ def test_landmarks_are_read_from_the_question_as_normalized():
     # decomposed characters, or the old tone placement ("thuỷ"), name the same landmark
     for text in (unicodedata.normalize("NFD", "Thủy điện Sơn La có mấy tổ máy?"), "Nhà máy thuỷ điện Sơn La có mấy tổ máy?"):
         assert parse_question(text).landmarks == {("thuy dien", "son la")}
+
+
+def test_how_long_names_its_span_of_time_in_messages() -> None:
+    q = parse_question("Dự án đã chậm tiến độ bao lâu?")
+    assert (q.type, q.target) == ("count", "thoi gian")
+    assert q.written(q.target) == "thời gian"  # the question never writes it: said with its marks
+    assert parse_question("Mất bao nhiêu thời gian?").written("thoi gian") == "thời gian"

@@ -503,3 +503,16 @@ def test_what_follows_the_count_word_may_still_be_counted() -> None:
     assert analyze_question("san bay rach gia bi lan chiem bao nhieu ha?").type == "count"
     assert analyze_question("Được hỗ trợ vốn, có bao nhiêu người vay?").type == "count"
     assert analyze_question("Bao nhiêu hộ được bồi thường?").type == "count"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Các hộ dân ở cư xá này đã chờ giấy chủ quyền nhà đất suốt bao lâu?",
+        "Nhà nước phải báo trước cho dân bao lâu khi lấy lại đất trồng trọt?",
+        "nguoi tam tru phai lam viec tu bao lau tro len moi duoc cap so lao dong",
+    ],
+)
+def test_how_long_asks_a_span_of_time(question: str) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target) == ("count", "thoi gian")
