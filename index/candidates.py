@@ -609,7 +609,8 @@ HOUSEHOLD_MATCH = 0.8
 
 def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: frozenset[str] | set[str] = frozenset()) -> float:
     """Mean of recall (the target's syllables in the unit) and precision (the unit's
-    syllables the question uses: "người tự ứng cử" fits "mấy người tự ứng cử")."""
+    syllables the question uses: "người tự ứng cử" fits "mấy người tự ứng cử"), raised
+    where the two name one thing: households, people, a span of time, ``_SAME_THINGS``."""
     if not target or not unit:
         return 0.0
     u = syllables(unit)
@@ -626,6 +627,10 @@ def unit_match(target: frozenset[str] | set[str], unit: str | None, asked: froze
             return min(score, UNIT_SOME / 2)  # people are no household
     if score < PEOPLE_MATCH and folded in GENERIC_PEOPLE and _is_people(target):
         return PEOPLE_MATCH
+    if score < PEOPLE_MATCH and _people_by_role(target, folded, u):
+        return PEOPLE_MATCH  # "bao nhiêu người" counted as "12 thuyền viên", "5 cán bộ"
+    if score < SAME_THING_MATCH and _same_thing(target, folded):
+        return SAME_THING_MATCH  # "bao nhiêu quốc gia" counted as "20 nước"
     return score
 
 
@@ -640,6 +645,46 @@ def _is_households(target: frozenset[str] | set[str]) -> bool:
 
 
 _HOUSEHOLD_KEYS = frozenset(" ".join(sorted(h.split())) for h in HOUSEHOLDS)
+
+
+_GENERIC_PEOPLE_KEYS = frozenset(" ".join(sorted(p.split())) for p in GENERIC_PEOPLE)
+#: People counted by their role (folded units), beside ``PEOPLE``: "bao nhiêu người" may be
+#: answered in them.
+PERSON_UNITS = frozenset(
+    fold(w).lower()
+    for w in (
+        "thuyền viên", "nạn nhân", "hành khách", "bệnh nhân", "học viên", "thành viên", "nhân vật",
+        "vị", "thí sinh", "du khách", "khách", "giáo dân", "tín đồ", "công an", "cảnh sát",
+        "thương binh", "cựu chiến binh", "người dân", "lao động", "chiến sĩ", "đảng viên",
+    )
+)  # fmt: skip
+
+
+#: Nouns party news counts one thing by (folded): "quốc gia" / "nước", "công ty" / "doanh
+#: nghiệp", "ô tô" / "xe", "cây số" / "km".
+_SAME_THINGS: tuple[frozenset[str], ...] = tuple(
+    frozenset(fold(w).lower() for w in group)
+    for group in (
+        ("quốc gia", "nước"), ("công ty", "doanh nghiệp"), ("ô tô", "ôtô", "xe", "chiếc xe", "xe ô tô", "chiếc ô tô"),
+        ("cây số", "km", "ki lô mét"), ("mét", "m"), ("hécta", "héc ta", "ha"), ("công trình", "dự án"),
+        ("trẻ em", "cháu", "em", "bé"), ("học sinh", "em"),
+    )
+)  # fmt: skip
+SAME_THING_MATCH = 0.8
+
+
+def _people_by_role(target: frozenset[str] | set[str], folded_unit: str, unit: frozenset[str]) -> bool:
+    """The target is people in general ("người") and the unit people named by their role
+    ("thuyền viên", "cán bộ"), households aside."""
+    if " ".join(sorted(target)) not in _GENERIC_PEOPLE_KEYS or folded_unit in HOUSEHOLDS:
+        return False
+    return folded_unit in PERSON_UNITS or _is_people(unit)
+
+
+def _same_thing(target: frozenset[str] | set[str], folded_unit: str) -> bool:
+    """The target and the unit are one thing named two ways (``_SAME_THINGS``)."""
+    asked = " ".join(sorted(target))
+    return any(folded_unit in group and any(" ".join(sorted(w.split())) == asked for w in group - {folded_unit}) for group in _SAME_THINGS)
 
 
 def _is_people(target: frozenset[str] | set[str]) -> bool:

@@ -148,3 +148,23 @@ def test_a_span_of_time_answers_how_long():
     )
     assert feats["14"]["unit_full"] == 1.0
     assert feats["Hơn 200"]["unit_none"] == 1.0
+
+
+def test_people_counted_by_their_role_answer_how_many_people():
+    people = syllables("người")
+    assert unit_match(people, "thuyền viên") == pytest.approx(0.6)
+    assert unit_match(people, "cán bộ") == pytest.approx(0.6)
+    assert unit_match(people, "hộ") == 0.0  # households are no people
+    assert unit_match(people, "tấn") == 0.0
+    feats = _by_text(
+        "Con tàu bị nạn có bao nhiêu người trên tàu?",
+        "Tàu bị nạn chở 23 thuyền viên và 5 tấn hàng.",
+    )
+    assert feats["23"]["unit"] > feats["5"]["unit"]
+
+
+def test_one_thing_named_two_ways():
+    assert unit_match(syllables("quốc gia"), "nước") == pytest.approx(0.8)
+    assert unit_match(syllables("công ty"), "doanh nghiệp") == pytest.approx(0.8)
+    assert unit_match(syllables("cây số"), "km") == pytest.approx(0.8)
+    assert unit_match(syllables("công ty"), "nước") == 0.0
