@@ -655,7 +655,7 @@ PERSON_UNITS = frozenset(
     for w in (
         "thuyền viên", "nạn nhân", "hành khách", "bệnh nhân", "học viên", "thành viên", "nhân vật",
         "vị", "thí sinh", "du khách", "khách", "giáo dân", "tín đồ", "công an", "cảnh sát",
-        "thương binh", "cựu chiến binh", "người dân", "lao động", "chiến sĩ", "đảng viên",
+        "thương binh", "cựu chiến binh", "người dân",
     )
 )  # fmt: skip
 

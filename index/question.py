@@ -688,8 +688,9 @@ def _number_of_before(tokens: _Tokens, i: int) -> bool:
 
 
 def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -> bool:
-    """A sum the question states ("2,3 triệu USD") comes before ``bao nhiêu`` and another
-    noun follows it: the question counts that noun, it does not ask a sum."""
+    """A sum the question states ("2,3 triệu USD") stands before ``bao nhiêu``, or after
+    the noun it counts ("bao nhiêu công trình, với vốn gần 2.000 tỷ đồng"), and another
+    noun follows ``bao nhiêu``: the question counts that noun, it does not ask a sum."""
     i, phrase = money
     if _count_word_here(tokens, i) or (i > count_at and not _stated_sum(tokens, i)):
         return False
@@ -699,10 +700,24 @@ def _counts_other_noun(tokens: _Tokens, money: tuple[int, str], count_at: int) -
     if i > count_at:
         # the sum's own words may end the counted phrase ("bao nhiêu trạm trị giá 2,5
         # triệu USD"): the noun counted is what comes before them
-        span = (span[0], next((j for j, _ in _all_matches(tokens, MONEY_NOUNS) if span[0] <= j < span[1]), span[1]))
+        span = (span[0], _money_word_in(tokens, span, stated_only=False))
         if span[0] == span[1]:
             return False
     return not _names_money(tokens, span)
+
+
+def _money_word_in(tokens: _Tokens, span: tuple[int, int], stated_only: bool) -> int:
+    """Where the first money noun inside ``span`` starts (``span``'s end if none); with
+    ``stated_only``, only one followed by a number ("trị giá 2,5 triệu USD"), past the
+    span's first word."""
+    start, end = span
+    for j, noun in _all_matches(tokens, MONEY_NOUNS):
+        after = j + len(noun.split())
+        if not stated_only and start <= j < end:
+            return j
+        if stated_only and start < j < end and after < len(tokens.folded) and tokens.folded[after][:1].isdigit():
+            return j
+    return end
 
 
 def _names_money(tokens: _Tokens, span: tuple[int, int]) -> bool:
@@ -798,11 +813,8 @@ def _before_stated_sum(tokens: _Tokens, phrase: tuple[str | None, tuple[int, int
     """A counted noun phrase without the words of a sum it runs into: "bao nhiêu trạm
     biến áp trị giá 2,5 triệu USD" counts "trạm biến áp"."""
     start, end = phrase[1]
-    for j, noun in _all_matches(tokens, MONEY_NOUNS):
-        after = j + len(noun.split())
-        if start < j < end and after < len(tokens.folded) and tokens.folded[after][:1].isdigit():
-            return " ".join(tokens.folded[start:j]), (start, j)
-    return phrase
+    cut = _money_word_in(tokens, (start, end), stated_only=True)
+    return phrase if cut == end else (" ".join(tokens.folded[start:cut]), (start, cut))
 
 
 def _noun_phrase(tokens: _Tokens, start: int, cap: int = TARGET_CAP) -> tuple[str | None, tuple[int, int]]:
