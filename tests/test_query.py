@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.query import query_tokens, question_syllables
+from index.query import query_tokens, question_syllables, synonyms_of
+from index.text import fold
 
 
 def test_a_question_without_diacritics_gives_the_same_syllables():
@@ -49,3 +50,16 @@ def test_query_tokens_drop_question_words_and_keep_the_paraphrase():
     tokens = query_tokens("SAMCO lãi được bao nhiêu tiền?", lambda sylls: sylls)
     assert "bao" not in tokens and "nhieu" not in tokens
     assert tokens[-2:] == ["loi", "nhuan"]
+
+
+def test_synonyms_add_the_articles_words_once() -> None:
+    def syn(q: str) -> list[str]:
+        written = q.lower().split()
+        return synonyms_of(written, [fold(w) for w in written])
+
+    assert syn("bao nhiêu người thiệt mạng") == ["chet", "tu", "vong"]
+    assert syn("bao nhieu nguoi thiet mang") == ["chet", "tu", "vong"]  # typed without marks
+    assert syn("số người tử vong và chết") == []  # the question has the word already
+    assert syn("toàn quốc có bao nhiêu xã") == ["ca", "nuoc"]
+    assert syn("công ty lãi bao nhiêu") == ["loi", "nhuan"]
+    assert syn("công ty lại tăng bao nhiêu") == []  # "lại" is no "lãi" where marks are typed
