@@ -235,17 +235,21 @@ _WRITTEN_AS = {"ho chi minh": HCM_TYPED}
 
 def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Mapping[str, str] | None = None) -> str | None:
     """What the question names that the best candidate's article never writes, or None:
-    a place typed without diacritics (``typed_place``: read in the retrieved passages) or
-    a landmark (``landmark``: "núi Hàm Rồng" asked, an article on núi Khỉ answering; read
-    in the whole article when ``articles`` holds it). Such an answer may be about another
-    one, however confident: offered as uncertain, never stated."""
+    a place typed without diacritics (``typed_place``: read in the retrieved passages), a
+    landmark (``landmark``: "núi Hàm Rồng" asked, an article on núi Khỉ answering) or a
+    proper name (``name``: "ở Bảo Lộc" asked, an article on Đà Lạt's villas answering);
+    the last two read in the whole article when ``articles`` holds it. Such an answer may
+    be about another one, however confident: offered as uncertain, never stated."""
     if _typed_place_unseen(q, top, passages):
         return "typed_place"
-    if q.landmarks:
-        whole = (articles or {}).get(top.article_id)
-        text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == top.article_id)
-        if not any(f" {name} " in text for _, name in q.landmarks):
-            return "landmark"
+    if not q.landmarks and not q.names:
+        return None
+    whole = (articles or {}).get(top.article_id)
+    text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == top.article_id)
+    if q.landmarks and not any(f" {name} " in text for _, name in q.landmarks):
+        return "landmark"
+    if any(f" {name} " not in text for name in q.names):
+        return "name"
     return None
 
 

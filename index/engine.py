@@ -441,7 +441,7 @@ class Engine:
         passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:
             passages += self._neighbors(passages)
-        articles = reads.article_texts(self.db, list(dict.fromkeys(p.article_id for p in passages))) if q.landmarks else {}
+        articles = reads.article_texts(self.db, list(dict.fromkeys(p.article_id for p in passages))) if q.landmarks or q.names else {}
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)), articles)
 
     def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:

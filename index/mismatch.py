@@ -33,7 +33,7 @@ import re
 from functools import lru_cache
 
 from index.patterns import alts
-from index.places import SURNAMES
+from index.places import PROVINCES, SURNAMES, place_keys
 from index.text import fold, syllables
 
 _WORDS = re.compile(r"\w+")
@@ -48,6 +48,8 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ky hop", r"ky hop (?:thu )?"),
         ("giai doan", r"giai doan "),
         ("dot", r"dot (?:thu )?"),
+        # a storm by its number ("bão số 7")
+        ("bao so", r"bao so "),
         ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
         # the Party's national congress by its number: "Đại hội X", "ĐH IX của Đảng"
         ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
@@ -395,3 +397,75 @@ def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
         return False  # the asked one is named too ("sân bay Quốc tế Tân Sơn Nhất")
     kinds = {k for k, _ in asked}
     return any(k in kinds for k, _ in landmarks(text))
+
+
+# --- proper names ---------------------------------------------------------------------
+
+#: Capitalized words that start the name of an organization, an office, a document or a
+#: festival ("Cty Trung Hưng", "Sở Lao động", "Phó Chủ tịch", "Tết Bính Tuất"): the rest
+#: is often capitalized only in part, or written by its acronym, so such a run is no name
+#: to look for in an article.
+_NAME_HEADS = frozenset(
+    w.lower()
+    for w in (
+        "Cty Công Tổng Sở Bộ Viện Vụ Cục Ban Hội Trường Tết Xuân Báo Quỹ Phó Chủ Bí Giám Thủ Trưởng "
+        "Đồn Đội Đoàn Liên Tòa Ngân Bệnh Tập Nhà Khu Ủy Đảng Mặt Học Đại Trung Quốc Văn Nông Thành "
+        "Tỉnh Quận Huyện Xã Phường Thị Lễ Giải Cuộc Chương Dự Đề Luật Nghị Quyết Thông Chỉ Kế Lực "
+        "Câu Hợp Sân Cảng Cầu Chợ Núi Sông Hồ Đường Công Bến Trạm Khách Làng Ấp Thôn"
+    ).split()
+)  # fmt: skip
+#: Names an article writes another way ("VN", "TP.HCM", "ĐBSCL"), press names a question
+#: quotes ("Theo Người Lao Động"), and the provinces (read by ``index.places``), folded.
+_NAMES_WRITTEN_OTHERWISE = (
+    "viet nam", "ho chi minh", "sai gon", "cuu long", "me kong", "mekong", "nguoi lao dong", "lao dong",
+    "tuoi tre", "thanh nien", "nhan dan", "tien phong", "vnexpress", *(fold(p).lower() for p in PROVINCES),
+)  # fmt: skip
+_NAME_HEADS_FOLDED = frozenset(fold(w) for w in _NAME_HEADS)
+_SURNAMES_LOWER = frozenset(s.lower() for s in SURNAMES)
+_SURNAMES_FOLDED = frozenset(fold(s) for s in _SURNAMES_LOWER)
+_NAME_RUN = (2, 3)  # words of a name: a longer run is mostly a place and a person run together
+
+
+def _one_of(tok: str, written: frozenset[str], folded: frozenset[str], accented: bool) -> bool:
+    """``tok`` is one of ``written`` (lower case); in a question typed without diacritics,
+    one of their folded forms ("Bảo" is no "Báo", "Nha Trang" no "Nhà" where the question
+    has diacritics; "Bao" may be where it has none)."""
+    low = tok.lower()
+    return low in written or (not accented and low in folded)
+
+
+def _capitalized(tok: str) -> bool:
+    """A word written with a capital and then lower case ("Nghĩa", "Rai"; not "TCty",
+    "UBND", nor the "Ư" of "T.Ư")."""
+    return len(tok) > 1 and tok[:1].isupper() and tok.isalpha() and tok[1:] == tok[1:].lower()
+
+
+@lru_cache(maxsize=4096)
+def proper_names(text: str) -> frozenset[str]:
+    """The proper names a question writes that nothing else reads, folded: runs of two or
+    three capitalized words ("Trung tâm chữa bệnh Phú Nghĩa" → {"phu nghia"}; "ở Bảo Lộc",
+    "tuyến TP.HCM - Nha Trang"). Left out: the question's first word, runs starting with
+    an organization's or an office's word ("Sở Lao động", "Phó Chủ tịch"), with a surname
+    (a person: an article may name them by title alone), places and countries (read
+    elsewhere), names written otherwise (Việt Nam / VN, press names)."""
+    toks = _TOKENS.findall(text)
+    letters = [t for t in toks if t.isalpha()]
+    accented = sum(fold(t) != t for t in letters) >= 0.3 * max(1, len(letters))
+    found, run = set(), []
+    for i, tok in enumerate([*toks, "."]):
+        if i > 0 and _capitalized(tok):
+            run.append(tok)
+            continue
+        if _NAME_RUN[0] <= len(run) <= _NAME_RUN[1]:
+            name = " ".join(fold(t).lower() for t in run)
+            if (
+                not _one_of(run[0], _NAME_HEADS, _NAME_HEADS_FOLDED, accented)
+                and not _one_of(run[0], _SURNAMES_LOWER, _SURNAMES_FOLDED, accented)
+                and not any(f" {w} " in f" {name} " for w in _NAMES_WRITTEN_OTHERWISE)
+                and not place_keys(" ".join(run))
+                and not countries(" ".join(run))
+                and not regions(" ".join(run))
+            ):
+                found.add(name)
+        run = []
+    return frozenset(found)

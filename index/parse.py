@@ -21,7 +21,7 @@ from importlib import resources
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, regions
+from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, proper_names, regions
 from index.places import is_town, place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import DURATION_TARGET, DURATION_WRITTEN, VERBS, QuestionAnalysis, analyze_question
@@ -76,6 +76,9 @@ class Question:
     # landmarks it names ("cảng Cửa Lò", "núi Hàm Rồng") as (kind, name): an answer about
     # another one, or from an article that never names it, is never stated
     landmarks: frozenset[tuple[str, str]] = frozenset()
+    # proper names it writes that nothing else reads ("Trung tâm Phú Nghĩa", "ở Bảo Lộc"),
+    # folded: an answer from an article that never names one is never stated
+    names: frozenset[str] = frozenset()
     # months of the year it names ("tháng 11-2005"): an answer whose sentence names only
     # other months is never stated
     months: frozenset[int] = frozenset()
@@ -170,6 +173,7 @@ def parse_question(
         regions=regions(expanded),
         countries=countries(expanded),
         landmarks=landmarks(normalize(text)),  # not expanded: an expanded "UBND" reads as a name
+        names=proper_names(normalize(text)),
         months=months(expanded),
         milestones=milestones(expanded) if analysis.type == "date" else frozenset(),
     )

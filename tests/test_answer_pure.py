@@ -459,6 +459,28 @@ def test_a_landmark_the_answer_does_not_speak_of_is_never_stated():
     assert answer(q, passages, figures, _confident(5.0), articles=whole).status == "answered"
 
 
+def test_a_proper_name_the_answers_article_never_writes_is_never_stated():
+    asked = "Lâm Đồng cho thuê bao nhiêu căn biệt thự cổ ở Bảo Lộc?"
+    text = "Tỉnh Lâm Đồng vừa cho thuê 13 căn biệt thự cổ ở Đà Lạt để kinh doanh du lịch."
+    passages = [_passage(1, text, 9.0, article="a")]
+    q = parse_question(asked)
+    figures = _figures(passages[0])
+    ans = answer(q, passages, figures, _confident(5.0), articles={"a": f"Biệt thự cổ . {text}"})
+    assert ans.best.startswith("13 căn") and ans.status == "uncertain" and ans.answer is None
+    # the article names it, if not in the passage: stated
+    whole = {"a": f"Biệt thự cổ . {text} Ở Bảo Lộc, tỉnh cũng cho thuê thêm."}
+    ans = answer(q, passages, figures, _confident(5.0), articles=whole)
+    assert ans.status == "answered" and ans.answer.startswith("13 căn")
+
+
+def test_another_storm_than_the_one_asked_is_not_stated():
+    passages = [_passage(1, "Có 20 tổ chức phi chính phủ cam kết hỗ trợ người dân vùng bão số 7.", 9.0)]
+    ans = _ask("co bn to chuc phi chinh phu cam ket ho tro dan vung bao so 6", passages, _confident(5.0))
+    assert ans.best.startswith("20 tổ chức") and ans.status == "uncertain"
+    ans = _ask("co bn to chuc phi chinh phu cam ket ho tro dan vung bao so 7", passages, _confident(5.0))
+    assert ans.status == "answered"
+
+
 def test_a_deputy_is_not_stated_as_the_head_asked():
     text = "Theo ông Trần Văn Hùng, Phó chủ tịch UBND phường Định Công, phường có hai trường hợp khó xác nhận."
     passages = [_passage(1, text, 9.0)]

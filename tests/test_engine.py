@@ -170,5 +170,8 @@ def test_a_question_naming_a_landmark_reads_its_articles_whole(tmp_path):
     assert got.question.landmarks == {("cang", "cua lo")}
     assert "Cảng Cửa Lò" in got.articles["port-1"]
     assert not any("Cửa Lò" in p.text for p in got.passages if "62%" in p.text)  # the passage alone would not say
+    # a proper name ("Nghi Hương") is looked for in the whole article too
+    named = eng.retrieve("Năm 2006, cảng của Nghi Hương dự kiến đạt bao nhiêu phần trăm năng lực khai thác?")
+    assert named.question.names == {"nghi huong"} and "port-1" in named.articles
     # no landmark, nothing more read
     assert eng.retrieve("Năm 2006 dự kiến đạt bao nhiêu phần trăm năng lực khai thác?").articles == {}

@@ -17,6 +17,7 @@ from index.mismatch import (
     other_landmark,
     other_milestone,
     other_month,
+    proper_names,
     regions,
     title_of,
 )
@@ -38,6 +39,8 @@ from index.mismatch import (
         ("kỳ họp thứ hai của HĐND", {("ky hop", 2)}),
         ("lien hoan van nghe cac tinh mien nui lan 2 to chuc o dau", {("nui lan thu", 2)}),
         ("Đại hội Đảng bộ tỉnh lần 15", {("tinh lan thu", 15)}),
+        ("cơn bão số 7 đổ bộ vào Nam Định", {("bao so", 7)}),
+        ("ho tro dan bi bao so 6", {("bao so", 6)}),
     ],
 )
 def test_numbered_events_are_read_as_kind_and_number(text, events):
@@ -46,7 +49,7 @@ def test_numbered_events_are_read_as_kind_and_number(text, events):
 
 @pytest.mark.parametrize(
     "text",
-    ["giai đoạn 2006-2010", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
+    ["giai đoạn 2006-2010", "báo số ra ngày 5", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
 )
 def test_years_terms_and_bare_counts_are_no_numbered_event(text):
     assert numbered_events(text) == frozenset()
@@ -246,3 +249,36 @@ def test_another_landmark_of_the_asked_kind_contradicts_it():
     assert not other_landmark(airport, "Sân bay Quốc tế Tân Sơn Nhất đón 8,5 triệu lượt khách.")
     assert other_landmark(airport, "Sân bay Nội Bài đón 5 triệu lượt khách.")
     assert not other_landmark(frozenset(), "Cảng Vũng Áng đạt 62%.")
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("Trung tâm chữa bệnh Phú Nghĩa (Bình Phước) công nhận bao nhiêu học viên?", {"phu nghia"}),
+        ("Trung tam chua benh Phu Nghia (Binh Phuoc) cong nhan bao nhieu hoc vien?", {"phu nghia"}),
+        ("Lâm Đồng cho thuê bao nhiêu căn biệt thự cổ ở Bảo Lộc?", {"bao loc"}),
+        # written with diacritics, "Nha Trang" is no "Nhà", "Phương Trang" no "Phường"
+        ("Hãng Phương Trang tăng bao nhiêu xe chạy tuyến TP.HCM - Nha Trang?", {"phuong trang", "nha trang"}),
+    ],
+)
+def test_proper_names_are_runs_of_capitalized_words(text, names):
+    assert proper_names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Phương Trang tăng bao nhiêu xe?",  # the first word: capitalized as any question's
+        "Sở Lao động TP.HCM nhận bao nhiêu hồ sơ?",  # an organization's head: named in part
+        "Phó Chủ tịch UBND tỉnh là ai?",  # an office
+        "Theo ông Nguyễn Văn Hùng, có bao nhiêu hộ?",  # a person: an article may write his title only
+        "Tổng công ty Điện lực Việt Nam giảm bao nhiêu?",  # written "VN" as often
+        "Theo Người Lao Động, có bao nhiêu vụ?",  # a newspaper
+        "Ở Đà Nẵng và Quảng Nam có bao nhiêu xã?",  # provinces: read as places
+        "Đoàn viên T.Ư Đoàn dự trại hè bao nhiêu ngày?",  # a single letter is no name word
+        "Cty TNHH Hoàng Long có bao nhiêu công nhân?",  # an acronym, then a company's head
+        "tp my tho hua thuong bn tien?",  # lower case: nothing capitalized to read
+    ],
+)
+def test_heads_persons_places_and_names_written_otherwise_are_no_proper_names(text):
+    assert proper_names(text) == frozenset()
