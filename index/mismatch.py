@@ -38,9 +38,10 @@ from index.text import fold, syllables
 
 _WORDS = re.compile(r"\w+")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-#: Ordinal words, read only after "thứ": "kỳ họp thứ hai", "lần thứ tư".
+#: Ordinal words, read only after "thứ": "kỳ họp thứ hai", "lần thứ tư"; "đầu" / "đầu
+#: tiên" is the first ("đợt đầu", "kỳ họp đầu tiên"), not in "đầu tư", "đầu năm", "đấu thầu" ...
 _ORDINAL_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
-_NUMBER = r"(\d{1,3}|[ivxlc]{1,6}|(?<=thu )(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi))(?!\w)"
+_NUMBER = r"(\d{1,3}|[ivxlc]{1,6}|(?<=thu )(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)|dau tien|dau(?! (?:tu|nam|thang|tuan|ngay|gio|moi|vao|ra|ky|tau|nguon|mua|tranh|gia|thau|khi|mo|an|lua|xanh)(?!\w)))(?!\w)"
 #: Each kind of numbered event, as folded words before its number.
 _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(r"(?<!\w)" + words + _NUMBER))
@@ -79,6 +80,8 @@ def _number(word: str) -> int | None:
         return int(word)
     if word in _ORDINAL_WORDS:
         return _ORDINAL_WORDS[word]
+    if word in ("dau", "dau tien"):  # "đợt đầu", "kỳ họp đầu tiên": the first
+        return 1
     total = 0
     for a, b in zip(word, word[1:] + " "):
         if a not in _ROMAN:
@@ -231,7 +234,7 @@ _REGIONS: dict[str, str] = {
     "đbscl": "tay nam bo",
     "đông nam bộ": "dong nam bo", "nam trung bộ": "nam trung bo", "bắc trung bộ": "bac trung bo",
     "đồng bằng sông hồng": "dong bang song hong",
-    "miền bắc": "bac", "phía bắc": "bac", "bắc bộ": "bac",
+    "miền bắc": "bac", "phía bắc": "bac", "bắc bộ": "bac", "phía đông": "dong", "phía tây": "tay",
     "miền nam": "nam", "phía nam": "nam", "nam bộ": "nam",
     "miền trung": "trung", "trung bộ": "trung",
 }  # fmt: skip

@@ -41,6 +41,9 @@ from index.mismatch import (
         ("Đại hội Đảng bộ tỉnh lần 15", {("tinh lan thu", 15)}),
         ("cơn bão số 7 đổ bộ vào Nam Định", {("bao so", 7)}),
         ("ho tro dan bi bao so 6", {("bao so", 6)}),
+        # "đầu" / "đầu tiên" is the first
+        ("đợt đầu có 40 sinh viên tình nguyện", {("dot", 1)}),
+        ("kỳ họp đầu tiên của HĐND khóa mới", {("ky hop", 1)}),
     ],
 )
 def test_numbered_events_are_read_as_kind_and_number(text, events):
@@ -49,7 +52,7 @@ def test_numbered_events_are_read_as_kind_and_number(text, events):
 
 @pytest.mark.parametrize(
     "text",
-    ["giai đoạn 2006-2010", "báo số ra ngày 5", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
+    ["giai đoạn 2006-2010", "báo số ra ngày 5", "giai đoạn đầu tư", "đợt đầu năm", "đợt đấu thầu", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
 )
 def test_years_terms_and_bare_counts_are_no_numbered_event(text):
     assert numbered_events(text) == frozenset()
@@ -177,6 +180,8 @@ def test_no_office_asked_is_never_a_deputy():
         ("vốn cho thủy lợi vùng ĐBSCL", {"tay nam bo"}),  # one region, two names
         ("Bệnh viện khu vực phía Nam tỉnh Thừa Thiên - Huế", {"nam"}),
         ("đại biểu Quốc hội của hai miền Trung,  Nam", {"trung"}),
+        ("10 dự án mạng cấp nước phía tây thành phố", {"tay"}),
+        ("mang cap nuoc phia dong TP.HCM", {"dong"}),
         # other words that fold the same, and compass words that name no region
         ("Bộ đã bác bỏ thông tin này", set()),
         ("cần tap trung bo tri von", set()),
