@@ -219,7 +219,8 @@ def answer_lines(ans: Answer) -> list[str]:
     """The first lines of every answer page, in the answer's three forms:
 
     * answered: the figure in bold with its context (or the name, the place);
-    * uncertain: "Có thể là: …", not in bold, and that it is not certain;
+    * uncertain: "Có thể là: …", not in bold, and that it is not certain (and why, when
+      a confident answer is held back: "bài nguồn không nhắc đến Bảo Lộc");
     * not found: what the articles do not speak of ("quận Hoàn Kiếm").
     """
     if ans.status == "answered" and ans.answer:
@@ -231,7 +232,8 @@ def answer_lines(ans: Answer) -> list[str]:
             return lines
         return [f"<b>{esc(ans.answer)}</b>"]
     if ans.status == "uncertain" and ans.best:
-        return [f"Có thể là: {esc(ans.best)}", f"<i>({UNCERTAIN})</i>"]
+        why = f"; {ans.caveat}" if ans.caveat else ""  # a confident answer held back: why
+        return [f"Có thể là: {esc(ans.best)}", f"<i>({UNCERTAIN}{esc(why)})</i>"]
     if ans.status == "not_found" and ans.missing:
         return [f"Không tìm thấy số liệu về {esc(ans.missing)} trong các bài đã nạp. Các đoạn gần nhất:"]
     return []

@@ -82,10 +82,14 @@ def answer(
     top = ranked[0]
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = confidence
-    if q.type in STATED_TYPES and result.confidence >= threshold and contradiction(q, top) is None and unseen(q, top, passages, articles) is None:
-        result.status, result.answer = "answered", result.best
-    else:
+    held = None
+    if q.type in STATED_TYPES and result.confidence >= threshold:
+        held = contradiction(q, top) or unseen(q, top, passages, articles)
+        if held is None:
+            result.status, result.answer = "answered", result.best
+    if result.status != "answered":
         result.status = "uncertain"
+        result.caveat = caveat(q, held, passages, articles, top.article_id) if held else None
     # the evidence first when it is stated, or when its passage ranks close to the best;
     # an uncertain guess from further down goes second (still shown, not promoted)
     lead = result.status == "answered" or top.features.get("rel", 0.0) >= REL_MIN
@@ -251,6 +255,43 @@ def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Ma
     if any(f" {name} " not in text for name in q.names):
         return "name"
     return None
+
+
+#: Why a confident answer is held back (``contradiction``, ``unseen``), as the reader is
+#: told after "chưa chắc chắn"; the unseen ones name what the article never writes.
+CAVEATS = {
+    "other_event": "đoạn trích nói về một kỳ, đợt hoặc sự kiện khác",
+    "other_month": "đoạn trích nói về tháng khác",
+    "other_milestone": "đoạn trích nói về mốc khác của công việc (khởi công / hoàn thành, khai mạc / bế mạc)",
+    "other_region": "đoạn trích nói về vùng khác",
+    "other_country": "đoạn trích nói về nước khác",
+    "other_landmark": "đoạn trích nói về một công trình, địa danh khác",
+    "office_elsewhere": "người này giữ chức đó ở địa phương khác",
+    "deputy": "người này là cấp phó, không phải người đứng đầu",
+    "vague": "bài chỉ nêu con số ước chừng",
+    "range": "bài nêu một khoảng, không phải một con số",
+    "effective_date": "đây là ngày có hiệu lực, không phải ngày ký, ban hành",
+    "ownership": "đây là tỷ lệ vốn sở hữu",
+    "other_unit": "con số đếm thứ khác với câu hỏi",
+    "other_place": "con số nói về địa phương khác",
+}
+_NOT_WRITTEN = "bài nguồn không nhắc đến {}"
+
+
+def caveat(q: Question, held: str, passages: list[PassageHit], articles: Mapping[str, str] | None, article_id: str) -> str:
+    """What to tell the reader of a confident answer held back for ``held`` (a reason of
+    ``contradiction`` or ``unseen``): "bài nguồn không nhắc đến Bảo Lộc"."""
+    if held in CAVEATS:
+        return CAVEATS[held]
+    whole = (articles or {}).get(article_id)
+    text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == article_id)
+    if held == "name":
+        absent = sorted(n for n in q.names if f" {n} " not in text)
+    elif held == "landmark":
+        absent = sorted(f"{kind} {name}" for kind, name in q.landmarks)
+    else:  # typed_place
+        absent = sorted(q.typed_places)
+    return _NOT_WRITTEN.format(", ".join(q.written(a) or a for a in absent[:2]) or "nơi được hỏi")
 
 
 def _spaced(text: str) -> str:

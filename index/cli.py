@@ -156,7 +156,8 @@ def answer_head(ans) -> list[str]:
     if ans.status == "answered" and ans.answer:
         return [f"[bold]{escape(ans.answer)}[/bold]"]
     if ans.status == "uncertain" and ans.best:
-        return [f"Có thể là: {escape(ans.best)}", f"[italic]({UNCERTAIN_NOTE}; độ tin cậy {ans.confidence:.0%})[/italic]"]
+        why = f"; {ans.caveat}" if ans.caveat else ""  # a confident answer held back: why
+        return [f"Có thể là: {escape(ans.best)}", f"[italic]({UNCERTAIN_NOTE}; độ tin cậy {ans.confidence:.0%}{escape(why)})[/italic]"]
     if ans.status == "not_found" and ans.missing:
         lines = [f"Không tìm thấy số liệu về {escape(ans.missing)} trong các bài đã nạp."]
         if ans.passages:

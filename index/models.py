@@ -103,6 +103,8 @@ class Answer:
     status: str = "not_found"  # answered | uncertain | not_found
     best: str | None = None  # the best candidate's line, whatever its confidence
     missing: str | None = None  # not_found: what the corpus does not speak of ("quận Hoàn Kiếm")
+    # uncertain: why a confident answer is held back ("bài nguồn không nhắc đến Bảo Lộc")
+    caveat: str | None = None
     # follow-ups (index.followup): the question answered, and the earlier one it borrowed from
     question_used: str | None = None  # the completed question (``question`` itself when not a follow-up)
     followup_of: str | None = None  # the previous question it completed, or None
@@ -147,6 +149,7 @@ class Answer:
             "status": self.status,
             "best": self.best,
             "missing": self.missing,
+            "caveat": self.caveat,
             "question_used": self.question_used or self.question,
             "followup_of": self.followup_of,
         }

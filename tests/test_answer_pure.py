@@ -440,9 +440,11 @@ def test_a_landmark_the_answer_does_not_speak_of_is_never_stated():
     passages = [_passage(1, "Năm 2006, cảng Vũng Áng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0)]
     ans = _ask(quy_nhon, passages, _confident(5.0))
     assert ans.best.startswith("khoảng 62%") and ans.status == "uncertain" and ans.answer is None
+    assert ans.caveat == "đoạn trích nói về một công trình, địa danh khác"
     # the article never names the asked one, though the sentence names no other
     passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Vũng Áng mở rộng")]
-    assert _ask(quy_nhon, passages, _confident(5.0)).status == "uncertain"
+    ans = _ask(quy_nhon, passages, _confident(5.0))
+    assert ans.status == "uncertain" and ans.caveat == "bài nguồn không nhắc đến cảng Cửa Lò"
     # named in the headline of the answer's article: stated
     passages = [_passage(1, "Năm 2006, cảng dự kiến đạt khoảng 62% năng lực khai thác.", 9.0, title="Cảng Cửa Lò mở rộng")]
     ans = _ask(quy_nhon, passages, _confident(5.0))
@@ -467,16 +469,21 @@ def test_a_proper_name_the_answers_article_never_writes_is_never_stated():
     figures = _figures(passages[0])
     ans = answer(q, passages, figures, _confident(5.0), articles={"a": f"Biệt thự cổ . {text}"})
     assert ans.best.startswith("13 căn") and ans.status == "uncertain" and ans.answer is None
+    assert ans.caveat == "bài nguồn không nhắc đến Bảo Lộc"  # the reader is told why
+    assert ans.to_json()["caveat"] == ans.caveat
+    # not confident anyway: uncertain, with no reason of its own to give
+    assert answer(q, passages, figures, _confident(-5.0), articles={"a": text}).caveat is None
     # the article names it, if not in the passage: stated
     whole = {"a": f"Biệt thự cổ . {text} Ở Bảo Lộc, tỉnh cũng cho thuê thêm."}
     ans = answer(q, passages, figures, _confident(5.0), articles=whole)
-    assert ans.status == "answered" and ans.answer.startswith("13 căn")
+    assert ans.status == "answered" and ans.answer.startswith("13 căn") and ans.caveat is None
 
 
 def test_another_storm_than_the_one_asked_is_not_stated():
     passages = [_passage(1, "Có 20 tổ chức phi chính phủ cam kết hỗ trợ người dân vùng bão số 7.", 9.0)]
     ans = _ask("co bn to chuc phi chinh phu cam ket ho tro dan vung bao so 6", passages, _confident(5.0))
     assert ans.best.startswith("20 tổ chức") and ans.status == "uncertain"
+    assert ans.caveat == "đoạn trích nói về một kỳ, đợt hoặc sự kiện khác"
     ans = _ask("co bn to chuc phi chinh phu cam ket ho tro dan vung bao so 7", passages, _confident(5.0))
     assert ans.status == "answered"
 
@@ -486,6 +493,7 @@ def test_a_deputy_is_not_stated_as_the_head_asked():
     passages = [_passage(1, text, 9.0)]
     ans = _ask("Chủ tịch UBND phường Định Công là ai?", passages, _confident(5.0))
     assert ans.best == "Trần Văn Hùng" and ans.status == "uncertain" and ans.answer is None
+    assert ans.caveat == "người này là cấp phó, không phải người đứng đầu"
     # asked for the deputy, he is the answer
     ans = _ask("Phó chủ tịch UBND phường Định Công là ai?", passages, _confident(5.0))
     assert ans.status == "answered" and ans.answer == "Trần Văn Hùng"

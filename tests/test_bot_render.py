@@ -103,6 +103,12 @@ def test_an_uncertain_answer_is_offered_not_stated():
     assert first == "Có thể là: 173 tổ chức công đoàn — quận Long Biên"
     assert "<b>" not in first and "chưa chắc chắn" in second
     assert "Tổng kết Nghị quyết 09" in visible_ok(render.answer_page(ans, 1, 0)[0])  # the passage follows
+    # a confident answer held back says why, escaped like any text
+    held = Answer(question="q", best="13 căn biệt thự", status="uncertain", confidence=0.95, passages=[passage()],
+                  caveat="bài nguồn không nhắc đến Bảo <Lộc>")
+    second = render.answer_page(held, 1, 0)[0].splitlines()[1]
+    assert "chưa chắc chắn" in second and "bài nguồn không nhắc đến Bảo &lt;Lộc&gt;" in second
+    assert "không nhắc đến" in visible_ok(render.answer_page(held, 1, 0)[0])
 
 
 def test_not_found_says_what_is_missing_then_the_closest_passages():

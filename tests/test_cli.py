@@ -115,3 +115,14 @@ def test_chat_keeps_the_conversation(tmp_path):
     assert "Hiểu là: Có bao nhiêu tổ chức công đoàn được thành lập?" in r.stdout
     r = hoidap("chat", "--followup-minutes", "0", data_dir=tmp_path, stdin=f"{SEED_QUESTION}\ncòn tổ chức công đoàn?\n")
     assert "Hiểu là" not in r.stdout
+
+
+@pytest.mark.parametrize("caveat", [None, "bài nguồn không nhắc đến Bảo Lộc"])
+def test_ask_offers_an_uncertain_answer_with_the_reason_it_is_held_back(caveat):
+    from index.cli import answer_head
+    from index.models import Answer
+
+    ans = Answer(question="q", best="13 căn biệt thự cổ", status="uncertain", confidence=0.9, caveat=caveat)
+    first, second = answer_head(ans)
+    assert first == "Có thể là: 13 căn biệt thự cổ" and "chưa chắc chắn" in second
+    assert (caveat in second) if caveat else second.endswith("độ tin cậy 90%)[/italic]")
