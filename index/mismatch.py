@@ -49,8 +49,9 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("ky hop", r"ky hop (?:thu )?"),
         ("giai doan", r"giai doan "),
         ("dot", r"dot (?:thu )?"),
-        # a storm by its number ("bão số 7")
+        # a storm by its number ("bão số 7"), a school year by its grade ("lớp 10")
         ("bao so", r"bao so "),
+        ("lop", r"lop "),
         ("hoi nghi trung uong", r"hoi nghi (?:trung uong|tu|bch tu|ban chap hanh trung uong) (?:dang )?(?:lan )?(?:thu )?"),
         # the Party's national congress by its number: "Đại hội X", "ĐH IX của Đảng"
         ("dai hoi", r"dai hoi (?:dang )?(?:toan quoc )?(?:lan thu )?"),
@@ -320,7 +321,7 @@ def countries(text: str) -> frozenset[str]:
 _LANDMARK_KINDS = (
     "núi", "sông", "cầu", "chợ", "đèo", "hồ", "cảng", "sân bay", "đường", "khu công nghiệp", "khu đô thị",
     "khu dân cư", "khu kinh tế", "công viên", "trạm thu phí", "bến xe", "thủy điện", "hầm", "kênh", "đập",
-    "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo",
+    "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo", "ga",
 )  # fmt: skip
 _KIND_WORDS = tuple(sorted((k.split() for k in _LANDMARK_KINDS), key=len, reverse=True))
 #: A kind word after these is part of another word: "nông thôn", "đồng bằng sông Cửu Long"

@@ -488,6 +488,14 @@ def test_another_storm_than_the_one_asked_is_not_stated():
     assert ans.status == "answered"
 
 
+def test_another_grade_than_the_one_asked_is_not_stated():
+    passages = [_passage(1, "Năm học 2005-2006, học sinh trái tuyến lớp 1 giảm 2,45%, lớp 6 giảm 1,1%.", 9.0)]
+    ans = _ask("Năm học 2005-2006, học sinh trái tuyến lớp 10 giảm bao nhiêu phần trăm?", passages, _confident(5.0))
+    assert ans.status == "uncertain" and ans.answer is None
+    ans = _ask("Năm học 2005-2006, học sinh trái tuyến lớp 1 giảm bao nhiêu phần trăm?", passages, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("2,45%")
+
+
 def test_a_deputy_is_not_stated_as_the_head_asked():
     text = "Theo ông Trần Văn Hùng, Phó chủ tịch UBND phường Định Công, phường có hai trường hợp khó xác nhận."
     passages = [_passage(1, text, 9.0)]

@@ -44,6 +44,7 @@ from index.mismatch import (
         # "đầu" / "đầu tiên" is the first
         ("đợt đầu có 40 sinh viên tình nguyện", {("dot", 1)}),
         ("kỳ họp đầu tiên của HĐND khóa mới", {("ky hop", 1)}),
+        ("tỷ lệ học sinh trái tuyến ở lớp 10 tại Hà Nội", {("lop", 10)}),
     ],
 )
 def test_numbered_events_are_read_as_kind_and_number(text, events):
@@ -52,7 +53,7 @@ def test_numbered_events_are_read_as_kind_and_number(text, events):
 
 @pytest.mark.parametrize(
     "text",
-    ["giai đoạn 2006-2010", "báo số ra ngày 5", "giai đoạn đầu tư", "đợt đầu năm", "đợt đấu thầu", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
+    ["giai đoạn 2006-2010", "báo số ra ngày 5", "giai đoạn đầu tư", "đợt đầu năm", "đợt đấu thầu", "10 lớp học", "lớp học 2005", "kỳ họp năm 2005", "Đại hội 2005", "Đại hội cổ đông", "lần thứ nhất", "khóa X của Ban Chấp hành", "hai lần tăng lương", "xuất sang Thái Lan 5 tháng", "Hà Lan 2 lần", "chị Nguyễn Thị Lan 45 tuổi", "hoãn nhiều lần vì mưa"],
 )
 def test_years_terms_and_bare_counts_are_no_numbered_event(text):
     assert numbered_events(text) == frozenset()
@@ -237,6 +238,9 @@ def test_foreign_countries_are_read_by_their_names(text, keys):
         # "cho" written without diacritics in a text typed with them is no "chợ"
         ("TP.HCM để lại cho Ủy ban Q.10 bao nhiêu % số tiền?", set()),
         ("Lanh dao UBND TPHCM tiep Pho thi truong Toronto", set()),
+        # a station; "gà" (a chicken) is none, nor a kind capitalized into a place's name
+        ("tính tới 10h sáng ga Hà Nội có bao nhiêu tập thể", {("ga", "ha noi")}),
+        ("nuôi gà Đông Tảo ở quận Cầu Giấy", set()),
     ],
 )
 def test_landmarks_are_read_as_kind_and_name(text, named):
