@@ -21,7 +21,7 @@ import multiprocessing as mp
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -88,9 +88,10 @@ class Retrieved:
     question: Question
     passages: list[PassageHit]
     figures: list[FigureHit]
-    # the whole text of each retrieved article, read only for a question naming a landmark
-    # (an answer from an article that never names it is not stated: index.answer.unseen)
-    articles: dict[str, str] = field(default_factory=dict)
+    # the whole text of each retrieved article, for a question naming a landmark or a
+    # proper name (an answer from an article that never names it is not stated:
+    # index.answer.unseen); each read from the database only when looked up
+    articles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -441,7 +442,8 @@ class Engine:
         passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:
             passages += self._neighbors(passages)
-        articles = reads.article_texts(self.db, list(dict.fromkeys(p.article_id for p in passages))) if q.landmarks or q.names else {}
+        # whole articles, read only where an answer needs one (a landmark or a name to look for)
+        articles = reads.ArticleTexts(self.db, [p.article_id for p in passages]) if q.landmarks or q.names else {}
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)), articles)
 
     def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:

@@ -8,7 +8,7 @@ its resolved places (what the index holds of a passage) is written once here
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from sqlalchemy import Row, bindparam, text
 from sqlalchemy.engine import Engine as SAEngine
@@ -79,6 +79,29 @@ def article_texts(db: SAEngine, ids: list[str]) -> dict[str, str]:
         return {}
     with db.connect() as conn:
         return {r.id: f"{r.title} . {r.text}" for r in conn.execute(_ARTICLES_SQL, {"ids": ids})}
+
+
+class ArticleTexts(Mapping[str, str]):
+    """Whole articles of ``ids`` (as ``article_texts`` gives them), each read the first
+    time it is asked for, then kept: a question naming a landmark or a proper name may
+    need its answer's article whole, and only that one."""
+
+    def __init__(self, db: SAEngine, ids: list[str]):
+        self._db, self._ids, self._read = db, list(dict.fromkeys(ids)), {}
+        self._known = set(self._ids)
+
+    def __getitem__(self, article_id: str) -> str:
+        if article_id not in self._known:
+            raise KeyError(article_id)
+        if article_id not in self._read:
+            self._read.update(article_texts(self._db, [article_id]))
+        return self._read[article_id]  # KeyError: deleted since the index snapshot
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def pool(db: SAEngine, ids: list[int]) -> dict[int, Row]:

@@ -172,6 +172,9 @@ def test_a_question_naming_a_landmark_reads_its_articles_whole(tmp_path):
     assert not any("Cửa Lò" in p.text for p in got.passages if "62%" in p.text)  # the passage alone would not say
     # a proper name ("Nghi Hương") is looked for in the whole article too
     named = eng.retrieve("Năm 2006, cảng của Nghi Hương dự kiến đạt bao nhiêu phần trăm năng lực khai thác?")
-    assert named.question.names == {"nghi huong"} and "port-1" in named.articles
+    assert named.question.names == {"nghi huong"} and list(named.articles) == ["port-1"]
+    assert not named.articles._read  # nothing read until an answer looks one up ...
+    assert "Cảng Cửa Lò" in named.articles["port-1"] and set(named.articles._read) == {"port-1"}  # ... then once
+    assert named.articles.get("another") is None  # not retrieved: not read either
     # no landmark, nothing more read
     assert eng.retrieve("Năm 2006 dự kiến đạt bao nhiêu phần trăm năng lực khai thác?").articles == {}
