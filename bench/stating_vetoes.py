@@ -4,7 +4,7 @@ the candidate it stops was right.
 For each question of the given sets, the best candidate ``ask`` ranks (retrieved passages
 → ``index.candidates`` → the shipped ranker) is checked by ``index.answer.contradiction``
 and ``index.answer.unseen``; per reason (another numbered event, region, country or
-landmark, a deputy, another place, another unit, an order of size, a place or landmark
+landmark, a deputy, another place, another unit, an order of size, a place, landmark or name
 its article never names) the table counts the best candidates it fires on, how many were right, how many
 were near misses (questions the corpus cannot answer), and of those the scorer is
 confident enough to state, how many were right: the statements the rule turns into "Có

@@ -415,7 +415,7 @@ _NAME_HEADS = frozenset(
         "Cty Công Tổng Sở Bộ Viện Vụ Cục Ban Hội Trường Tết Xuân Báo Quỹ Phó Chủ Bí Giám Thủ Trưởng "
         "Đồn Đội Đoàn Liên Tòa Ngân Bệnh Tập Nhà Khu Ủy Đảng Mặt Học Đại Trung Quốc Văn Nông Thành "
         "Tỉnh Quận Huyện Xã Phường Thị Lễ Giải Cuộc Chương Dự Đề Luật Nghị Quyết Thông Chỉ Kế Lực "
-        "Câu Hợp Sân Cảng Cầu Chợ Núi Sông Hồ Đường Công Bến Trạm Khách Làng Ấp Thôn"
+        "Câu Hợp Sân Cảng Cầu Chợ Núi Sông Hồ Đường Bến Trạm Khách Làng Ấp Thôn"
     ).split()
 )  # fmt: skip
 #: Names an article writes another way ("VN", "TP.HCM", "ĐBSCL"), press names a question
