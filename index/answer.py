@@ -248,8 +248,7 @@ def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Ma
         return "typed_place"
     if not q.landmarks and not q.names:
         return None
-    whole = (articles or {}).get(top.article_id)
-    text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == top.article_id)
+    text = _article_words(top.article_id, passages, articles)
     if q.landmarks and not any(f" {name} " in text for _, name in q.landmarks):
         return "landmark"
     if any(f" {name} " not in text for name in q.names):
@@ -283,15 +282,21 @@ def caveat(q: Question, held: str, passages: list[PassageHit], articles: Mapping
     ``contradiction`` or ``unseen``): "bài nguồn không nhắc đến Bảo Lộc"."""
     if held in CAVEATS:
         return CAVEATS[held]
-    whole = (articles or {}).get(article_id)
-    text = _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == article_id)
     if held == "name":
+        text = _article_words(article_id, passages, articles)
         absent = sorted(n for n in q.names if f" {n} " not in text)
     elif held == "landmark":
         absent = sorted(f"{kind} {name}" for kind, name in q.landmarks)
     else:  # typed_place
         absent = sorted(q.typed_places)
     return _NOT_WRITTEN.format(", ".join(q.written(a) or a for a in absent[:2]) or "nơi được hỏi")
+
+
+def _article_words(article_id: str, passages: list[PassageHit], articles: Mapping[str, str] | None) -> str:
+    """An article's words, folded and spaced: the whole article where ``articles`` holds
+    it, else its retrieved passages (headline, text, resolved places)."""
+    whole = (articles or {}).get(article_id)
+    return _spaced(whole) if whole is not None else " ".join(passage_folded(p) for p in passages if p.article_id == article_id)
 
 
 def _spaced(text: str) -> str:
