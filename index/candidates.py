@@ -662,8 +662,8 @@ PERSON_UNITS = frozenset(
 
 #: Nouns party news counts one thing by (folded): "quốc gia" / "nước", "công ty" / "doanh
 #: nghiệp", "ô tô" / "xe", "cây số" / "km".
-_SAME_THINGS: tuple[frozenset[str], ...] = tuple(
-    frozenset(fold(w).lower() for w in group)
+_SAME_THINGS: tuple[dict[str, str], ...] = tuple(
+    {fold(w).lower(): " ".join(sorted(fold(w).lower().split())) for w in group}  # each name → its target key
     for group in (
         ("quốc gia", "nước"), ("công ty", "doanh nghiệp"), ("ô tô", "ôtô", "xe", "chiếc xe", "xe ô tô", "chiếc ô tô"),
         ("cây số", "km", "ki lô mét"), ("mét", "m"), ("hécta", "héc ta", "ha"), ("công trình", "dự án"),
@@ -684,7 +684,7 @@ def _people_by_role(target: frozenset[str] | set[str], folded_unit: str, unit: f
 def _same_thing(target: frozenset[str] | set[str], folded_unit: str) -> bool:
     """The target and the unit are one thing named two ways (``_SAME_THINGS``)."""
     asked = " ".join(sorted(target))
-    return any(folded_unit in group and any(" ".join(sorted(w.split())) == asked for w in group - {folded_unit}) for group in _SAME_THINGS)
+    return any(folded_unit in group and any(key == asked for w, key in group.items() if w != folded_unit) for group in _SAME_THINGS)
 
 
 def _is_people(target: frozenset[str] | set[str]) -> bool:
