@@ -50,7 +50,7 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
     "money": (
         "bao nhiêu tiền", "bao nhiêu đồng", "bao nhiêu tỷ", "bao nhiêu tỉ", "bao nhiêu triệu",
         "bao nhiêu nghìn đồng", "bao nhiêu usd", "bao nhiêu đô la", "tỷ đồng", "tỉ đồng",
-        "triệu đồng", "nghìn đồng", "usd", "đô la",
+        "triệu đồng", "nghìn đồng", "usd", "đô la", "trả bao nhiêu",
     ),
     "date": (
         "khi nào", "bao giờ", "ngày nào", "năm nào", "hôm nào", "thời gian nào", "lúc nào",
@@ -280,7 +280,7 @@ TARGET_STOP_LATER_PAIRS: dict[str, str] = {"giai": "doan", "nhiem": "ky"}
 TARGET_STOP_PAIRS: dict[str, frozenset[str]] = {
     "doi": frozenset({"voi"}),
     "so": frozenset({"voi"}),
-    "moi": frozenset("nam thang ngay tuan quy nguoi ho lan".split()),
+    "moi": frozenset("nam thang ngay tuan quy nguoi ho lan ve luot".split()),
     "mot": frozenset("nam thang ngay tuan quy nguoi ho lan ve luot".split()),  # "bao nhieu mot ve" (một vé)
     "tro": frozenset({"len", "xuong"}),  # "từ mức nào trở lên": a bound, no counted noun
 }
@@ -316,10 +316,15 @@ class _Tokens:
     folded: tuple[str, ...]
     accented: bool  # the question is typed with diacritics (most syllables carry them)
     name: tuple[bool, ...] = ()  # capitalized after the first word: part of a name ("Tien Giang")
+    lead: tuple[bool, ...] = ()  # in a leading subordinate clause ("Khi ..., "; "Sau khi ..., ")
 
     def is_name(self, i: int) -> bool:
         """Token ``i`` is written with a capital inside the question: part of a name."""
         return 0 <= i < len(self.name) and self.name[i]
+
+    def in_lead(self, i: int) -> bool:
+        """Token ``i`` stands in a leading subordinate clause."""
+        return 0 <= i < len(self.lead) and self.lead[i]
 
     @cached_property
     def at(self) -> dict[str, tuple[int, ...]]:
@@ -339,7 +344,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
     name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
-    tokens = _Tokens(written, folded_tokens, accented, name)
+    tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, folded_tokens))
     folded = " ".join(fold(text).lower().split())
     qtype, qpos = _answer_type(tokens)
     target, target_span = _target(tokens, qtype, qpos)
@@ -352,6 +357,23 @@ def analyze_question(question: str) -> QuestionAnalysis:
         place_noun=noun[1].removesuffix(" nào") if noun else None,
         unit_asked=_first_match(tokens, UNITS_ASKED) is not None,
     )  # fmt: skip
+
+
+#: Words that open a leading subordinate clause: "Khi ..., ", "Sau khi ..., ", "Nếu ..., ".
+SUBORDINATORS: tuple[str, ...] = ("khi", "sau khi", "trước khi", "trong khi", "từ khi", "kể từ khi", "nếu")
+_SUBORDINATORS_FOLDED = tuple(fold(w) for w in SUBORDINATORS)
+_CLAUSE_END = re.compile(r"[,;:]")
+
+
+def _leading_clause(text: str, folded: tuple[str, ...]) -> tuple[bool, ...]:
+    """Which tokens stand in a leading subordinate clause: the question opens with a
+    subordinator and a comma closes that clause before the main one."""
+    starts = [m.start() for m in _TOKEN.finditer(text)]
+    end = _CLAUSE_END.search(text)
+    head = " ".join(folded[:3])
+    if end is None or not any(f"{head} ".startswith(f"{w} ") for w in _SUBORDINATORS_FOLDED):
+        return ()
+    return tuple(at < end.start() for at in starts)
 
 
 # --- phrase matching -----------------------------------------------------------------------
@@ -451,6 +473,8 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     if numbered is not None:
         return "place", numbered[0]  # "nằm ở quận mấy của TP HCM?": not a count
     count = _first_match(tokens, TYPE_PHRASES["count"])
+    if count is not None:
+        count = (_asked_at(count), count[1])
     share = _share_asked(tokens)
     if share is not None and _first_match(tokens, TYPE_PHRASES["percent"]) is None:
         return "percent", share
@@ -468,11 +492,19 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
             continue  # "đòi 2,3 triệu USD tiền chuộc cho bao nhiêu con tin?" counts hostages
         if qtype == "money" and _scale_of_other_noun(tokens, found):
             continue  # "khai thác bao nhiêu triệu tấn dầu?" counts tonnes
-        return ("date" if qtype == "date_weak" else qtype), found[0]
+        return ("date" if qtype == "date_weak" else qtype), _asked_at(found)
     titled = _titled_person(tokens)
     if titled is not None:
         return "person", titled
     return "other", None
+
+
+def _asked_at(found: tuple[int, str]) -> int:
+    """Where a type phrase's question word stands: "bao nhiêu" inside "trả bao nhiêu"
+    (the noun asked follows it), else the phrase's start."""
+    i, phrase = found
+    words = phrase.split()
+    return i + words.index("bao") if "bao" in words[1:] else i
 
 
 #: Words of a share asked: "chiếm bao nhiêu?", a share the question states before
@@ -640,9 +672,11 @@ def _asks_amount(tokens: _Tokens) -> bool:
 def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> bool:
     """The money (or percent) noun is what ``bao nhiêu`` asks about: right after it, or
     before it when no other noun follows it ("Kinh phí là bao nhiêu?", not "giải ngân vốn
-    ..., có bao nhiêu công trình?"). A name is no noun ("Tiền Giang")."""
+    ..., có bao nhiêu công trình?"). A name is no noun ("Tiền Giang"), nor a noun of a
+    leading clause that ``bao nhiêu`` stands outside ("Khi ... ký thỏa thuận hỗ trợ ...,
+    số người ... là bao nhiêu?")."""
     i, phrase = noun
-    if tokens.is_name(i):
+    if tokens.is_name(i) or (tokens.in_lead(i) and not tokens.in_lead(count_at)):
         return False
     after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:

@@ -516,3 +516,41 @@ def test_what_follows_the_count_word_may_still_be_counted() -> None:
 def test_how_long_asks_a_span_of_time(question: str) -> None:
     a = analyze_question(question)
     assert (a.type, a.target) == ("count", "thoi gian")
+
+
+@pytest.mark.parametrize(
+    "question, qtype, target",
+    [
+        # folded, "thu bao nhieu" reads as "thứ bao nhiêu": the noun asked follows "bao nhiêu"
+        ("Sở đã nghiệm thu bao nhiêu bộ giáo trình nghề?", "count", "bo giao trinh nghe"),
+        ("truong thu bao nhieu khoan moi nam hoc", "count", "khoan"),
+        ("Bệnh viện đã mổ đến ca thứ bao nhiêu?", "count", None),
+        ("Năm ngoái công ty đạt doanh thu bao nhiêu?", "money", "doanh thu"),
+        # "trả bao nhiêu" asks a sum
+        ("Mỗi khách đi tour phải trả bao nhiêu?", "money", None),
+    ],
+)
+def test_the_question_word_inside_a_type_phrase(question: str, qtype: str, target: str | None) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target) == (qtype, target)
+
+
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # the money noun stands in a leading clause; the main clause counts people
+        ("Khi tỉnh ký kế hoạch hỗ trợ người nghèo, số hộ nghèo của tỉnh là bao nhiêu?", "count"),
+        ("Sau khi huyện giảm phí, số xe qua trạm mỗi ngày là bao nhiêu?", "count"),
+        # no leading clause: the sum is asked
+        ("Số tiền hỗ trợ mỗi hộ nghèo là bao nhiêu?", "money"),
+        # the leading clause holds "bao nhiêu" too: its money noun is asked
+        ("Khi được hỗ trợ bao nhiêu, các hộ đã thoát nghèo?", "money"),
+    ],
+)
+def test_a_leading_clause_does_not_type_the_main_one(question: str, qtype: str) -> None:
+    assert analyze_question(question).type == qtype
+
+
+def test_per_turn_counts_nothing() -> None:
+    a = analyze_question("gia gui xe o to chi duoc thu bao nhieu moi luot?")
+    assert (a.type, a.target) == ("money", "gia")
