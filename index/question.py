@@ -17,8 +17,8 @@ In a question typed with diacritics (``ACCENTED_SHARE``), unmarked words such as
 ``cho`` are taken as written when the target phrase is cut.
 
 The answer type is the first type in ``TYPE_ORDER`` with a matching phrase:
-percent beats money beats (strong) date beats count beats (weak) date beats person
-beats place, so "Tỷ lệ cử tri đi bầu là bao nhiêu?" is a percent question and
+percent beats money beats (strong) date beats count beats person beats place beats
+(weak) date, so "Tỷ lệ cử tri đi bầu là bao nhiêu?" is a percent question and
 "Kinh phí bao nhiêu tỷ đồng?" a money one. A question is about money when it has a
 money phrase (``bao nhiêu tiền``, ``tỷ đồng``) and asks an amount, or when a money
 noun (``kinh phí``, ``vốn``, ``doanh thu``...) comes before ``bao nhiêu``/``mấy`` or
@@ -134,8 +134,10 @@ _CUES_BEFORE_NAME: tuple[str, ...] = ("người", "ông", "bà", "anh", "chị",
 #: Words after the question phrase that still leave it last ("là ai vậy?").
 _TRAILING = frozenset({"vay", "the", "a", "nhi", "day", "ha"})
 
-#: Order in which types are tried (``date_weak`` reports as ``date``).
-TYPE_ORDER: tuple[str, ...] = ("percent", "money", "date", "count", "date_weak", "person", "place")
+#: Order in which types are tried (``date_weak`` reports as ``date``). A weak date phrase
+#: often only sets the time of what the question asks: "Ai là chủ tịch ... vào dịp kỷ
+#: niệm ...?" asks a person, "... tổ chức vào ngày đầu năm ... ở huyện nào?" a place.
+TYPE_ORDER: tuple[str, ...] = ("percent", "money", "date", "count", "person", "place", "date_weak")
 
 #: Prices, fees, pay, aid and spending: asked before "bao nhiêu" with nothing counted after
 #: it they make a money question ("vé tháng giá bao nhiêu?", "mỗi hộ được hỗ trợ bao nhiêu

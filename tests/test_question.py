@@ -554,3 +554,19 @@ def test_a_leading_clause_does_not_type_the_main_one(question: str, qtype: str) 
 def test_per_turn_counts_nothing() -> None:
     a = analyze_question("gia gui xe o to chi duoc thu bao nhieu moi luot?")
     assert (a.type, a.target) == ("money", "gia")
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        # a weak date phrase sets the time of what is asked: the person or place is asked
+        ("Ai là giám đốc công ty vào dịp công ty tặng sách cho học sinh?", "person"),
+        ("Hội thi do huyện tổ chức vào ngày đầu năm diễn ra ở xã nào?", "place"),
+        ("Ông nào được bầu làm chủ tịch vào năm đó?", "person"),
+        # with nothing else asked, the weak phrase still asks a date
+        ("Lễ khởi công cầu được tổ chức vào dịp nào trong năm?", "date"),
+        ("Buổi lễ ra mắt diễn ra vào ngày?", "date"),
+    ],
+)
+def test_a_weak_date_phrase_gives_way_to_a_person_or_place(question: str, qtype: str) -> None:
+    assert analyze_question(question).type == qtype
