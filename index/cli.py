@@ -416,6 +416,10 @@ def train_cmd(
             help="Raise the threshold to the lowest confidence at which the --rescale-on sets' stated answers are right this often.",
         ),
     ] = None,
+    held_out_decides: Annotated[
+        bool,
+        typer.Option("--held-out-decides", help="With --held-out-precision: set the threshold there even below the out-of-fold one."),
+    ] = False,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -425,6 +429,9 @@ def train_cmd(
     train.need_sklearn()
     if held_out_precision is not None and not rescale_on:
         err.print("--held-out-precision reads the answers to the --rescale-on sets: give at least one.")
+        raise typer.Exit(2)
+    if held_out_decides and held_out_precision is None:
+        err.print("--held-out-decides sets the threshold by --held-out-precision: give it.")
         raise typer.Exit(2)
     qs, held = _question_files(questions, evaluate), _question_files(rescale_on or [], evaluate)
     both = {q["question"] for q in qs} & {q["question"] for q in held}
@@ -436,7 +443,7 @@ def train_cmd(
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held), held_out_precision)
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held), held_out_precision, held_out_decides)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:

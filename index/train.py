@@ -391,6 +391,7 @@ def train(
     signed: bool = False,
     rescale_on: Sequence[Item] = (),
     held_out_precision: float | None = None,
+    held_out_decides: bool = False,
 ) -> tuple[Scorer, dict]:
     """The scorer fitted on every question, with the threshold and the report of the folds.
 
@@ -401,7 +402,10 @@ def train(
 
     ``held_out_precision`` (needs ``rescale_on``): the threshold is raised, never lowered,
     to the lowest confidence at which the held-out answers stated are right that often
-    (``held_out_threshold``)."""
+    (``held_out_threshold``); with ``held_out_decides`` it is set there, lower too: the
+    out-of-fold precision, read on the questions the features were designed from, runs
+    above what new writers' questions get, so the held-out cut is the better guide once
+    enough held-out questions are there."""
     need_sklearn()
     cv = cross_validate(items, folds, unaccented, signed)
     rep = report(items, folds, target, unaccented, signed, cv)
@@ -431,7 +435,7 @@ def train(
         scorer = replace(after, meta={**(scorer.meta or {}), "rescaled": rep["rescaled"]})
         if held_out_precision is not None:
             chosen = held_out_threshold(rescale_rows(held, slope, offset), held_out_precision)
-            raised = max(scorer.min_confidence, chosen["min_confidence"])
+            raised = chosen["min_confidence"] if held_out_decides else max(scorer.min_confidence, chosen["min_confidence"])
             rep["held_out_threshold"] = {**chosen, "from_out_of_fold": round(scorer.min_confidence, 4), "shipped": round(raised, 4)}
             scorer = replace(scorer, min_confidence=raised, meta={**(scorer.meta or {}), "held_out_threshold": rep["held_out_threshold"]})
     return scorer, rep

@@ -285,8 +285,21 @@ def test_train_raises_the_threshold_to_the_held_out_precision_and_never_lowers_i
     assert (strict.ranker.coef == base.ranker.coef).all() and strict.calibrator.coef == pytest.approx(base.calibrator.coef)
 
 
+def test_the_held_out_threshold_may_decide_lower_too(items):
+    fitted, held = items, items[8:]
+    base, _ = train.train(fitted, folds=2, rescale_on=held)
+    loose, rep = train.train(fitted, folds=2, rescale_on=held, held_out_precision=0.5, held_out_decides=True)
+    h = rep["held_out_threshold"]
+    assert loose.min_confidence == pytest.approx(h["min_confidence"], abs=1e-4) and h["shipped"] == round(loose.min_confidence, 4)
+    assert loose.min_confidence < base.min_confidence  # below what the folds alone would choose
+    kept, _ = train.train(fitted, folds=2, rescale_on=held, held_out_precision=0.5)
+    assert kept.min_confidence == pytest.approx(base.min_confidence, abs=1e-4)  # without it: never lowered
+
+
 def test_held_out_precision_needs_held_out_sets(tmp_path, seed_engine):
     from test_cli import hoidap
 
     r = hoidap("train", str(QUESTIONS), "--held-out-precision", "0.95", "--out", str(tmp_path / "s.json"), data_dir=tmp_path / "d")
     assert r.returncode == 2 and "--rescale-on" in r.stderr and not (tmp_path / "s.json").exists()
+    r = hoidap("train", str(QUESTIONS), "--held-out-decides", "--out", str(tmp_path / "s.json"), data_dir=tmp_path / "d")
+    assert r.returncode == 2 and "sets the threshold by --held-out-precision" in r.stderr and not (tmp_path / "s.json").exists()
