@@ -41,18 +41,14 @@ PRECISIONS = (0.92, 0.947, 0.96)
 
 
 class Logistic:
-    """The shipped calibrator's fit: standardized features, L2 (``train.C_CALIBRATOR``)."""
+    """The shipped calibrator's fit (``train.calibrator_on_rows``)."""
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> Logistic:
-        from sklearn.linear_model import LogisticRegression
-
-        self.mean, self.scale = X.mean(axis=0), X.std(axis=0)
-        self.scale[self.scale < 1e-6] = 1.0
-        self.model = LogisticRegression(C=train.C_CALIBRATOR, max_iter=5000).fit((X - self.mean) / self.scale, y)
+        self.model = train.calibrator_on_rows(X, y)
         return self
 
     def proba(self, X: np.ndarray) -> np.ndarray:
-        return self.model.predict_proba((X - self.mean) / self.scale)[:, 1]
+        return 1.0 / (1.0 + np.exp(-self.model.logits(X)))
 
 
 class Trees:
@@ -91,14 +87,9 @@ def stated_at(p: np.ndarray, y: np.ndarray, precision: float) -> tuple[int, int]
 def rows(fit_items: list[train.Item], held_items: list[train.Item]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Out-of-fold calibration rows of the fitting questions (with their article groups),
     and the held-out questions' rows under the ranker fitted on all of them."""
-    Xs, ys, groups = [], [], []
-    for fitted, scored in train._folds(fit_items, FOLDS):
-        X, y = train._calibration_rows(scored, train.fit_ranker(fitted))
-        Xs.append(X)
-        ys.append(y)
-        groups += [it.group for it in scored if it.cands]
+    X, y, groups = train.out_of_fold_calibration_rows(fit_items, FOLDS)
     HX, Hy = train._calibration_rows(held_items, train.fit_ranker(fit_items))
-    return np.vstack(Xs), np.concatenate(ys), np.array(groups), HX, Hy
+    return X, y, np.array(groups), HX, Hy
 
 
 def compare(X: np.ndarray, y: np.ndarray, groups: np.ndarray, HX: np.ndarray, Hy: np.ndarray) -> dict[str, dict]:

@@ -155,18 +155,31 @@ def _calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.nd
     return np.array(X, dtype=float), np.array(y, dtype=bool)
 
 
-def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None, signed: bool = False) -> LinearModel:
-    """Logistic regression on out-of-fold ranker scores (an inner k-fold by article);
-    ``signed``: each weight held to its sign in ``CALIBRATION_SIGNS``."""
-    from sklearn.linear_model import LogisticRegression
-
-    Xs, ys = [], []
+def out_of_fold_calibration_rows(items: Sequence[Item], folds: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """What the calibrator is fitted on: each question's calibration vector under a ranker
+    fitted on the other folds (k folds by article), whether its best candidate is right,
+    and its article group (questions without candidates give no row)."""
+    Xs, ys, groups = [], [], []
     for train, test in _folds(items, folds):
         X, y = _calibration_rows(test, fit_ranker(train))
         if len(X):
             Xs.append(X)
             ys.append(y)
-    X, y = np.vstack(Xs), np.concatenate(ys)
+            groups += [it.group for it in test if it.cands]
+    return np.vstack(Xs), np.concatenate(ys), groups
+
+
+def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None, signed: bool = False) -> LinearModel:
+    """Logistic regression on out-of-fold ranker scores (an inner k-fold by article);
+    ``signed``: each weight held to its sign in ``CALIBRATION_SIGNS``."""
+    X, y, _ = out_of_fold_calibration_rows(items, folds)
+    return calibrator_on_rows(X, y, C, signed)
+
+
+def calibrator_on_rows(X: np.ndarray, y: np.ndarray, C: float | None = None, signed: bool = False) -> LinearModel:
+    """The calibrator's logistic regression on calibration rows (standardized features)."""
+    from sklearn.linear_model import LogisticRegression
+
     mean, scale = X.mean(axis=0), X.std(axis=0)
     scale[scale < 1e-6] = 1.0  # a constant feature (saved rounded: never a division by 0)
     if signed:
