@@ -77,10 +77,12 @@ MODELS: dict[str, Callable[[], Logistic | Trees]] = {
 
 def stated_at(p: np.ndarray, y: np.ndarray, precision: float) -> tuple[int, int]:
     """(stated, right) at the lowest cut where the answers at or above it are right at
-    least ``precision`` of the time; (0, 0) when no cut reaches it."""
-    order = np.argsort(-p)
+    least ``precision`` of the time; (0, 0) when no cut reaches it. A cut is a
+    confidence: answers tied at it are stated together."""
+    order = np.argsort(-p, kind="stable")
     right = np.cumsum(y[order])
-    ok = np.nonzero(right / np.arange(1, len(p) + 1) >= precision)[0]
+    ends = np.nonzero(np.append(p[order][1:] != p[order][:-1], True))[0]  # the last of each tie
+    ok = ends[right[ends] / (ends + 1) >= precision]
     return (0, 0) if not len(ok) else (int(ok[-1] + 1), int(right[ok[-1]]))
 
 
@@ -120,10 +122,15 @@ def main() -> int:
     if skip := missing_inputs([*args.fit, *args.held], args.data_dir):
         print(skip)
         return 0
+    fit_golds, held_golds = list(golds_of(args.fit)), list(golds_of(args.held))
+    both = {g["question"] for g in fit_golds} & {g["question"] for g in held_golds}
+    if both:
+        print(f"{len(both)} questions are both in --fit and --held (e.g. {sorted(both)[0]!r}): a held-out set must be unseen.")
+        return 2
     train.need_sklearn()
     engine = Engine(args.data_dir)
-    fit_items = train.collect(engine, list(golds_of(args.fit)))
-    held_items = train.collect(engine, list(golds_of(args.held)))
+    fit_items = train.collect(engine, fit_golds)
+    held_items = train.collect(engine, held_golds)
     X, y, groups, HX, Hy = rows(fit_items, held_items)
     result = compare(X, y, groups, HX, Hy)
     if args.json:

@@ -369,7 +369,9 @@ _CLAUSE_END = re.compile(r"[,;:]")
 
 def _leading_clause(text: str, folded: tuple[str, ...]) -> tuple[bool, ...]:
     """Which tokens stand in a leading subordinate clause: the question opens with a
-    subordinator and a comma closes that clause before the main one."""
+    subordinator (matched on its folded form, so "Khí" or "Nêu" open one too) and the
+    first comma, semicolon or colon closes it (a decimal comma, "2,5", too; "Khi ... thì
+    ..." without one is not read as a clause): known limits, noted for a later change."""
     starts = [m.start() for m in _TOKEN.finditer(text)]
     end = _CLAUSE_END.search(text)
     head = " ".join(folded[:3])
@@ -502,8 +504,9 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
 
 
 def _asked_at(found: tuple[int, str]) -> int:
-    """Where a type phrase's question word stands: "bao nhiêu" inside "trả bao nhiêu"
-    (the noun asked follows it), else the phrase's start."""
+    """Where a type phrase's question word stands: at "bao nhiêu" inside a phrase that
+    holds it after its first word ("trả bao nhiêu", "thứ bao nhiêu", "ngày bao nhiêu":
+    the noun asked follows it), else at the phrase's start."""
     i, phrase = found
     words = phrase.split()
     return i + words.index("bao") if "bao" in words[1:] else i

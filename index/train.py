@@ -419,6 +419,8 @@ def train(
     out-of-fold precision, read on the questions the features were designed from, runs
     above what new writers' questions get, so the held-out cut is the better guide once
     enough held-out questions are there."""
+    if held_out_decides and (held_out_precision is None or not rescale_on):
+        raise ValueError("held_out_decides sets the threshold by held_out_precision on rescale_on: give both")
     need_sklearn()
     cv = cross_validate(items, folds, unaccented, signed)
     rep = report(items, folds, target, unaccented, signed, cv)
@@ -448,7 +450,7 @@ def train(
         scorer = replace(after, meta={**(scorer.meta or {}), "rescaled": rep["rescaled"]})
         if held_out_precision is not None:
             chosen = held_out_threshold(rescale_rows(held, slope, offset), held_out_precision)
-            raised = chosen["min_confidence"] if held_out_decides else max(scorer.min_confidence, chosen["min_confidence"])
-            rep["held_out_threshold"] = {**chosen, "from_out_of_fold": round(scorer.min_confidence, 4), "shipped": round(raised, 4)}
-            scorer = replace(scorer, min_confidence=raised, meta={**(scorer.meta or {}), "held_out_threshold": rep["held_out_threshold"]})
+            shipped = chosen["min_confidence"] if held_out_decides else max(scorer.min_confidence, chosen["min_confidence"])
+            rep["held_out_threshold"] = {**chosen, "from_out_of_fold": round(scorer.min_confidence, 4), "shipped": round(shipped, 4)}
+            scorer = replace(scorer, min_confidence=shipped, meta={**(scorer.meta or {}), "held_out_threshold": rep["held_out_threshold"]})
     return scorer, rep

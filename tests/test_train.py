@@ -294,6 +294,8 @@ def test_the_held_out_threshold_may_decide_lower_too(items):
     assert loose.min_confidence < base.min_confidence  # below what the folds alone would choose
     kept, _ = train.train(fitted, folds=2, rescale_on=held, held_out_precision=0.5)
     assert kept.min_confidence == pytest.approx(base.min_confidence, abs=1e-4)  # without it: never lowered
+    with pytest.raises(ValueError):
+        train.train(fitted, folds=2, held_out_decides=True)  # nothing held out to decide by
 
 
 def test_held_out_precision_needs_held_out_sets(tmp_path, seed_engine):
