@@ -90,7 +90,7 @@ def rows(fit_items: list[train.Item], held_items: list[train.Item]) -> tuple[np.
     """Out-of-fold calibration rows of the fitting questions (with their article groups),
     and the held-out questions' rows under the ranker fitted on all of them."""
     X, y, groups = train.out_of_fold_calibration_rows(fit_items, FOLDS)
-    HX, Hy = train._calibration_rows(held_items, train.fit_ranker(fit_items))
+    HX, Hy = train.calibration_rows(held_items, train.fit_ranker(fit_items))
     return X, y, np.array(groups), HX, Hy
 
 

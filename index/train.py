@@ -141,7 +141,7 @@ def fit_ranker(items: Sequence[Item], C: float | None = None) -> LinearModel:
     return LinearModel(FEATURES, mean, scale, w, 0.0)
 
 
-def _calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.ndarray, np.ndarray]:
+def calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.ndarray, np.ndarray]:
     scorer = Scorer("tmp", ranker, None)
     X, y = [], []
     for it in items:
@@ -161,7 +161,7 @@ def out_of_fold_calibration_rows(items: Sequence[Item], folds: int) -> tuple[np.
     and its article group (questions without candidates give no row)."""
     Xs, ys, groups = [], [], []
     for train, test in _folds(items, folds):
-        X, y = _calibration_rows(test, fit_ranker(train))
+        X, y = calibration_rows(test, fit_ranker(train))
         if len(X):
             Xs.append(X)
             ys.append(y)
