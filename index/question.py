@@ -346,7 +346,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
     name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
-    tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, folded_tokens))
+    tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, written, folded_tokens))
     folded = " ".join(fold(text).lower().split())
     qtype, qpos = _answer_type(tokens)
     target, target_span = _target(tokens, qtype, qpos)
@@ -363,21 +363,28 @@ def analyze_question(question: str) -> QuestionAnalysis:
 
 #: Words that open a leading subordinate clause: "Khi ..., ", "Sau khi ..., ", "Nếu ..., ".
 SUBORDINATORS: tuple[str, ...] = ("khi", "sau khi", "trước khi", "trong khi", "từ khi", "kể từ khi", "nếu")
-_SUBORDINATORS_FOLDED = tuple(fold(w) for w in SUBORDINATORS)
-_CLAUSE_END = re.compile(r"[,;:]")
+#: What closes a leading clause: a comma (not a decimal one: "2,5"), a semicolon, a colon.
+_CLAUSE_END = re.compile(r"[;:]|,(?!\d)|(?<!\d),")
 
 
-def _leading_clause(text: str, folded: tuple[str, ...]) -> tuple[bool, ...]:
+def _leading_clause(text: str, written: tuple[str, ...], folded: tuple[str, ...]) -> tuple[bool, ...]:
     """Which tokens stand in a leading subordinate clause: the question opens with a
-    subordinator (matched on its folded form, so "Khí" or "Nêu" open one too) and the
-    first comma, semicolon or colon closes it (a decimal comma, "2,5", too; "Khi ... thì
-    ..." without one is not read as a clause): known limits, noted for a later change."""
+    subordinator, each word written as it is or without its diacritics ("Khí" or "Nêu"
+    open none), and the first comma, semicolon or colon closes it; a decimal comma
+    ("2,5") does not. "Khi ... thì ..." without one is not read as a clause."""
     starts = [m.start() for m in _TOKEN.finditer(text)]
     end = _CLAUSE_END.search(text)
-    head = " ".join(folded[:3])
-    if end is None or not any(f"{head} ".startswith(f"{w} ") for w in _SUBORDINATORS_FOLDED):
+    if end is None or not any(_opens_with(written, folded, w) for w in SUBORDINATORS):
         return ()
     return tuple(at < end.start() for at in starts)
+
+
+def _opens_with(written: tuple[str, ...], folded: tuple[str, ...], phrase: str) -> bool:
+    """The question's first words are ``phrase``, each as written or without diacritics."""
+    words = phrase.split()
+    if len(written) < len(words):
+        return False
+    return all(w == word or (w == f and f == fold(word)) for w, f, word in zip(written, folded, words, strict=False))
 
 
 # --- phrase matching -----------------------------------------------------------------------
@@ -681,9 +688,9 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     leading clause that ``bao nhiêu`` stands outside ("Khi ... ký thỏa thuận hỗ trợ ...,
     số người ... là bao nhiêu?")."""
     i, phrase = noun
-    if tokens.is_name(i) or (tokens.in_lead(i) and not tokens.in_lead(count_at)):
-        return False
     after = count_at + len(_count_word_at(tokens, count_at).split())
+    if tokens.is_name(i) or (tokens.in_lead(i) and not tokens.in_lead(count_at) and _main_counts(tokens, count_at, after)):
+        return False
     if i < count_at:
         counted, span = _counted_after(tokens, after)
         if phrase in _MONEY_BEFORE_ONLY:
@@ -693,6 +700,15 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
             return not (counted or stated or _number_of_before(tokens, i))
         return not counted or _holds(tokens, span, phrase)
     return i == after and phrase not in _MONEY_BEFORE_ONLY
+
+
+def _main_counts(tokens: _Tokens, count_at: int, after: int) -> bool:
+    """The main clause names what ``bao nhiêu`` counts: a noun after it, or "số <noun>"
+    outside the leading clause ("Khi ..., số người ... là bao nhiêu?"); "Khi phí tăng,
+    mỗi lượt là bao nhiêu?" counts nothing, so the leading clause's sum is asked."""
+    if _counted_after(tokens, after)[0] is not None:
+        return True
+    return any(not tokens.in_lead(j) and tokens.written[j] == "số" for j in range(count_at))
 
 
 def _counted_after(tokens: _Tokens, after: int) -> tuple[str | None, tuple[int, int]]:
@@ -840,7 +856,9 @@ def _target(tokens: _Tokens, qtype: str, qpos: int | None) -> tuple[str | None, 
     if phrase[0]:
         return _before_stated_sum(tokens, phrase)
     # "Số đảng viên được kết nạp là bao nhiêu?": the noun after "số (lượng)"
-    so = _first_match(tokens, ("số lượng", "tổng số", "số"))
+    # (outside a leading clause the question word stands outside of: "Khi số hộ nghèo
+    # giảm, số hộ được vay là bao nhiêu?" counts the households of the main clause)
+    so = next((m for m in _all_matches(tokens, ("số lượng", "tổng số", "số")) if tokens.in_lead(m[0]) <= tokens.in_lead(qpos)), None)
     if so is not None and so[1] == "số" and tokens.written[so[0]] != "số":
         so = None  # unaccented "so" may be "Sở" (a department)
     if so is not None and so[0] < qpos:

@@ -250,12 +250,14 @@ def at_threshold(rows: list[tuple[dict, float, str, bool]], t: float) -> list[tu
 
 def choose_threshold(rows: list[tuple[dict, float, str, bool]], target: float = TARGET_PRECISION, margin: float = MARGIN) -> float:
     """The lowest confidence at which the answers stated at or above it are right at
-    least ``target + margin`` of the time (pooled out-of-fold)."""
+    least ``target + margin`` of the time (pooled out-of-fold). A cut states every answer
+    of its confidence, so it is judged only below the last of a tie."""
     stated = sorted(((c, ok and g.get("answerable", True)) for g, c, s, ok in rows if s == "answered"), reverse=True)
     best, right = 1.0, 0
     for n, (c, ok) in enumerate(stated, 1):
         right += ok
-        if right / n >= target + margin:
+        tie_goes_on = n < len(stated) and stated[n][0] == c
+        if not tie_goes_on and right / n >= target + margin:
             best = c
     return float(best)
 

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from index.question import QuestionAnalysis, analyze_question
-from index.text import fold
+from index.question import _TOKEN, QuestionAnalysis, _leading_clause, analyze_question
+from index.text import fold, fold_words, normalize
 
 # (question, type, target, verb)
 QUESTIONS: list[tuple[str, str, str | None, str | None]] = [
@@ -549,6 +549,43 @@ def test_the_question_word_inside_a_type_phrase(question: str, qtype: str, targe
 )
 def test_a_leading_clause_does_not_type_the_main_one(question: str, qtype: str) -> None:
     assert analyze_question(question).type == qtype
+
+
+@pytest.mark.parametrize(
+    "question, qtype, target",
+    [
+        # a decimal comma closes no clause: the sum after it is still the leading one's
+        ("Nếu giá vé tăng thêm 2,5 lần thì là bao nhiêu?", "money", "gia ve"),
+        # the main clause counts nothing: the leading clause's sum is what is asked
+        ("Khi phí tăng, mỗi lượt là bao nhiêu?", "money", "phi"),
+        ("khi phi tang, moi luot la bao nhieu?", "money", "phi"),
+        # "số <noun>" of the main clause names the target, not the one of the leading clause
+        ("Khi số hộ nghèo giảm, số hộ thoát nghèo là bao nhiêu?", "count", "ho thoat ngheo"),
+    ],
+)
+def test_what_a_leading_clause_is(question: str, qtype: str, target: str) -> None:
+    a = analyze_question(question)
+    assert (a.type, a.target) == (qtype, target)
+
+
+@pytest.mark.parametrize(
+    "question, lead",
+    [
+        ("Khi phí tăng, mỗi lượt là bao nhiêu?", True),
+        ("khi phi tang, moi luot la bao nhieu?", True),
+        ("Kể từ khi phí tăng, mỗi lượt là bao nhiêu?", True),
+        # "Khí" and "Nêu" are no "khi" / "nếu" in a question written with diacritics
+        ("Khí thải nhà máy, mỗi ngày là bao nhiêu?", False),
+        ("Nêu tên, số hộ là bao nhiêu?", False),
+        # a comma between digits is a decimal one
+        ("Khi giá tăng 2,5 lần thì là bao nhiêu?", False),
+    ],
+)
+def test_which_words_open_and_close_a_leading_clause(question: str, lead: bool) -> None:
+    text = normalize(question)
+    raw = _TOKEN.findall(text)
+    written = tuple(t.lower() for t in raw)
+    assert any(_leading_clause(text, written, tuple(fold_words(list(written))))) is lead
 
 
 def test_per_turn_counts_nothing() -> None:

@@ -87,6 +87,13 @@ def test_the_threshold_is_the_lowest_confidence_at_the_target_precision():
     assert stated == ["answered", "answered", "uncertain", "uncertain", "uncertain"]
 
 
+def test_the_threshold_never_cuts_inside_a_tie():
+    # three answers share 0.8: a cut there states all three (3/5 right), not the right ones first
+    rows = [({"answerable": True}, c, "answered", ok) for c, ok in [(0.9, True), (0.9, True), (0.8, True), (0.8, False), (0.8, False)]]
+    assert train.choose_threshold(rows, 0.75, margin=0) == 0.9  # 2/2; at 0.8: 3/5
+    assert train.choose_threshold(rows, 0.6, margin=0) == 0.8
+
+
 def test_the_threshold_keeps_a_margin_over_the_promised_precision():
     # 100 answers, the best 40 all right, then one wrong in every eight: 93 right in all
     rows = [({"answerable": True}, 1 - i / 200, "answered", i < 40 or i % 8 != 7) for i in range(100)]
