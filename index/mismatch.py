@@ -321,8 +321,15 @@ def countries(text: str) -> frozenset[str]:
 _LANDMARK_KINDS = (
     "núi", "sông", "cầu", "chợ", "đèo", "hồ", "cảng", "sân bay", "đường", "khu công nghiệp", "khu đô thị",
     "khu dân cư", "khu kinh tế", "công viên", "trạm thu phí", "bến xe", "thủy điện", "hầm", "kênh", "đập",
-    "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo", "ga",
+    "cửa khẩu", "thôn", "ấp", "làng", "khách sạn", "bãi biển", "vịnh", "đảo", "ga", "khu chế xuất",
 )  # fmt: skip
+#: Kinds written by their acronym, read as written ("KCN Trà Nóc" is "khu công nghiệp Trà Nóc").
+_ACRONYM_KINDS = {
+    "KCN": "khu cong nghiep", "KCX": "khu che xuat", "KĐT": "khu do thi", "KDT": "khu do thi",
+    "KDC": "khu dan cu", "KKT": "khu kinh te",
+}  # fmt: skip
+#: A number after a landmark's name is part of it: "KCN Trà Nóc I" is not "Trà Nóc II".
+_NAME_NUMBER = re.compile(r"[IVX]{1,4}")
 _KIND_WORDS = tuple(sorted((k.split() for k in _LANDMARK_KINDS), key=len, reverse=True))
 #: A kind word after these is part of another word: "nông thôn", "đồng bằng sông Cửu Long"
 #: (a region), "yêu cầu", "nhu cầu", "toàn cầu", "lãnh đạo", "giao cho" (folded).
@@ -342,6 +349,8 @@ _KIND_FIRSTS = frozenset(w for kind, folded in _KIND_FOLDED for w in (kind[0], f
 def _kind_at(toks: list[str], i: int, accented: bool) -> int:
     """Length in words of a landmark kind at word ``i`` ("trạm thu phí" → 3), or 0. Read
     as written ("trưởng" is no "trường"), folded only in a text typed without diacritics."""
+    if toks[i] in _ACRONYM_KINDS:
+        return 1
     if toks[i].lower() not in _KIND_FIRSTS:
         return 0  # no kind starts with this word, as written or folded
     for kind, folded_kind in _KIND_FOLDED:
@@ -377,8 +386,12 @@ def landmarks(text: str) -> frozenset[tuple[str, str]]:
         while j < len(toks) and len(name) < _NAME_WORDS and _name_word(toks[j], first=not name):
             name.append(fold(toks[j]).lower())
             j += 1
+        if name and j < len(toks) and _NAME_NUMBER.fullmatch(toks[j]):
+            name.append(toks[j].lower())
+            j += 1
         if name:
-            found.add((" ".join(fold(t).lower() for t in toks[i : i + n]), " ".join(name)))
+            kind = _ACRONYM_KINDS.get(toks[i]) if n == 1 else None
+            found.add((kind or " ".join(fold(t).lower() for t in toks[i : i + n]), " ".join(name)))
         i = max(j, i + 1)
     return frozenset(found)
 
@@ -397,10 +410,13 @@ def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
     if not asked:
         return False
     words = f" {_words(text)} "
-    if any(f" {name} " in words for _, name in asked):
-        return False  # the asked one is named too ("sân bay Quốc tế Tân Sơn Nhất")
-    kinds = {k for k, _ in asked}
-    return any(k in kinds for k, _ in landmarks(text))
+    named = {k for k, _ in landmarks(text)}
+    for kind in {k for k, _ in asked} & named:
+        # each kind by itself: the asked river named beside another industrial zone
+        # ("KCN Trà Nóc I ... sông Hậu" for "KCN Trà Nóc II ... sông Hậu") is no answer
+        if not any(f" {name} " in words for k, name in asked if k == kind):
+            return True  # the asked one is not named too ("sân bay Quốc tế Tân Sơn Nhất")
+    return False
 
 
 # --- proper names ---------------------------------------------------------------------

@@ -241,6 +241,10 @@ def test_foreign_countries_are_read_by_their_names(text, keys):
         # a station; "gà" (a chicken) is none, nor a kind capitalized into a place's name
         ("tính tới 10h sáng ga Hà Nội có bao nhiêu tập thể", {("ga", "ha noi")}),
         ("nuôi gà Đông Tảo ở quận Cầu Giấy", set()),
+        # a kind by its acronym; a Roman numeral after the name is part of it
+        ("Tại KCN Trà Nóc I và KCX Tân Thuận", {("khu cong nghiep", "tra noc i"), ("khu che xuat", "tan thuan")}),
+        ("khu công nghiệp Trà Nóc II (Cần Thơ)", {("khu cong nghiep", "tra noc ii")}),
+        ("Sở KH-ĐT; UBND tỉnh; KCN", set()),
     ],
 )
 def test_landmarks_are_read_as_kind_and_name(text, named):
@@ -258,6 +262,14 @@ def test_another_landmark_of_the_asked_kind_contradicts_it():
     assert not other_landmark(airport, "Sân bay Quốc tế Tân Sơn Nhất đón 8,5 triệu lượt khách.")
     assert other_landmark(airport, "Sân bay Nội Bài đón 5 triệu lượt khách.")
     assert not other_landmark(frozenset(), "Cảng Vũng Áng đạt 62%.")
+
+
+def test_each_asked_kind_of_landmark_is_judged_by_itself():
+    # the asked river is named, but the industrial zone is another one (the first, not the second)
+    asked = landmarks("Tại khu công nghiệp Trà Nóc II, bao nhiêu % nhà máy xử lý nước thải trước khi xả ra sông Hậu?")
+    assert other_landmark(asked, "Tại KCN Trà Nóc I, khoảng 50% nhà máy xổ thẳng nước thải ra sông Hậu.")
+    assert not other_landmark(asked, "Tại KCN Trà Nóc II, 30% nhà máy xử lý nước thải trước khi xả ra sông Hậu.")
+    assert not other_landmark(asked, "Khoảng 50% nhà máy xổ thẳng nước thải ra sông Hậu.")  # no zone named
 
 
 @pytest.mark.parametrize(
