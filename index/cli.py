@@ -420,6 +420,10 @@ def train_cmd(
         bool,
         typer.Option("--held-out-decides", help="With --held-out-precision: set the threshold there even below the out-of-fold one."),
     ] = False,
+    typed: Annotated[
+        bool,
+        typer.Option("--typed-ranker", help="Give the ranker one weight of each feature per answer type too (scorer.TYPED_FEATURES)."),
+    ] = False,
     data_dir: DataDir = Path("data"),
     database_url: DbUrl = None,
 ) -> None:
@@ -443,7 +447,7 @@ def train_cmd(
     if missing:
         err.print(f"[yellow]{len(missing)} gold articles are not indexed[/yellow] (e.g. {sorted(missing)[:3]}); ingest them first.")
     items = train.collect(engine, qs)
-    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held), held_out_precision, held_out_decides)
+    scorer, rep = train.train(items, folds, target, train.twins(engine, items), signed, train.collect(engine, held), held_out_precision, held_out_decides, typed)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     scorer.save(out_path)
     if as_json:

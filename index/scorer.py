@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.candidates import FEATURES, HAND_WEIGHTS, TYPE_FEATURES, Candidate
+from index.candidates import FEATURES, HAND_WEIGHTS, TYPE_FEATURES, Candidate, vector
 
 SCORER_FILE = "data/scorer.json"
 
@@ -76,6 +76,35 @@ CALIBRATION_SIGNS: dict[str, int] = {
          "year_absent", "year_contradicted", "org_absent", "place_other_here", "org_other_here",
          "year_other_here", "art_place_absent", "art_org_absent", "unit_none"), -1),
 }  # fmt: skip
+
+
+#: The ranker's features, each also crossed with the question's answer type
+#: ("sentence*type_count"): one weight of each feature per type, beside the shared one
+#: (``hoidap train --typed-ranker``). A count question's best figure is told from its
+#: rivals by other signals than a person's name is.
+TYPED_FEATURES: tuple[str, ...] = FEATURES + tuple(f"{f}*{t}" for t in TYPE_FEATURES for f in FEATURES if f not in TYPE_FEATURES)
+
+
+@lru_cache(maxsize=8)
+def _columns(names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """For each of ``names``, the ``FEATURES`` columns whose product it is: a plain name is
+    its own column times the ones column, "a*b" the product of two; a name no candidate
+    has reads the zeros column."""
+    at = {name: i for i, name in enumerate(FEATURES)}
+    ones, zeros = len(FEATURES), len(FEATURES) + 1
+    left, right = [], []
+    for name in names:
+        a, _, b = name.partition("*")
+        left.append(at.get(a, zeros))
+        right.append(at.get(b, zeros) if b else ones)
+    return np.array(left), np.array(right)
+
+
+def design_matrix(cands: list[Candidate], names: tuple[str, ...]) -> np.ndarray:
+    """The candidates' values of ``names`` (``FEATURES`` and products "a*b" of two), a row each."""
+    base = np.array([vector(c) + [1.0, 0.0] for c in cands], dtype=float).reshape(len(cands), len(FEATURES) + 2)
+    left, right = _columns(tuple(names))
+    return base[:, left] * base[:, right]
 
 
 @dataclass(frozen=True)
@@ -129,9 +158,7 @@ class Scorer:
         """``cands`` scored and sorted best first (stable: ties keep their order)."""
         if not cands:
             return []
-        names = self.ranker.features
-        X = np.array([[c.features.get(name, 0.0) for name in names] for c in cands], dtype=float)  # candidates.vector, row by row
-        scores = self.ranker.logits(X)
+        scores = self.ranker.logits(design_matrix(cands, self.ranker.features))
         for c, s in zip(cands, scores):
             c.score = float(s)
             c.probability = _sigmoid(float(s))

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from index import answer as answering
-from index.candidates import FEATURES, Candidate, candidates, vector
+from index.candidates import FEATURES, Candidate, candidates
 from index.evaluate import TYPE_GROUPS, best_right, candidate_right, trust
-from index.scorer import CALIBRATION, CALIBRATION_SIGNS, HAND, LinearModel, Scorer, calibration_vector, platt
+from index.scorer import CALIBRATION, CALIBRATION_SIGNS, HAND, TYPED_FEATURES, LinearModel, Scorer, calibration_vector, design_matrix, platt
 from index.text import fold, has_diacritics
 
 DEFAULT_FOLDS = 5
@@ -107,14 +107,16 @@ def label(gold: dict, c: Candidate) -> bool:
 # --- fitting -------------------------------------------------------------------------
 
 
-def fit_ranker(items: Sequence[Item], C: float | None = None) -> LinearModel:
+def fit_ranker(items: Sequence[Item], C: float | None = None, typed: bool = False) -> LinearModel:
     """A conditional logit (softmax over each question's candidates): the weights that
     make the gold candidate the most probable of its question's candidates, L2-regularized.
     The hand-set score is one of the features. Questions with no right candidate teach the
-    ranker nothing (they teach the calibrator)."""
+    ranker nothing (they teach the calibrator). ``typed``: each feature also crossed with
+    the question's type (``scorer.TYPED_FEATURES``)."""
     from scipy.optimize import minimize
 
-    groups = [(np.array([vector(c) for c in it.cands], dtype=float), np.array(it.labels, dtype=bool))
+    names = TYPED_FEATURES if typed else FEATURES
+    groups = [(design_matrix(it.cands, names), np.array(it.labels, dtype=bool))
               for it in items if it.cands and any(it.labels) and not all(it.labels)]  # fmt: skip
     if not groups:
         return HAND.ranker
@@ -138,7 +140,7 @@ def fit_ranker(items: Sequence[Item], C: float | None = None) -> LinearModel:
         return total / len(data) + lam * float(w @ w), grad / len(data) + 2 * lam * w
 
     w = minimize(loss, np.zeros(allX.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
-    return LinearModel(FEATURES, mean, scale, w, 0.0)
+    return LinearModel(names, mean, scale, w, 0.0)
 
 
 def calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.ndarray, np.ndarray]:
@@ -155,13 +157,13 @@ def calibration_rows(items: Sequence[Item], ranker: LinearModel) -> tuple[np.nda
     return np.array(X, dtype=float), np.array(y, dtype=bool)
 
 
-def out_of_fold_calibration_rows(items: Sequence[Item], folds: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def out_of_fold_calibration_rows(items: Sequence[Item], folds: int, typed: bool = False) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """What the calibrator is fitted on: each question's calibration vector under a ranker
     fitted on the other folds (k folds by article), whether its best candidate is right,
     and its article group (questions without candidates give no row)."""
     Xs, ys, groups = [], [], []
     for train, test in _folds(items, folds):
-        X, y = calibration_rows(test, fit_ranker(train))
+        X, y = calibration_rows(test, fit_ranker(train, typed=typed))
         if len(X):
             Xs.append(X)
             ys.append(y)
@@ -169,10 +171,10 @@ def out_of_fold_calibration_rows(items: Sequence[Item], folds: int) -> tuple[np.
     return np.vstack(Xs), np.concatenate(ys), groups
 
 
-def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None, signed: bool = False) -> LinearModel:
+def fit_calibrator(items: Sequence[Item], folds: int, C: float | None = None, signed: bool = False, typed: bool = False) -> LinearModel:
     """Logistic regression on out-of-fold ranker scores (an inner k-fold by article);
     ``signed``: each weight held to its sign in ``CALIBRATION_SIGNS``."""
-    X, y, _ = out_of_fold_calibration_rows(items, folds)
+    X, y, _ = out_of_fold_calibration_rows(items, folds, typed)
     return calibrator_on_rows(X, y, C, signed)
 
 
@@ -212,8 +214,8 @@ def _signed_logistic(Z: np.ndarray, y: np.ndarray, C: float, signs: list[int]) -
     return x[:d], float(x[d])
 
 
-def fit(items: Sequence[Item], folds: int = DEFAULT_FOLDS, signed: bool = False) -> Scorer:
-    return Scorer("fitted", fit_ranker(items), fit_calibrator(items, folds, signed=signed), 0.5)
+def fit(items: Sequence[Item], folds: int = DEFAULT_FOLDS, signed: bool = False, typed: bool = False) -> Scorer:
+    return Scorer("fitted", fit_ranker(items, typed=typed), fit_calibrator(items, folds, signed=signed, typed=typed), 0.5)
 
 
 def _folds(items: Sequence[Item], k: int) -> list[tuple[list[Item], list[Item]]]:
@@ -280,12 +282,14 @@ def held_out_threshold(rows: list[tuple[dict, float, str, bool]], precision: flo
     }
 
 
-def cross_validate(items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = (), signed: bool = False) -> dict[str, FoldReport]:
+def cross_validate(
+    items: Sequence[Item], folds: int = DEFAULT_FOLDS, unaccented: Sequence[Item] = (), signed: bool = False, typed: bool = False
+) -> dict[str, FoldReport]:
     """Out-of-fold answers of the fitted scorer and of the hand weights, on the same folds;
     ``unaccented`` (``twins``) are answered by the scorer of their article's fold."""
     fitted, hand, twin = FoldReport("fitted"), FoldReport("hand"), FoldReport("unaccented")
     for train, test in _folds(items, folds):
-        scorer = fit(train, folds, signed)
+        scorer = fit(train, folds, signed, typed)
         fitted.rows += answer_rows(test, scorer)
         hand.rows += answer_rows(test, HAND)
         groups = {it.group for it in test}
@@ -300,14 +304,16 @@ def report(
     unaccented: Sequence[Item] = (),
     signed: bool = False,
     cv: dict[str, FoldReport] | None = None,
+    typed: bool = False,
 ) -> dict:
     """The k-fold report: the fitted scorer at its chosen threshold beside the hand weights
     (and, given ``twins``, the questions written with diacritics asked without them)."""
-    cv = cv or cross_validate(items, folds, unaccented, signed)
+    cv = cv or cross_validate(items, folds, unaccented, signed, typed)
     t = choose_threshold(cv["fitted"].rows, target)
     out = {
         "questions": len(items),
         "signed_calibrator": signed,
+        "typed_ranker": typed,
         "answerable": sum(1 for it in items if it.gold.get("answerable", True)),
         "articles": len({it.group for it in items}),
         "folds": folds,
@@ -407,6 +413,7 @@ def train(
     rescale_on: Sequence[Item] = (),
     held_out_precision: float | None = None,
     held_out_decides: bool = False,
+    typed: bool = False,
 ) -> tuple[Scorer, dict]:
     """The scorer fitted on every question, with the threshold and the report of the folds.
 
@@ -424,12 +431,13 @@ def train(
     if held_out_decides and (held_out_precision is None or not rescale_on):
         raise ValueError("held_out_decides sets the threshold by held_out_precision on rescale_on: give both")
     need_sklearn()
-    cv = cross_validate(items, folds, unaccented, signed)
-    rep = report(items, folds, target, unaccented, signed, cv)
-    final = fit(items, folds, signed)
+    cv = cross_validate(items, folds, unaccented, signed, typed)
+    rep = report(items, folds, target, unaccented, signed, cv, typed)
+    final = fit(items, folds, signed, typed)
     scorer = Scorer("fitted", final.ranker, final.calibrator, rep["min_confidence"], {
         "questions": rep["questions"],
         "signed_calibrator": signed,
+        "typed_ranker": typed,
         "articles": rep["articles"],
         "folds": folds,
         "target_precision": target,

@@ -54,6 +54,21 @@ def test_rank_orders_by_the_linear_score_and_without_forgets_a_feature():
     assert [c.figure.value for c in s.without("unit").rank([a, b])] == [2, 1]
 
 
+def test_a_typed_weight_applies_only_to_its_answer_type():
+    # "unit" counts for count questions only; "sentence" for every type
+    names = ("sentence", "unit*type_count")
+    ranker = LinearModel(names, np.zeros(2), np.ones(2), np.array([1.0, 2.0]), 0.0)
+    s = Scorer("t", ranker, None)
+    count_q = [_cand(1, unit=1.0, type_count=1.0), _cand(2, sentence=1.5, type_count=1.0)]
+    person_q = [_cand(1, unit=1.0, type_person=1.0), _cand(2, sentence=1.5, type_person=1.0)]
+    assert [c.figure.value for c in s.rank(count_q)] == [1, 2]  # 2.0 against 1.5
+    assert [c.figure.value for c in s.rank(person_q)] == [2, 1]  # 0 against 1.5
+    X = scoring.design_matrix(count_q, ("sentence", "unit*type_count", "no_such_feature"))
+    np.testing.assert_array_equal(X, [[0.0, 1.0, 0.0], [1.5, 0.0, 0.0]])
+    assert set(scoring.TYPED_FEATURES[: len(FEATURES)]) == set(FEATURES)
+    assert all(a in FEATURES and b in scoring.TYPE_FEATURES for a, b in (n.split("*") for n in scoring.TYPED_FEATURES[len(FEATURES) :]))
+
+
 def test_confidence_grows_with_the_margin_to_another_answer():
     n = len(CALIBRATION)
     coef = np.zeros(n)

@@ -46,6 +46,18 @@ def test_the_ranker_learns_what_tells_the_right_candidate(items):
     assert ranked
 
 
+def test_a_typed_ranker_fits_one_weight_per_feature_and_type(items):
+    ranker = train.fit_ranker(items, typed=True)
+    assert ranker.features == scorer_module.TYPED_FEATURES
+    # the fixtures ask counts: their typed weights are fitted, a type never asked keeps 0
+    asked = {it.gold["type"] for it in items}
+    assert "money" not in asked
+    assert ranker.coef[ranker.features.index("unit*type_count")] != 0
+    assert ranker.coef[ranker.features.index("unit*type_money")] == 0
+    typed = train.Scorer("t", ranker, None)
+    assert all(typed.rank(list(it.cands)) for it in items if it.cands)
+
+
 def test_signed_logistic_is_sklearns_fit_where_the_signs_hold_and_zero_where_not():
     import numpy as np
     from sklearn.linear_model import LogisticRegression
