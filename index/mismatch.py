@@ -4,7 +4,8 @@ stated.
 
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
   "Đại hội Đảng bộ ... lần thứ 24" or "lần 24" (keyed by the word before "lần": the 24th
-  congress is not the 24th plenum), "Đại hội X" (the Party's congress by its number),
+  congress is not the 24th plenum), a numbered thing ("cụm dân cư số 2", "gói thầu số 2":
+  keyed by the word before "số"), "Đại hội X" (the Party's congress by its number),
   "Tết Bính Tuất" (a lunar year: stem and branch). A sentence on the 7th session answers nothing about
   the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
   ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
@@ -16,7 +17,8 @@ stated.
 * **Foreign countries**: "Mỹ", "Pháp", "Lào", "Campuchia" ... as written, with capitals: a
   share of adopted children in France answers nothing about the United States.
 * **Landmarks**: a kind word and a name ("cảng Cửa Lò", "trạm thu phí Sông Phan", "núi
-  Hàm Rồng", "ấp Phú Lợi"): the port of Vũng Áng answers nothing about the one of Cửa Lò.
+  Hàm Rồng", "ấp Phú Lợi", "KCN Trà Nóc II"): the port of Vũng Áng answers nothing about
+  the one of Cửa Lò, each asked kind judged by itself.
 * **Months**: "tháng 11-2006", "từ tháng 1 đến tháng 6": a figure of October answers
   nothing about November (a day's date is not read: it mostly dates a report).
 * **Milestones** of a work or a meeting: its start ("khởi công", "khai mạc") and its end
@@ -59,6 +61,8 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # tháng", "Hà Lan", "Ba Lan", "Phần Lan", "Tân Tây Lan", "Thị Lan" are no "lần"
         # (bare, only a digit: "nhiều lần vì" is no 6th time)
         ("lan thu", r"(\w+) lan (?:thu |(?<!thai lan )(?<!ha lan )(?<!ba lan )(?<!phan lan )(?<!tay lan )(?<!thi lan )(?=\d))"),
+        # a numbered thing, keyed by the word before "số": "cụm dân cư số 2" is not "số 1"
+        ("so", r"(\w+) so (?=\d)"),
     )
 )
 

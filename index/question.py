@@ -480,6 +480,9 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     last = _person_last(tokens)
     if last is not None:
         return "person", last
+    state = _state_office_asked(tokens)
+    if state is not None:
+        return "person", state
     numbered = _first_match(tokens, ("quận mấy", "phường mấy"))
     if numbered is not None:
         return "place", numbered[0]  # "nằm ở quận mấy của TP HCM?": not a count
@@ -610,6 +613,15 @@ _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong",
 _VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
 
 
+def _state_office_asked(tokens: _Tokens) -> int | None:
+    """The position of "nào" in "(Phó) Chủ tịch nước nào": the state's office, a person
+    asked, not a country ("quốc tịch nước nào" still asks one)."""
+    for start, title in _title_ends(tokens):
+        if title in _STATE_TITLES and tokens.folded[start : start + 2] == ("nuoc", "nao"):
+            return start + 1
+    return None
+
+
 def _titled_person(tokens: _Tokens) -> int | None:
     """The position of "nào" in "<title> ... nào" within 12 words of a title, or None.
     Every title of the question is tried ("Thủ tướng yêu cầu làm rõ trách nhiệm của tổng
@@ -644,6 +656,8 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
     return None
 
 
+#: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
+_STATE_TITLES = frozenset({"chủ tịch", "phó chủ tịch"})
 #: Titles that name a person only with their body right after them ("Đại biểu HĐND TP HCM
 #: nào", "Lãnh đạo UBND tỉnh nào"): "lãnh đạo doanh nghiệp nào" asks for the firm.
 _WEAK_TITLES = frozenset({"đại biểu", "lãnh đạo"})

@@ -627,6 +627,11 @@ def test_the_short_line_writes_a_unit_once():
         ("Nhà ở số 128/10/9 đường Lê Lợi.", "địa chỉ", False, "số 128/10/9 đường Lê Lợi"),
         # "huyện nào": the places the sentence names, not only after "tại"/"ở"
         ("Các dự án tập trung chủ yếu trên địa bàn huyện Nhà Bè.", None, True, "huyện Nhà Bè"),
+        # a province of two parts is not cut at its hyphen
+        ("Đồng ý để UBND tỉnh Thừa Thiên - Huế được cấp giấy phép đầu tư.", None, True, "tỉnh Thừa Thiên - Huế"),
+        ("5 tàu cá của tỉnh Bà Rịa - Vũng Tàu bị bắt.", None, True, "tỉnh Bà Rịa - Vũng Tàu"),
+        # ... but a place beside another is no part of it
+        ("Tuyến đường nối huyện Tuy Phước - Bình Định.", None, True, "huyện Tuy Phước"),
     ],
 )
 def test_place_candidates(sentence, noun, unit_asked, expected):

@@ -45,6 +45,9 @@ from index.mismatch import (
         ("đợt đầu có 40 sinh viên tình nguyện", {("dot", 1)}),
         ("kỳ họp đầu tiên của HĐND khóa mới", {("ky hop", 1)}),
         ("tỷ lệ học sinh trái tuyến ở lớp 10 tại Hà Nội", {("lop", 10)}),
+        # a numbered thing, keyed by the word before "số"
+        ("Cụm dân cư số 2 của khu Nhất Thanh", {("cu so", 2)}),
+        ("gói thầu số 2 của nhà máy và Nghị định số 92/CP", {("thau so", 2), ("dinh so", 92)}),
     ],
 )
 def test_numbered_events_are_read_as_kind_and_number(text, events):
@@ -66,6 +69,10 @@ def test_another_number_of_the_asked_event_contradicts_it():
     assert not other_event(asked, "Kỳ họp thứ 6 đã thông qua 9 luật, kỳ họp thứ 7 sẽ thông qua 11.")
     assert not other_event(asked, "Giai đoạn 2 của dự án được thông qua 11 luật.")
     assert not other_event(frozenset(), "Kỳ họp thứ 7")
+    # a numbered thing: another cluster's figure answers nothing of the one asked
+    cluster = numbered_events("Cụm dân cư số 2 của khu Nhất Thanh có bao nhiêu hộ?")
+    assert other_event(cluster, "Cụm dân cư số 1 (tổ 1 đến 5) có 384 hộ.")
+    assert not other_event(cluster, "Cụm dân cư số 1 có 384 hộ, cụm dân cư số 2 có 250 hộ.")
     # "lần thứ" is keyed by the word before it: the 25th congress is not the 24th, but
     # the congress's first session is no other congress
     congress = numbered_events("Đại hội Đảng bộ cơ quan Bộ Ngoại giao lần thứ 24 khai mạc ngày nào?")

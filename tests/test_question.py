@@ -227,6 +227,12 @@ def test_frozen() -> None:
         ("Chủ tịch UBND tỉnh nào bị kỷ luật?", "place"),
         ("Chủ tịch nước dự hội nghị nào?", "other"),
         ("Hội nghị nào do Bí thư Thành ủy chủ trì?", "other"),
+        # "Chủ tịch nước" is the state's office: "nước nào" right after it asks a person,
+        # elsewhere a country
+        ("Vị Phó Chủ tịch nước nào đã đến kiểm tra việc chuẩn bị đại hội?", "person"),
+        ("chu tich nuoc nao da ky lenh an xa?", "person"),
+        ("Con tàu mang cờ quốc tịch nước nào?", "place"),
+        ("Tổng thống nước nào sang thăm Việt Nam?", "place"),
         # a verb inside the organization's name, and "Nam" of "Việt Nam" written as a name
         ("Thứ trưởng Bộ Xây dựng nào cho biết sắp có nghị định?", "person"),
         ("Phó chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam nào đã trao đổi?", "person"),
