@@ -319,11 +319,12 @@ def _typed_place_unseen(q: Question, top: Candidate, passages: list[PassageHit])
 def figure_line(top: list[FigureHit]) -> str:
     """The short line a cadre reads first: the figure(s) with their unit, then the
     context of the first ("61 chi bộ đảng — quận Long Biên, giai đoạn 2012-2020")."""
-    parts = []
+    parts: list[str] = []
     for f in top[:3]:
         # a unit written into the figure ("0,95%/tháng") is not repeated
         unit = f" {f.unit}" if f.unit and f.kind != "date" and not f.text.endswith(f.unit) else ""
-        parts.append(f"{f.text}{unit}")
+        if f"{f.text}{unit}" not in parts:  # one article printed by two papers: said once
+            parts.append(f"{f.text}{unit}")
     line = "; ".join(parts)
     if top[0].context and top[0].kind != "date":  # a date's context is mostly other dates
         line += f" — {top[0].context}"

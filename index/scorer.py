@@ -160,7 +160,9 @@ class Scorer:
             return []
         scores = self.ranker.logits(design_matrix(cands, self.ranker.features))
         for c, s in zip(cands, scores):
-            c.score = float(s)
+            # rounded: a tie (one article printed twice) stays a tie whatever the float
+            # noise of the matrix product, and the order retrieval gave them decides it
+            c.score = round(float(s), 9)
             c.probability = _sigmoid(float(s))
         return sorted(cands, key=lambda c: -c.score)
 

@@ -609,6 +609,10 @@ def test_the_short_line_writes_a_unit_once():
     count = FigureHit(61, "61", "chi bộ đảng", "count", None, "quận Long Biên", "b", 2, "Thành lập 61 chi bộ đảng.")
     assert figure_line([rate]) == "0,95%/tháng — TP HCM"
     assert figure_line([count]) == "61 chi bộ đảng — quận Long Biên"
+    # tied figures: each said once, however many papers printed it
+    twin = FigureHit(61, "61", "chi bộ đảng", "count", None, "Hà Nội", "c", 3, "Thành lập 61 chi bộ đảng.")
+    other = FigureHit(37, "37", "chi hội", "count", None, "Hà Nội", "c", 3, "37 chi hội.")
+    assert figure_line([count, twin, other]) == "61 chi bộ đảng; 37 chi hội — quận Long Biên"
 
 
 @pytest.mark.parametrize(
