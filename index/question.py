@@ -207,7 +207,9 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
-    "quận nào": frozenset({"co"}),  # cơ quan (typed so; "có quận nào" with diacritics asks one)
+    # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, hải quan, tham
+    # quan, liên quan, khách quan, chủ quan, lạc quan, bi quan: "quan", no district
+    "quận nào": frozenset({"co", "si", "hai", "tham", "lien", "khach", "chu", "lac", "bi"}),
     "trường nào": frozenset({"thi", "moi", "chien", "hien", "lap", "quang"}),  # thị trường, môi trường
     "mức nào": frozenset({"chuyen", "danh", "hang"}),  # chuyên mục, danh mục, hạng mục (folded)
     "giá": frozenset({"tham", "quoc", "chuyen", "danh", "dan", "hoi", "tu", "nha", "dai", "ban"}),
@@ -598,7 +600,7 @@ PERSON_TITLES: tuple[str, ...] = (
     "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
-    "tư lệnh", "chính ủy",
+    "tư lệnh", "chính ủy", "sĩ quan",
 )  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
     "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()

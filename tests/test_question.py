@@ -233,6 +233,11 @@ def test_frozen() -> None:
         ("chu tich nuoc nao da ky lenh an xa?", "person"),
         ("Con tàu mang cờ quốc tịch nước nào?", "place"),
         ("Tổng thống nước nào sang thăm Việt Nam?", "place"),
+        # "sĩ quan nào" asks an officer; "quan" after "sĩ", "hải", "cơ" ... is no "quận"
+        ("Sĩ quan nào của phòng Cảnh sát PCCC đã thông tin về vụ cháy?", "person"),
+        ("si quan nao phu trach vu an?", "person"),
+        ("Chi cục hải quan nào bắt vụ buôn lậu?", "other"),
+        ("o quan nao co nhieu ho ngheo nhat?", "place"),
         # a verb inside the organization's name, and "Nam" of "Việt Nam" written as a name
         ("Thứ trưởng Bộ Xây dựng nào cho biết sắp có nghị định?", "person"),
         ("Phó chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam nào đã trao đổi?", "person"),
