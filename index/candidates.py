@@ -1187,8 +1187,10 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
     yield from found.items()
 
 
-_HYPHEN = re.compile(r"\s*-\s*")
-_AFTER_HYPHEN = re.compile(r"\s*-\s*[^\W\d_][\w]*(?: [^\W\d_][\w]*)?")
+_HYPHEN = re.compile(r"\s*[-–]\s*")
+_AFTER_HYPHEN = re.compile(r"\s*[-–]\s*[^\W\d_][\w]*(?: [^\W\d_][\w]*)?")
+#: A span of another level than a province's ("TP Bà Rịa" is a city inside Bà Rịa - Vũng Tàu).
+_NOT_A_PROVINCE = re.compile(r"(?i)(?:tp\.?|thành phố|thị xã|thị trấn|huyện|quận|xã|phường)\s")
 #: Provinces named in two parts ("Thừa Thiên - Huế", "Bà Rịa - Vũng Tàu"), hyphen spaced.
 _TWO_PART_PROVINCES = frozenset(_HYPHEN.sub(" - ", p) for p in PROVINCES if "-" in p)
 
@@ -1197,7 +1199,7 @@ def _whole_province(sentence: str, text: str, end: int) -> str:
     """A place span cut at the hyphen of a province's two-part name ("tỉnh Thừa Thiên" of
     "tỉnh Thừa Thiên - Huế") with its second part; any other span as it is."""
     m = _AFTER_HYPHEN.match(sentence, end)
-    if m is None:
+    if m is None or _NOT_A_PROVINCE.match(text):
         return text
     tail = m.group(0)
     for cut in (tail, tail.rsplit(" ", 1)[0]):  # its second part: two words or one

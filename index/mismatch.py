@@ -44,6 +44,10 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 #: tiên" is the first ("đợt đầu", "kỳ họp đầu tiên"), not in "đầu tư", "đầu năm", "đấu thầu" ...
 _ORDINAL_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
 _NUMBER = r"(\d{1,3}|[ivxlc]{1,6}|(?<=thu )(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)|dau tien|dau(?! (?:tu|nam|thang|tuan|ngay|gio|moi|vao|ra|ky|tau|nguon|mua|tranh|gia|thau|khi|mo|an|lua|xanh)(?!\w)))(?!\w)"
+#: Words before "số" that make it a count, not a label (folded): "trong số 120 hộ",
+#: "tổng số 1.200", "với số 5 tỷ".
+_COUNT_BEFORE_SO = ("trong", "tong", "voi", "co", "la", "den", "ca", "chiem", "gom", "nhung", "cac", "mot", "theo", "tren", "duoi", "hon", "bang", "vao", "cho", "va", "chi", "con", "them", "giam", "tang", "dat", "thu",
+                    "bao")  # "bão số 7": a storm, read above
 #: Each kind of numbered event, as folded words before its number.
 _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(r"(?<!\w)" + words + _NUMBER))
@@ -61,8 +65,10 @@ _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         # tháng", "Hà Lan", "Ba Lan", "Phần Lan", "Tân Tây Lan", "Thị Lan" are no "lần"
         # (bare, only a digit: "nhiều lần vì" is no 6th time)
         ("lan thu", r"(\w+) lan (?:thu |(?<!thai lan )(?<!ha lan )(?<!ba lan )(?<!phan lan )(?<!tay lan )(?<!thi lan )(?=\d))"),
-        # a numbered thing, keyed by the word before "số": "cụm dân cư số 2" is not "số 1"
-        ("so", r"(\w+) so (?=\d)"),
+        # a numbered thing, keyed by the two words before "số": "cụm dân cư số 2" is not
+        # "số 1", "Nghị định số 92" not "Quyết định số 15"; a count ("trong số 120 hộ",
+        # "tổng số", "với số") is no label
+        ("so", r"(\w+ \w+) so" + "".join(rf"(?<! {w} so)" for w in _COUNT_BEFORE_SO) + r" (?=\d)"),
     )
 )
 
@@ -414,13 +420,29 @@ def other_landmark(asked: frozenset[tuple[str, str]], text: str) -> bool:
     if not asked:
         return False
     words = f" {_words(text)} "
-    named = {k for k, _ in landmarks(text)}
-    for kind in {k for k, _ in asked} & named:
+    named = landmarks(text)
+    for kind in {k for k, _ in asked} & {k for k, _ in named}:
         # each kind by itself: the asked river named beside another industrial zone
         # ("KCN Trà Nóc I ... sông Hậu" for "KCN Trà Nóc II ... sông Hậu") is no answer
-        if not any(f" {name} " in words for k, name in asked if k == kind):
-            return True  # the asked one is not named too ("sân bay Quốc tế Tân Sơn Nhất")
+        names = {name for k, name in asked if k == kind}
+        if any(f" {name} " in words for name in names):
+            continue  # the asked one is named too ("sân bay Quốc tế Tân Sơn Nhất")
+        bases = {_base(name) for name in names}
+        if not any(f" {base} " in words for base in bases):
+            return True
+        # named by its name alone ("KCN Trà Nóc" for "Trà Nóc II"): only another number of
+        # it contradicts, where the asked number is written nowhere ("Trà Nóc I và II")
+        numbers = {name.rsplit(" ", 1)[1] for name in names if name != _base(name)}
+        others = {n for k, n in named if k == kind and n != _base(n) and _base(n) in bases}
+        if numbers and others and not any(f" {x} " in words for x in numbers):
+            return True
     return False
+
+
+def _base(name: str) -> str:
+    """A landmark's name without its number: "tra noc ii" → "tra noc"."""
+    head, _, last = name.rpartition(" ")
+    return head if head and _NAME_NUMBER.fullmatch(last.upper()) else name
 
 
 # --- proper names ---------------------------------------------------------------------

@@ -207,9 +207,10 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
-    # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, hải quan, tham
-    # quan, liên quan, khách quan, chủ quan, lạc quan, bi quan: "quan", no district
-    "quận nào": frozenset({"co", "si", "hai", "tham", "lien", "khach", "chu", "lac", "bi"}),
+    # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, liên quan, khách
+    # quan, chủ quan, lạc quan: "quan", no district ("hai quan nao", "bi quan nao" typed
+    # without diacritics are "hai quận", "bị quận")
+    "quận nào": frozenset({"co", "si", "lien", "khach", "chu", "lac"}),
     "trường nào": frozenset({"thi", "moi", "chien", "hien", "lap", "quang"}),  # thị trường, môi trường
     "mức nào": frozenset({"chuyen", "danh", "hang"}),  # chuyên mục, danh mục, hạng mục (folded)
     "giá": frozenset({"tham", "quoc", "chuyen", "danh", "dan", "hoi", "tu", "nha", "dai", "ban"}),
@@ -616,8 +617,9 @@ _VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
 
 
 def _state_office_asked(tokens: _Tokens) -> int | None:
-    """The position of "nào" in "(Phó) Chủ tịch nước nào": the state's office, a person
-    asked, not a country ("quốc tịch nước nào" still asks one)."""
+    """The position of "nào" in "Phó Chủ tịch nước nào": the state's office, a person
+    asked, not a country ("quốc tịch nước nào" still asks one; "Chủ tịch nước nào" may be
+    a foreign state's, left a place question)."""
     for start, title in _title_ends(tokens):
         if title in _STATE_TITLES and tokens.folded[start : start + 2] == ("nuoc", "nao"):
             return start + 1
@@ -659,7 +661,7 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
 
 
 #: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
-_STATE_TITLES = frozenset({"chủ tịch", "phó chủ tịch"})
+_STATE_TITLES = frozenset({"phó chủ tịch"})
 #: Titles that name a person only with their body right after them ("Đại biểu HĐND TP HCM
 #: nào", "Lãnh đạo UBND tỉnh nào"): "lãnh đạo doanh nghiệp nào" asks for the firm.
 _WEAK_TITLES = frozenset({"đại biểu", "lãnh đạo"})
@@ -704,9 +706,9 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
     leading clause that ``bao nhiêu`` stands outside ("Khi ... ký thỏa thuận hỗ trợ ...,
     số người ... là bao nhiêu?")."""
     i, phrase = noun
-    after = count_at + len(_count_word_at(tokens, count_at).split())
-    if tokens.is_name(i) or (tokens.in_lead(i) and not tokens.in_lead(count_at) and _main_counts(tokens, count_at, after)):
+    if tokens.is_name(i) or (tokens.in_lead(i) and not tokens.in_lead(count_at)):
         return False
+    after = count_at + len(_count_word_at(tokens, count_at).split())
     if i < count_at:
         counted, span = _counted_after(tokens, after)
         if phrase in _MONEY_BEFORE_ONLY:
@@ -716,15 +718,6 @@ def _money_noun_asked(tokens: _Tokens, noun: tuple[int, str], count_at: int) -> 
             return not (counted or stated or _number_of_before(tokens, i))
         return not counted or _holds(tokens, span, phrase)
     return i == after and phrase not in _MONEY_BEFORE_ONLY
-
-
-def _main_counts(tokens: _Tokens, count_at: int, after: int) -> bool:
-    """The main clause names what ``bao nhiêu`` counts: a noun after it, or "số <noun>"
-    outside the leading clause ("Khi ..., số người ... là bao nhiêu?"); "Khi phí tăng,
-    mỗi lượt là bao nhiêu?" counts nothing, so the leading clause's sum is asked."""
-    if _counted_after(tokens, after)[0] is not None:
-        return True
-    return any(not tokens.in_lead(j) and tokens.written[j] == "số" for j in range(count_at))
 
 
 def _counted_after(tokens: _Tokens, after: int) -> tuple[str | None, tuple[int, int]]:

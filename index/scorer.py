@@ -160,8 +160,9 @@ class Scorer:
             return []
         scores = self.ranker.logits(design_matrix(cands, self.ranker.features))
         for c, s in zip(cands, scores):
-            # rounded: a tie (one article printed twice) stays a tie whatever the float
-            # noise of the matrix product, and the order retrieval gave them decides it
+            # rounded: a tie (one article printed twice) stays a tie under the float noise
+            # of the matrix product (bar one straddling a rounding step), and the order
+            # retrieval gave them decides it
             c.score = round(float(s), 9)
             c.probability = _sigmoid(float(s))
         return sorted(cands, key=lambda c: -c.score)
@@ -189,7 +190,7 @@ class Scorer:
     def without(self, *features: str) -> "Scorer":
         """This scorer with the ranker blind to ``features`` (their weights zeroed): what
         a rule is worth, in tests and ablations."""
-        coef = np.array([0.0 if f in features else c for f, c in zip(self.ranker.features, self.ranker.coef)])
+        coef = np.array([0.0 if f.split("*")[0] in features else c for f, c in zip(self.ranker.features, self.ranker.coef)])
         return replace(self, ranker=replace(self.ranker, coef=coef))
 
     def to_json(self) -> dict:

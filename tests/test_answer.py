@@ -636,6 +636,8 @@ def test_the_short_line_writes_a_unit_once():
         ("5 tàu cá của tỉnh Bà Rịa - Vũng Tàu bị bắt.", None, True, "tỉnh Bà Rịa - Vũng Tàu"),
         # ... but a place beside another is no part of it
         ("Tuyến đường nối huyện Tuy Phước - Bình Định.", None, True, "huyện Tuy Phước"),
+        ("Dự án đặt tại TP Bà Rịa - Vũng Tàu.", None, True, "TP Bà Rịa"),  # the city, not the province
+        ("UBND tỉnh Thừa Thiên – Huế đồng ý.", None, True, "tỉnh Thừa Thiên – Huế"),  # an en dash
     ],
 )
 def test_place_candidates(sentence, noun, unit_asked, expected):

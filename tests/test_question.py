@@ -227,17 +227,18 @@ def test_frozen() -> None:
         ("Chủ tịch UBND tỉnh nào bị kỷ luật?", "place"),
         ("Chủ tịch nước dự hội nghị nào?", "other"),
         ("Hội nghị nào do Bí thư Thành ủy chủ trì?", "other"),
-        # "Chủ tịch nước" is the state's office: "nước nào" right after it asks a person,
-        # elsewhere a country
+        # "Phó Chủ tịch nước" is the state's office: "nước nào" right after it asks a person,
+        # elsewhere a country ("Chủ tịch nước nào" may be a foreign state's)
         ("Vị Phó Chủ tịch nước nào đã đến kiểm tra việc chuẩn bị đại hội?", "person"),
-        ("chu tich nuoc nao da ky lenh an xa?", "person"),
+        ("pho chu tich nuoc nao da du le?", "person"),
+        ("Chủ tịch nước nào sang thăm Việt Nam năm 2005?", "place"),
         ("Con tàu mang cờ quốc tịch nước nào?", "place"),
         ("Tổng thống nước nào sang thăm Việt Nam?", "place"),
         # "sĩ quan nào" asks an officer; "quan" after "sĩ", "hải", "cơ" ... is no "quận"
         ("Sĩ quan nào của phòng Cảnh sát PCCC đã thông tin về vụ cháy?", "person"),
         ("si quan nao phu trach vu an?", "person"),
-        ("Chi cục hải quan nào bắt vụ buôn lậu?", "other"),
         ("o quan nao co nhieu ho ngheo nhat?", "place"),
+        ("hai quan nao co nhieu ca mac nhat?", "place"),  # "hai quận": two districts
         # a verb inside the organization's name, and "Nam" of "Việt Nam" written as a name
         ("Thứ trưởng Bộ Xây dựng nào cho biết sắp có nghị định?", "person"),
         ("Phó chủ tịch Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam nào đã trao đổi?", "person"),
@@ -567,9 +568,9 @@ def test_a_leading_clause_does_not_type_the_main_one(question: str, qtype: str) 
     [
         # a decimal comma closes no clause: the sum after it is still the leading one's
         ("Nếu giá vé tăng thêm 2,5 lần thì là bao nhiêu?", "money", "gia ve"),
-        # the main clause counts nothing: the leading clause's sum is what is asked
-        ("Khi phí tăng, mỗi lượt là bao nhiêu?", "money", "phi"),
-        ("khi phi tang, moi luot la bao nhieu?", "money", "phi"),
+        # the main clause's own noun is counted, whatever the leading clause's sum
+        ("Khi giá vé tăng, lượng khách là bao nhiêu?", "count", None),
+        ("khi gia xang tang, so ho bi anh huong la bao nhieu?", "count", None),
         # "số <noun>" of the main clause names the target, not the one of the leading clause
         ("Khi số hộ nghèo giảm, số hộ thoát nghèo là bao nhiêu?", "count", "ho thoat ngheo"),
     ],

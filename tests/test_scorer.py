@@ -66,6 +66,8 @@ def test_a_typed_weight_applies_only_to_its_answer_type():
     X = scoring.design_matrix(count_q, ("sentence", "unit*type_count", "no_such_feature"))
     np.testing.assert_array_equal(X, [[0.0, 1.0, 0.0], [1.5, 0.0, 0.0]])
     assert set(scoring.TYPED_FEATURES[: len(FEATURES)]) == set(FEATURES)
+    # blind to a feature: its typed weights too
+    assert [c.figure.value for c in s.without("unit").rank(count_q)] == [2, 1]
     assert all(a in FEATURES and b in scoring.TYPE_FEATURES for a, b in (n.split("*") for n in scoring.TYPED_FEATURES[len(FEATURES) :]))
 
 
