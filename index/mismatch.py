@@ -5,7 +5,8 @@ stated.
 * **Numbered events**: "kỳ họp thứ 6", "Hội nghị Trung ương 12", "giai đoạn 2", "đợt 3",
   "Đại hội Đảng bộ ... lần thứ 24" or "lần 24" (keyed by the word before "lần": the 24th
   congress is not the 24th plenum), a numbered thing ("cụm dân cư số 2", "gói thầu số 2":
-  keyed by the word before "số"), "Đại hội X" (the Party's congress by its number),
+  keyed by the two words before "số"; "trong số 120" is a count, none), "Đại hội X" (the
+  Party's congress by its number),
   "Tết Bính Tuất" (a lunar year: stem and branch). A sentence on the 7th session answers nothing about
   the 6th. "Khóa" (a term) is left out: articles on a new term name the outgoing one too
   ("đại biểu HĐND khóa 6 đã tái đắc cử" answers a question on khóa VII).
@@ -46,8 +47,11 @@ _ORDINAL_WORDS = {"nhat": 1, "hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "ba
 _NUMBER = r"(\d{1,3}|[ivxlc]{1,6}|(?<=thu )(?:nhat|hai|ba|tu|nam|sau|bay|tam|chin|muoi)|dau tien|dau(?! (?:tu|nam|thang|tuan|ngay|gio|moi|vao|ra|ky|tau|nguon|mua|tranh|gia|thau|khi|mo|an|lua|xanh)(?!\w)))(?!\w)"
 #: Words before "số" that make it a count, not a label (folded): "trong số 120 hộ",
 #: "tổng số 1.200", "với số 5 tỷ".
-_COUNT_BEFORE_SO = ("trong", "tong", "voi", "co", "la", "den", "ca", "chiem", "gom", "nhung", "cac", "mot", "theo", "tren", "duoi", "hon", "bang", "vao", "cho", "va", "chi", "con", "them", "giam", "tang", "dat", "thu",
-                    "bao")  # "bão số 7": a storm, read above
+#: "bão số 7" is a storm, read by its own pattern below.
+_COUNT_BEFORE_SO = tuple(
+    "trong tong voi co la den ca chiem gom nhung cac mot theo tren duoi hon bang vao cho va chi "
+    "con them giam tang dat thu bao".split()
+)
 #: Each kind of numbered event, as folded words before its number.
 _EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(r"(?<!\w)" + words + _NUMBER))

@@ -616,6 +616,10 @@ _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong",
 _VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
 
 
+#: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
+_STATE_TITLES = frozenset({"phó chủ tịch"})
+
+
 def _state_office_asked(tokens: _Tokens) -> int | None:
     """The position of "nào" in "Phó Chủ tịch nước nào": the state's office, a person
     asked, not a country ("quốc tịch nước nào" still asks one; "Chủ tịch nước nào" may be
@@ -660,8 +664,6 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
     return None
 
 
-#: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
-_STATE_TITLES = frozenset({"phó chủ tịch"})
 #: Titles that name a person only with their body right after them ("Đại biểu HĐND TP HCM
 #: nào", "Lãnh đạo UBND tỉnh nào"): "lãnh đạo doanh nghiệp nào" asks for the firm.
 _WEAK_TITLES = frozenset({"đại biểu", "lãnh đạo"})
