@@ -52,6 +52,23 @@ PROVINCES: tuple[str, ...] = (
     "Yên Bái", "TP.HCM", "TP HCM", "TPHCM", "TP. HCM", "Huế", "Tây Nguyên",
 )  # fmt: skip
 
+#: The provinces named in two parts, as the standard writing of each (the form
+#: ``place_of`` gives) -> its parts. News spaces and dashes the hyphen every way
+#: ("Thừa Thiên-Huế", "Bà Rịa- Vũng Tàu", "Thừa Thiên – Huế") and shortens them
+#: ("BR-VT", "TT-Huế"); all name one province.
+_TWO_PARTS: dict[str, tuple[str, str]] = {
+    "Bà Rịa - Vũng Tàu": ("Bà Rịa", "Vũng Tàu"),
+    "Thừa Thiên - Huế": ("Thừa Thiên", "Huế"),
+}
+_TWO_PART_WRITINGS: dict[str, str] = {
+    **{f"{a}{sep}{b}": whole for whole, (a, b) in _TWO_PARTS.items()
+       for sep in ("-", " -", "- ", " - ", "–", " –", "– ", " – ")},
+    "Thừa Thiên Huế": "Thừa Thiên - Huế",
+    "BR-VT": "Bà Rịa - Vũng Tàu", "BR - VT": "Bà Rịa - Vũng Tàu",
+    "TT-Huế": "Thừa Thiên - Huế", "TT - Huế": "Thừa Thiên - Huế",
+}  # fmt: skip
+PROVINCES = tuple(dict.fromkeys([*PROVINCES, *_TWO_PART_WRITINGS]))
+
 #: Ways of writing Hồ Chí Minh City (one place, one name).
 HCM_NAMES: frozenset[str] = frozenset({"TP.HCM", "TP HCM", "TPHCM", "TP. HCM", "Hồ Chí Minh", "HCM"})
 #: Provinces of ``PROVINCES`` that are cities (``Thành ủy``, ``TP``, ``thành phố`` refer to them).
@@ -68,7 +85,10 @@ SURNAMES: frozenset[str] = frozenset(
 # --- named places -------------------------------------------------------------------
 
 _NAME = UPPER + LETTER + r"*(?: " + UPPER + LETTER + r"*){0,3}"
+_TWO_PART = r"(?:" + alts(tuple(_TWO_PART_WRITINGS)) + r")(?!\w)"  # _NAME stops at the hyphen
 _PLACE_PATTERNS: tuple[re.Pattern[str], ...] = (
+    # a province of two parts after its own level word only: "TP Bà Rịa" is a city of it
+    re.compile(word_start("Tt") + r"[Tt]ỉnh(?: ủy)? ?" + _TWO_PART),
     re.compile(
         word_start("TtQqHhXxPp") + r"(?:[Tt]hành phố|[Tt]ỉnh|[Qq]uận|[Hh]uyện|[Tt]hị xã|[Tt]hị trấn|[Xx]ã|[Pp]hường"
         r"|TP\.?|TX\.?|Q\.|P\.) ?(?:" + _NAME + r"|\d{1,2}(?!\d|[.,/]\d))"
@@ -165,8 +185,10 @@ class Place:
 
 def place_of(expr_text: str) -> Place | None:
     """The level and name of a place as ``find_places`` wrote it: "Quận ủy Long Biên" →
-    quận Long Biên, "TPHCM" → thành phố Hồ Chí Minh, "Cà Mau" → tỉnh Cà Mau."""
+    quận Long Biên, "TPHCM" → thành phố Hồ Chí Minh, "Cà Mau" → tỉnh Cà Mau, "BR-VT" →
+    tỉnh Bà Rịa - Vũng Tàu."""
     keyword, name = _split(expr_text)
+    name = _TWO_PART_WRITINGS.get(name, name)
     if keyword is None:
         if name in HCM_NAMES:
             return Place("thành phố", "Hồ Chí Minh")

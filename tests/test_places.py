@@ -32,6 +32,8 @@ def resolved(text: str, title: str = "") -> list[tuple[str, str]]:
         ("huyện Gia Lâm", Place("huyện", "Gia Lâm")),
         ("thị xã Gia Nghĩa", Place("thị xã", "Gia Nghĩa")),
         ("xã Chiềng Hắc", Place("xã", "Chiềng Hắc")),
+        ("tỉnh Thừa Thiên-Huế", Place("tỉnh", "Thừa Thiên - Huế")),  # one writing of each two-part province
+        ("BR-VT", Place("tỉnh", "Bà Rịa - Vũng Tàu")),
         # not places of a level
         ("Thành ủy TP", None),  # a level word is no name
         ("TP 6", None),  # "bình quân TP 6-7 m2": a city is no number
@@ -115,6 +117,15 @@ def test_referred_places_of_a_sentence():
         ("Bí thư Quận ủy Tân Bình Trần Văn Tư", {"tan binh"}),
         # a place whose last word is a surname keeps it when no name follows
         ("huyện Phú Lương, tỉnh Thái Nguyên", {"phu luong", "thai nguyen"}),
+        # a province of two parts, its hyphen spaced or dashed any way, or shortened
+        ("UBND tỉnh Bà Rịa - Vũng Tàu", {"ba ria vung tau"}),
+        ("Tỉnh ủy Thừa Thiên-Huế và tỉnh Bà Rịa- Vũng Tàu", {"thua thien hue", "ba ria vung tau"}),
+        ("tỉnh Thừa Thiên – Huế", {"thua thien hue"}),
+        ("tại Thừa Thiên- Huế, Thừa Thiên Huế", {"thua thien hue"}),
+        ("UBND tỉnh BR-VT", {"ba ria vung tau"}),
+        # ... but a city is no province: TP Bà Rịa, TP Huế
+        ("TP Bà Rịa - Vũng Tàu", {"ba ria"}),
+        ("TP Huế, tỉnh Thừa Thiên - Huế", {"hue", "thua thien hue"}),
     ],
 )
 def test_place_keys_are_one_per_place_however_written(text, keys):
