@@ -378,7 +378,7 @@ def _lower_case_places(folded: str) -> frozenset[str]:
 def stated_figures(question: str) -> frozenset[tuple[float, str]]:
     """Figures with a unit that the question itself states ("Dịp kỷ niệm 75 năm ...",
     "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"): context, not the answer."""
-    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(question) if f.unit)
+    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(question))
 
 
 @lru_cache(maxsize=16384)
