@@ -71,6 +71,7 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "ngư dân nào", "khách hàng nào", "sinh viên nào", "thí sinh nào", "bác sĩ nào",
         "luật sư nào", "doanh nhân nào", "nghệ sĩ nào", "nhà văn nào", "giáo viên nào",
         "cô giáo nào", "thầy giáo nào", "chiến sĩ nào", "quan chức nào", "nhà khoa học nào",
+        "học sinh nào",
     ),
     "place": (
         "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",
@@ -91,6 +92,7 @@ PLACE_NOUNS: tuple[str, ...] = (
     "khu tái định cư", "khu vực", "thủ đô", "mỏ", "mỏ dầu", "trường", "trường học", "đèo",
     "con đèo", "nghĩa trang", "nhà ga", "cảng cá", "bến phà", "nhà tù", "bãi rác", "lò mổ",
     "xóm", "di tích", "lô đất", "khuôn viên", "tòa nhà", "trụ sở", "số nhà", "chỗ",
+    "kênh", "con kênh", "bảo tàng",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
 TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED

@@ -46,6 +46,20 @@ def test_a_year_or_date_the_question_writes_itself_is_marked_stated():
     assert feats["22/8/2005"]["date_stated"] == 0.0
 
 
+def test_a_number_the_question_writes_without_a_unit_is_marked_stated():
+    # a house number, and a share the question gives as the threshold it asks about
+    feats = _by_text(
+        "Tập tài liệu về biệt thự 76 Phan Đình Phùng dày bao nhiêu trang?",
+        "Tập tài liệu 67 trang nói về biệt thự 76 Phan Đình Phùng.",
+    )
+    assert feats["76"]["stated"] == 1.0 and feats["67"]["stated"] == 0.0
+    feats = _by_text(
+        "Bao nhiêu phần trăm số xe công đã khấu hao trên 50%?",
+        "Có 62% số xe công đã khấu hao trên 50%.",
+    )
+    assert feats["trên 50%"]["stated"] == 1.0 and feats["62%"]["stated"] == 0.0
+
+
 def test_a_figure_inside_parentheses_is_an_aside():
     feats = _by_text(
         "Bao nhiêu phần trăm lao động được đào tạo nghề?",

@@ -339,6 +339,7 @@ def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> 
         ("Lãnh đạo UBND huyện Củ Chi nào ký văn bản?", "person"),
         ("dai bieu quoc hoi tp hcm nao de nghi sua luat", "person"),
         ("Ngư dân nào cứu được thuyền viên?", "person"),
+        ("Học sinh nào giành chức vô địch Olympia?", "person"),
         # a title before a place or a delegation asks that
         ("Đại biểu Quốc hội tỉnh nào đề nghị sửa luật?", "place"),
         ("Lãnh đạo cơ quan nào ký văn bản?", "other"),
@@ -363,6 +364,8 @@ def test_people_asked_by_office_or_role(question, qtype):
         ("Tàu bị chìm gần mỏ dầu nào?", "mỏ dầu"),
         ("Học sinh được chuyển sang trường nào?", "trường"),
         ("cac ho duoc dua ve khu tai dinh cu nao", "khu tái định cư"),
+        ("Muỗi tập trung chủ yếu ở con kênh nào?", "con kênh"),
+        ("Quả bom được đưa về trưng bày tại bảo tàng nào?", "bảo tàng"),
     ],
 )
 def test_place_nouns_asked(question, noun):
