@@ -375,18 +375,10 @@ def _lower_case_places(folded: str) -> frozenset[str]:
     return frozenset(f"{level} {n}" for level, n in _NUMBERED_PLACE.findall(folded))
 
 
-#: A numbered thing or an address the question names: "Trường THPT số 1", "ở số 161 Điện
-#: Biên Phủ" (no figure: ``extract_figures`` reads no count there).
-_NUMBERED = re.compile(r"(?<!\w)(?:[Ss]ố|so) (\d{1,6})(?!\d|[.,/]\d)")
-
-
 def stated_figures(question: str) -> frozenset[tuple[float, str]]:
-    """Figures the question itself states, with their unit ("Dịp kỷ niệm 75 năm ...",
-    "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?") or without ("biệt thự 76
-    Phan Đình Phùng", "khấu hao trên 50%", "số 161 Điện Biên Phủ"): context, not the
-    answer. A unit-less one marks only unit-less candidates (``candidates._stated``)."""
-    written = {(f.value, first_unit_syllable(f.unit)) for f in headline_figures(question)}
-    return frozenset(written | {(float(n), "") for n in _NUMBERED.findall(question)})
+    """Figures with a unit that the question itself states ("Dịp kỷ niệm 75 năm ...",
+    "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"): context, not the answer."""
+    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(question))
 
 
 @lru_cache(maxsize=16384)
