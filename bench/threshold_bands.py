@@ -89,7 +89,8 @@ def _table(rows: list[Row], edges: list[float], target: float) -> str:
     for t in sorted(edges):
         c = at_cut(rows, t)
         p = "-" if c["precision"] is None else f"{c['precision']:.3f}"
-        lines.append(f"| {t:.4f} | {c['stated']} | {c['right']} | {p} | {c['coverage']:.3f} | {c['near_misses_not_stated']}/{c['near_misses']} |")
+        cov = "-" if c["coverage"] is None else f"{c['coverage']:.3f}"
+        lines.append(f"| {t:.4f} | {c['stated']} | {c['right']} | {p} | {cov} | {c['near_misses_not_stated']}/{c['near_misses']} |")
     return "\n".join(lines)
 
 
@@ -119,6 +120,8 @@ def main() -> None:
         meta = dict(scorer.meta or {})
         meta["band_threshold"] = {
             "sets": [f.name for f in args.sets],
+            "edges": edges,
+            "target": args.target,
             "bands": bands(rows, edges),
             "previous": round(scorer.min_confidence, 4),
             "shipped": args.write_threshold,

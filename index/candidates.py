@@ -937,10 +937,10 @@ def _stated(q: Question, f: FigureHit) -> bool:
     """The question writes this figure itself: the same value and unit, or the same value
     for a bare count ("45" of "số 45 Nguyễn Văn Bảo" for "trung tâm ... (45 Nguyễn Văn
     Bảo)"; not "50%" for "quá 50 lao động")."""
-    if (f.value, first_unit_syllable(f.unit)) in q.stated:
+    if (f.value, first_unit_syllable(f.unit)) in q.stated or (f.kind == "percent" and (f.value, "%") in q.stated):
         return True
     bare = f.kind in ("count", "quantity") and not f.unit
-    return bare and any(value == f.value and unit not in _ORDINAL_UNITS for value, unit in q.stated)
+    return bare and any(value == f.value and unit not in _ORDINAL_UNITS and unit != "%" for value, unit in q.stated)
 
 
 def asks_issuing(q: Question) -> bool:

@@ -376,9 +376,17 @@ def _lower_case_places(folded: str) -> frozenset[str]:
 
 
 def stated_figures(question: str) -> frozenset[tuple[float, str]]:
-    """Figures with a unit that the question itself states ("Dịp kỷ niệm 75 năm ...",
-    "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"): context, not the answer."""
-    return frozenset((f.value, first_unit_syllable(f.unit)) for f in headline_figures(question))
+    """Figures the question itself states: context, not the answer. With their unit
+    ("Dịp kỷ niệm 75 năm ...", "Danh sách 143 ứng cử viên ... có mấy người tự ứng cử?"),
+    or a count or share written without one ("biệt thự 76 Phan Đình Phùng": (76, "");
+    "khấu hao trên 50%": (50, "%"), which marks only a share, never a bare count 50)."""
+    out = set()
+    for f in headline_figures(question):
+        if f.unit:
+            out.add((f.value, first_unit_syllable(f.unit)))
+        elif f.kind in ("count", "percent"):
+            out.add((f.value, "%" if f.kind == "percent" else ""))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=16384)

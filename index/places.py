@@ -55,17 +55,17 @@ PROVINCES: tuple[str, ...] = (
 #: The provinces named in two parts, as the standard writing of each (the form
 #: ``place_of`` gives) -> its parts. News spaces and dashes the hyphen every way
 #: ("Thừa Thiên-Huế", "Bà Rịa- Vũng Tàu", "Thừa Thiên – Huế") and shortens them
-#: ("BR-VT", "TT-Huế"); all name one province.
+#: ("BR-VT", "TT-Huế"); all name one province, keyed by its standard writing.
 _TWO_PARTS: dict[str, tuple[str, str]] = {
     "Bà Rịa - Vũng Tàu": ("Bà Rịa", "Vũng Tàu"),
     "Thừa Thiên - Huế": ("Thừa Thiên", "Huế"),
 }
+_SHORT_FORMS = {"BR-VT": "Bà Rịa - Vũng Tàu", "TT-Huế": "Thừa Thiên - Huế"}  # unspaced only: "Sở VH-TT - Huế"
 _TWO_PART_WRITINGS: dict[str, str] = {
-    **{f"{a}{sep}{b}": whole for whole, (a, b) in _TWO_PARTS.items()
-       for sep in ("-", " -", "- ", " - ", "–", " –", "– ", " – ")},
+    **{f"{a}{pad}{dash}{pad2}{b}": whole for whole, (a, b) in _TWO_PARTS.items()
+       for dash in "-–—−" for pad in ("", " ") for pad2 in ("", " ")},
     "Thừa Thiên Huế": "Thừa Thiên - Huế",
-    "BR-VT": "Bà Rịa - Vũng Tàu", "BR - VT": "Bà Rịa - Vũng Tàu",
-    "TT-Huế": "Thừa Thiên - Huế", "TT - Huế": "Thừa Thiên - Huế",
+    **_SHORT_FORMS,
 }  # fmt: skip
 PROVINCES = tuple(dict.fromkeys([*PROVINCES, *_TWO_PART_WRITINGS]))
 
@@ -392,8 +392,8 @@ def _admin_units() -> dict[str, frozenset[str]]:
             level, name = line.split("\t")
             levels.setdefault(_key(name), set()).add(level)
     for name in PROVINCES:
-        if name not in HCM_NAMES:
-            levels.setdefault(_key(name), set()).update({"tỉnh", "thành phố"})
+        if name not in HCM_NAMES:  # a short form keyed as the province it shortens
+            levels.setdefault(_key(_TWO_PART_WRITINGS.get(name, name)), set()).update({"tỉnh", "thành phố"})
     return {k: frozenset(v) for k, v in levels.items()}
 
 
@@ -432,4 +432,9 @@ def typed_place_keys(folded: str) -> frozenset[str]:
     text = " ".join(words)
     if any(re.search(rf"(?<!\w){h}(?!\w)", text) for h in HCM_TYPED):
         keys.add("ho chi minh")
+    keys.update(whole for short, whole in _TYPED_SHORT_FORMS.items() if re.search(rf"(?<!\w){short}(?!\w)", text))
     return frozenset(keys)
+
+
+#: The short forms typed in lower case ("tinh br-vt") -> the key of the province.
+_TYPED_SHORT_FORMS = {_key(short): _key(whole) for short, whole in _SHORT_FORMS.items()}

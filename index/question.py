@@ -209,6 +209,7 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
+    "kênh nào": frozenset({"qua"}),  # "kiến nghị qua kênh nào": a channel of word, no canal
     # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, liên quan, khách
     # quan, chủ quan, lạc quan: "quan", no district ("hai quan nao", "bi quan nao" typed
     # without diacritics are "hai quận", "bị quận")

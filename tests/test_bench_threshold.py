@@ -42,6 +42,12 @@ def test_a_cut_states_what_is_at_or_above_it():
     assert (higher["stated"], higher["right"], higher["near_misses_not_stated"]) == (2, 1, 2)
 
 
+def test_the_table_has_no_coverage_without_answerable_questions():
+    only_misses = [({"answerable": False}, 0.95, "answered", False)]
+    assert tb.at_cut(only_misses, 0.9)["coverage"] is None
+    assert "| 0.9000 | 1 | 0 | 0.000 | - | 0/1 |" in tb._table(only_misses, [0.9], 0.92)
+
+
 def test_the_script_skips_with_one_line_where_the_data_is_absent(tmp_path):
     qs = tmp_path / "q.jsonl"
     qs.write_text(json.dumps({"question": "?", "type": "count"}) + "\n", encoding="utf-8")

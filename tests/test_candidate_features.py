@@ -58,6 +58,10 @@ def test_a_number_the_question_writes_without_a_unit_is_marked_stated():
         "Có 62% số xe công đã khấu hao trên 50%.",
     )
     assert feats["trên 50%"]["stated"] == 1.0 and feats["62%"]["stated"] == 0.0
+    # ... but a share marks no bare count of its value, and the number of a school is no figure
+    assert _by_text("Bao nhiêu doanh nghiệp có vốn nhà nước trên 50%?", "Đã có 50 doanh nghiệp.")["50"]["stated"] == 0.0
+    feats = _by_text("Trường THPT số 2 có bao nhiêu học sinh đoạt giải?", "Trường THPT số 2 có 2 trong số 45 học sinh đoạt giải.")
+    assert feats["2"]["stated"] == 0.0
 
 
 def test_a_figure_inside_parentheses_is_an_aside():

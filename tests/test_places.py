@@ -123,6 +123,8 @@ def test_referred_places_of_a_sentence():
         ("tỉnh Thừa Thiên – Huế", {"thua thien hue"}),
         ("tại Thừa Thiên- Huế, Thừa Thiên Huế", {"thua thien hue"}),
         ("UBND tỉnh BR-VT", {"ba ria vung tau"}),
+        ("tỉnh Thừa Thiên—Huế, tỉnh Bà Rịa − Vũng Tàu", {"thua thien hue", "ba ria vung tau"}),  # em dash, minus
+        ("Sở VH-TT - Huế", {"hue"}),  # a department's "TT", no short form of the province
         # ... but a city is no province: TP Bà Rịa, TP Huế
         ("TP Bà Rịa - Vũng Tàu", {"ba ria"}),
         ("TP Huế, tỉnh Thừa Thiên - Huế", {"hue", "thua thien hue"}),
@@ -149,6 +151,8 @@ def test_place_keys_are_one_per_place_however_written(text, keys):
         ("vi hoa binh va phat trien", set()),
         ("tinh den cuoi thang 5", set()),  # "tính đến"
         ("go vap ket nap bao nhieu dang vien", set()),  # a district needs its level word
+        ("tinh br-vt co bao nhieu chi bo", {"ba ria vung tau"}),  # a short form: the province's key
+        ("tt-hue co bao nhieu du an", {"thua thien hue"}),
     ],
 )
 def test_typed_place_keys(folded, keys):

@@ -340,6 +340,7 @@ def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> 
         ("dai bieu quoc hoi tp hcm nao de nghi sua luat", "person"),
         ("Ngư dân nào cứu được thuyền viên?", "person"),
         ("Học sinh nào giành chức vô địch Olympia?", "person"),
+        ("Cử tri gửi kiến nghị qua kênh nào?", "other"),  # a channel of word, no canal
         # a title before a place or a delegation asks that
         ("Đại biểu Quốc hội tỉnh nào đề nghị sửa luật?", "place"),
         ("Lãnh đạo cơ quan nào ký văn bản?", "other"),
