@@ -222,14 +222,6 @@ def candidates(q: Question, passages: list[PassageHit], figures: list[FigureHit]
     return out
 
 
-def _indefinite_one(f: FigureHit) -> bool:
-    """"một" written as a word is mostly the indefinite article ("một chỗ", "một đoàn công
-    tác"), rarely the answer to "bao nhiêu": no candidate unless it counts what is asked
-    ("một đơn vị" for "bao nhiêu đơn vị"). As the best candidate of a count question it was
-    right about once in fifty on the question sets."""
-    return f.kind == "count" and f.text.strip().lower() == "một"
-
-
 def _title_figures(passages: list[PassageHit], kept: set[int]) -> list[FigureHit]:
     """A headline often states the key figure ("Cà Mau: kỷ luật 111 đảng viên vì không
     trồng rừng") and is indexed with every passage of its article, so its figures
@@ -282,8 +274,6 @@ def _figure_candidates(
             # counted noun was named before the figure
             before = w.left if q.target_syllables & w.left else w.left | w.subject
             unit_score = max(unit_score, unit_match(q.target_syllables, " ".join(sorted(before)), q.content))
-        if _indefinite_one(f) and unit_score < UNIT_SOME:
-            continue
         around = w.left | syllables(f.unit) | w.right
         verb_here = any(v <= around for v in q.verbs)
         year_here = w.year is not None and w.year in q.years

@@ -604,10 +604,7 @@ PERSON_TITLES: tuple[str, ...] = (
     "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
-    "tư lệnh", "chính ủy", "sĩ quan", "cục phó", "vụ phó", "phó chánh án", "phó viện trưởng",
-    "phó tổng giám đốc", "phó tổng biên tập",
-    "trưởng ga", "trưởng trạm", "trạm trưởng", "trưởng công an", "tổng thống", "ngoại trưởng",
-    "thẩm phán", "đại tá", "thượng tá", "trung tá", "thiếu tá", "thiếu tướng", "trung tướng",
+    "tư lệnh", "chính ủy", "sĩ quan",
 )  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
     "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()

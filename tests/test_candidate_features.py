@@ -64,12 +64,6 @@ def test_a_number_the_question_writes_without_a_unit_is_marked_stated():
     assert feats["2"]["stated"] == 0.0
 
 
-def test_one_written_as_a_word_is_a_candidate_only_for_what_it_counts():
-    text = "Một đoàn công tác xuống xã; xã có 45 hộ bị ngập và một đơn vị bộ đội đến giúp."
-    assert "Một" not in _by_text("Xã có bao nhiêu hộ bị ngập?", text)  # the indefinite article
-    assert "một" in _by_text("Bao nhiêu đơn vị bộ đội đến giúp xã?", text)  # it counts the asked noun
-
-
 def test_a_figure_inside_parentheses_is_an_aside():
     feats = _by_text(
         "Bao nhiêu phần trăm lao động được đào tạo nghề?",
