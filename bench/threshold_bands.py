@@ -70,11 +70,12 @@ def at_cut(rows: list[Row], t: float) -> dict:
     stated = [(g, ok) for g, c, s, ok in rows if s == "answered" and c >= t]
     right = sum(_right(g, ok) for g, ok in stated)
     answerable = sum(g.get("answerable", True) is not False for g, *_ in rows)
+    stated_answerable = sum(g.get("answerable", True) is not False for g, _ in stated)
     misses = [g for g, *_ in rows if g.get("answerable", True) is False]
     return {
         "min_confidence": t, "stated": len(stated), "right": right,
         "precision": round(right / len(stated), 4) if stated else None,
-        "coverage": round(right / answerable, 4) if answerable else None,
+        "coverage": round(stated_answerable / answerable, 4) if answerable else None,  # as `hoidap eval`
         "near_misses_not_stated": len(misses) - sum(g.get("answerable", True) is False for g, _ in stated),
         "near_misses": len(misses),
     }  # fmt: skip
@@ -118,12 +119,14 @@ def main() -> None:
         path = ROOT / "index" / SCORER_FILE
         scorer = load(path)
         meta = dict(scorer.meta or {})
+        kept = (meta.get("band_threshold") or {}).get("previous")  # re-read bands at the same cut
+        previous = kept if kept is not None and scorer.min_confidence == args.write_threshold else round(scorer.min_confidence, 4)
         meta["band_threshold"] = {
             "sets": [f.name for f in args.sets],
             "edges": edges,
             "target": args.target,
             "bands": bands(rows, edges),
-            "previous": round(scorer.min_confidence, 4),
+            "previous": previous,
             "shipped": args.write_threshold,
         }
         meta["threshold"] = args.why

@@ -36,7 +36,7 @@ def test_a_band_with_nothing_in_it_has_no_precision():
 def test_a_cut_states_what_is_at_or_above_it():
     c = tb.at_cut(ROWS, 0.87)
     assert (c["stated"], c["right"], c["precision"]) == (4, 2, 0.5)
-    assert c["coverage"] == round(2 / 5, 4)  # right / answerable questions
+    assert c["coverage"] == round(3 / 5, 4)  # answerable questions stated / answerable questions
     assert (c["near_misses_not_stated"], c["near_misses"]) == (1, 2)
     higher = tb.at_cut(ROWS, 0.9)
     assert (higher["stated"], higher["right"], higher["near_misses_not_stated"]) == (2, 1, 2)
