@@ -1175,8 +1175,7 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
         found[place] = 0.4 if place[:1].isupper() else 0.0
     if unit_asked:  # "huyện nào?", "địa phương nào?": the places the sentence names
         for x in find_places(sentence):
-            text = _whole_province(sentence, x.text, x.end)
-            found[text] = max(found.get(text, 0.0), 0.5)
+            found[x.text] = max(found.get(x.text, 0.0), 0.5)
     if noun:
         pattern = _ADDRESS if noun == "địa chỉ" else _named_after(noun)
         for m in pattern.finditer(sentence):
@@ -1185,27 +1184,6 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
                 continue  # "Bến Tre", "Hồ Chí Minh" (a city, or the President: no place key): not a quay, not a lake
             found[span] = 0.6
     yield from found.items()
-
-
-_HYPHEN = re.compile(r"\s*[-–]\s*")
-_AFTER_HYPHEN = re.compile(r"\s*[-–]\s*[^\W\d_][\w]*(?: [^\W\d_][\w]*)?")
-#: A span of another level than a province's ("TP Bà Rịa" is a city inside Bà Rịa - Vũng Tàu).
-_NOT_A_PROVINCE = re.compile(r"(?i)(?:tp\.?|thành phố|thị xã|thị trấn|huyện|quận|xã|phường)\s")
-#: Provinces named in two parts ("Thừa Thiên - Huế", "Bà Rịa - Vũng Tàu"), hyphen spaced.
-_TWO_PART_PROVINCES = frozenset(_HYPHEN.sub(" - ", p) for p in PROVINCES if "-" in p)
-
-
-def _whole_province(sentence: str, text: str, end: int) -> str:
-    """A place span cut at the hyphen of a province's two-part name ("tỉnh Thừa Thiên" of
-    "tỉnh Thừa Thiên - Huế") with its second part; any other span as it is."""
-    m = _AFTER_HYPHEN.match(sentence, end)
-    if m is None or _NOT_A_PROVINCE.match(text):
-        return text
-    tail = m.group(0)
-    for cut in (tail, tail.rsplit(" ", 1)[0]):  # its second part: two words or one
-        if any(_HYPHEN.sub(" - ", text + cut).endswith(p) for p in _TWO_PART_PROVINCES):
-            return text + cut
-    return text
 
 
 #: The administrative levels a place question may ask ("thành phố nào": a province-level
