@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from index.figures import CURRENCIES, SCALE_WORDS
+from index.places import SURNAMES
 from index.text import expand_abbreviations, fold, fold_words, normalize
 
 # --- tables (extend here) ----------------------------------------------------------------
@@ -571,6 +572,8 @@ def _person_last(tokens: _Tokens) -> int | None:
         cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
         if cue is None or (not tokens.accented and cue[1] in _CUES_AMBIGUOUS_FOLDED):
             return None  # "chi bo moi thanh lap ten gi": "chi" is no "chị"
+        if cue[1] in PERSON_TITLES and _person_named_at(tokens, cue[0] + len(cue[1].split())):
+            return None  # "Bộ trưởng Nguyễn Văn An ký văn bản có tên là gì?": the person is named
         # the person leads the question ("Giám đốc Công ty ... tên là gì?", not "Quỹ hỗ trợ
         # người nghèo có tên là gì?"); a birth name is a person's wherever the person comes
         if cue[0] <= 1 < named[0] or named[1] in ("họ tên", "tên khai sinh"):
@@ -650,7 +653,24 @@ def _title_ends(tokens: _Tokens) -> list[tuple[int, str]]:
     return sorted(ends.items())
 
 
+#: Surnames that, folded, are no other common word ("le" is also lễ, "vu" vụ, "do" do).
+_SURNAMES_FOLDED_SURE = frozenset("nguyen tran pham hoang huynh phan bui ngo".split())
+_SURNAMES_WRITTEN = frozenset(s.lower() for s in SURNAMES)
+
+
+def _person_named_at(tokens: _Tokens, i: int) -> bool:
+    """A person's name starts at token ``i``: a surname and a second name word ("Nguyễn Văn
+    An", "Nguyen Van An", typed in lower case "nguyen van an")."""
+    if i + 1 >= len(tokens.folded):
+        return False
+    if tokens.is_name(i) and tokens.is_name(i + 1):
+        return tokens.written[i] in _SURNAMES_WRITTEN or tokens.folded[i] in _SURNAMES_FOLDED_SURE
+    return not tokens.accented and tokens.folded[i] in _SURNAMES_FOLDED_SURE
+
+
 def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | None:
+    if _person_named_at(tokens, start):
+        return None  # "Bộ trưởng Nguyễn Văn An ký quyết định nào?": the person is named; the decision is asked
     for i in range(start, min(len(tokens.folded), start + 12)):
         if weak and tokens.folded[i] in _ORG_HEADS and (tokens.is_name(i) or not tokens.accented):
             weak = False  # "Lãnh đạo Ban tuyên giáo Thành ủy ... nào": a body's name follows
