@@ -63,3 +63,6 @@ def test_synonyms_add_the_articles_words_once() -> None:
     assert syn("toàn quốc có bao nhiêu xã") == ["ca", "nuoc"]
     assert syn("công ty lãi bao nhiêu") == ["loi", "nhuan"]
     assert syn("công ty lại tăng bao nhiêu") == []  # "lại" is no "lãi" where marks are typed
+    assert syn("tiêu hủy bao nhiêu con gà vịt") == ["gia", "cam"]
+    assert syn("sa thải bao nhiêu tài xế") == ["lai", "xe"]
+    assert syn("tài xế lái xe buýt") == []  # the question has the article's words already
