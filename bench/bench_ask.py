@@ -18,17 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import missing_inputs, pct, questions_of  # noqa: E402
+from bench.common import baseline_tree, missing_inputs, pct, questions_of  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "dev_questions.jsonl"
 TRAIN = ROOT.parent / "shared" / "eval" / "train_questions.jsonl"
@@ -95,25 +93,14 @@ def main() -> int:
     from rich.console import Console
     from rich.table import Table
 
-    with tempfile.TemporaryDirectory(prefix="hoidap-baseline-") as tmp:
-        base_tree = Path(tmp) / "tree"
-        # the baseline answers from its own copy of the data: a version whose figure
-        # code differs derives the figures again when it opens a database, and the two
-        # would undo each other's on one shared copy (DIR is left as this tree's)
-        base_data = Path(tmp) / "data"
-        shutil.copytree(args.data_dir, base_data)
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(base_tree), args.baseline_rev],
-                       check=True, capture_output=True)  # fmt: skip
-        try:
-            keys = ("first", "ask", "search")
-            results = {name: {key: [] for key in keys} for name in ("this tree", args.baseline_rev)}
-            for _ in range(args.rounds):
-                for name, tree, data in (("this tree", ROOT, args.data_dir), (args.baseline_rev, base_tree, base_data)):
-                    r = run(tree, data, questions, warm)
-                    for key in keys:
-                        results[name][key] += r[key]
-        finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base_tree)], capture_output=True)
+    with baseline_tree(args.baseline_rev, args.data_dir) as (base_tree, base_data):
+        keys = ("first", "ask", "search")
+        results = {name: {key: [] for key in keys} for name in ("this tree", args.baseline_rev)}
+        for _ in range(args.rounds):
+            for name, tree, data in (("this tree", ROOT, args.data_dir), (args.baseline_rev, base_tree, base_data)):
+                r = run(tree, data, questions, warm)
+                for key in keys:
+                    results[name][key] += r[key]
 
     now, base = results["this tree"], results[args.baseline_rev]
     table = Table(title=f"whole ask over {len(questions)} questions x {args.rounds} rounds, alternating (ms)")

@@ -1,11 +1,18 @@
-"""What the benchmark scripts share: the percentile rule and the check that their inputs
-are there (a script skips with one line, exit 0, where ../shared or the data is absent)."""
+"""What the benchmark scripts share: the percentile rule, the check that their inputs
+are there (a script skips with one line, exit 0, where ../shared or the data is absent),
+and another revision's tree beside this one."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def pct(values: list[float], q: float) -> float:
@@ -34,3 +41,19 @@ def missing_inputs(files: list[Path], data_dir: Path) -> str | None:
     if not (data_dir / "hoidap.db").exists():
         return f"skipped: {data_dir} holds no ingested database (run hoidap ingest first)"
     return None
+
+
+@contextmanager
+def baseline_tree(rev: str, data_dir: Path) -> Iterator[tuple[Path, Path]]:
+    """(tree, data) of git revision ``rev``: a temporary worktree, and its own copy of
+    ``data_dir``. A version whose figure code differs derives the figures again when it
+    opens a database, and two versions would undo each other's on one shared copy (the
+    given folder is left as this tree's). Both are removed on leaving."""
+    with tempfile.TemporaryDirectory(prefix="hoidap-baseline-") as tmp:
+        tree, data = Path(tmp) / "tree", Path(tmp) / "data"
+        shutil.copytree(data_dir, data)
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True, capture_output=True)
+        try:
+            yield tree, data
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
