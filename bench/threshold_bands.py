@@ -66,18 +66,17 @@ def bands(rows: list[Row], edges: list[float]) -> list[dict]:
 
 
 def at_cut(rows: list[Row], t: float) -> dict:
-    """What a threshold ``t`` states over all the rows."""
-    stated = [(g, ok) for g, c, s, ok in rows if s == "answered" and c >= t]
-    right = sum(_right(g, ok) for g, ok in stated)
-    answerable = sum(g.get("answerable", True) is not False for g, *_ in rows)
-    stated_answerable = sum(g.get("answerable", True) is not False for g, _ in stated)
-    misses = [g for g, *_ in rows if g.get("answerable", True) is False]
+    """What a threshold ``t`` states over all the rows, counted as ``hoidap eval`` counts
+    (``train.at_threshold``, ``evaluate.trust``)."""
+    from index.evaluate import trust
+    from index.train import at_threshold
+
+    tr = trust(at_threshold(rows, t))
     return {
-        "min_confidence": t, "stated": len(stated), "right": right,
-        "precision": round(right / len(stated), 4) if stated else None,
-        "coverage": round(stated_answerable / answerable, 4) if answerable else None,  # as `hoidap eval`
-        "near_misses_not_stated": len(misses) - sum(g.get("answerable", True) is False for g, _ in stated),
-        "near_misses": len(misses),
+        "min_confidence": t, "stated": tr.stated, "right": tr.stated_right,
+        "precision": round(tr.precision, 4) if tr.stated else None,
+        "coverage": round(tr.coverage, 4) if tr.answerable else None,
+        "near_misses_not_stated": tr.abstained_unanswerable, "near_misses": tr.unanswerable,
     }  # fmt: skip
 
 

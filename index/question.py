@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from index.figures import CURRENCIES, SCALE_WORDS
-from index.places import SURNAMES
+from index.mismatch import SURNAMES_LOWER
 from index.text import expand_abbreviations, fold, fold_words, normalize
 
 # --- tables (extend here) ----------------------------------------------------------------
@@ -655,7 +655,6 @@ def _title_ends(tokens: _Tokens) -> list[tuple[int, str]]:
 
 #: Surnames that, folded, are no other common word ("le" is also lễ, "vu" vụ, "do" do).
 _SURNAMES_FOLDED_SURE = frozenset("nguyen tran pham hoang huynh phan bui ngo".split())
-_SURNAMES_WRITTEN = frozenset(s.lower() for s in SURNAMES)
 
 
 def _person_named_at(tokens: _Tokens, i: int) -> bool:
@@ -664,7 +663,7 @@ def _person_named_at(tokens: _Tokens, i: int) -> bool:
     if i + 1 >= len(tokens.folded):
         return False
     if tokens.is_name(i) and tokens.is_name(i + 1):
-        return tokens.written[i] in _SURNAMES_WRITTEN or tokens.folded[i] in _SURNAMES_FOLDED_SURE
+        return tokens.written[i] in SURNAMES_LOWER or tokens.folded[i] in _SURNAMES_FOLDED_SURE
     return not tokens.accented and tokens.folded[i] in _SURNAMES_FOLDED_SURE
 
 
