@@ -15,10 +15,12 @@ A pure function of (question, passages, figures, scorer): no database, no index.
   another numbered event, region, country or landmark, or of a deputy for the head asked
   (``contradiction``), nor one whose article never names a place the question typed
   without diacritics or capitals ("tinh an giang") or a landmark it names ("núi Hàm
-  Rồng": ``unseen``).
+  Rồng": ``unseen``), nor one whose passage lacks the asked place or year that only
+  another passage of its article writes (``_written_elsewhere``).
 * ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
   year or organization the question names is absent from every candidate's passage
-  (an organization only when the scorer is not confident):
+  and, for a place or a year, from the best candidate's whole article too (an
+  organization only when the scorer is not confident):
   ``missing`` says what the corpus does not speak of ("quận Hoàn Kiếm"), and the
   closest passages follow.
 
@@ -32,11 +34,11 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, passage_folded, takes_effect
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, names_asked_place, passage_folded, takes_effect
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
-from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, regions, title_of
-from index.parse import Question, syllables
+from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, other_season, regions, title_of
+from index.parse import YEAR, Question, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
 from index.text import fold
@@ -60,7 +62,8 @@ def answer(
 ) -> Answer:
     """What to say to ``q`` from the retrieved ``passages`` (best first) and the stored
     ``figures`` of those passages; ``articles``: whole texts of their articles by id
-    (read for a question naming a landmark; else the passages stand for them)."""
+    (read for a question naming a landmark, a name, a place or a year, and only where an
+    answer needs one; else the passages stand for them)."""
     result = Answer(question=q.text, type=q.type, query_tokens=list(q.tokens))
     if not passages:
         return result  # not_found, nothing close
@@ -71,7 +74,8 @@ def answer(
     if ranked and ranked[0].figure is not None:
         result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
     confidence = scorer.confidence(ranked) if ranked else 0.0
-    missing = _missing(q, ranked, confident=confidence >= threshold)
+    elsewhere = _written_elsewhere(q, ranked, articles)
+    missing = _missing(q, ranked, confident=confidence >= threshold, elsewhere=elsewhere)
     if missing is not None:
         result.status, result.missing = "not_found", missing
         result.passages = shown(passages, k)
@@ -84,12 +88,13 @@ def answer(
     result.confidence = confidence
     held = None
     if q.type in STATED_TYPES and result.confidence >= threshold:
-        held = contradiction(q, top) or unseen(q, top, passages, articles)
+        held = contradiction(q, top) or ("elsewhere" if elsewhere else None) or unseen(q, top, passages, articles)
         if held is None:
             result.status, result.answer = "answered", result.best
     if result.status != "answered":
         result.status = "uncertain"
-        result.caveat = caveat(q, held, passages, articles, top.article_id) if held else None
+        held = held or ("elsewhere" if elsewhere else None)  # said below the threshold too
+        result.caveat = caveat(q, held, passages, articles, top.article_id, elsewhere) if held else None
     # the evidence first when it is stated, or when its passage ranks close to the best;
     # an uncertain guess from further down goes second (still shown, not promoted)
     lead = result.status == "answered" or top.features.get("rel", 0.0) >= REL_MIN
@@ -97,14 +102,15 @@ def answer(
     return result
 
 
-def _missing(q: Question, ranked: list[Candidate], *, confident: bool) -> str | None:
+def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere: frozenset[str] = frozenset()) -> str | None:
     """What the corpus does not speak of, or None when some candidate may answer.
 
     An organization the question names ("Công ty Vinashin", "Sở Tài chính") missing from
     every candidate's passage says "not found" only when the scorer is not ``confident``:
     organizations are parsed loosely from the question ("Đảng bộ phường", a department
     written another way): on the tuned sets, the confident candidates this rule used to
-    block were nearly all right. Places and years are read exactly and always decide."""
+    block were nearly all right. Places and years are read exactly and decide, unless the
+    best candidate's article writes them elsewhere (``elsewhere``: "place", "year")."""
     if not ranked:
         if q.type in SPAN_TYPES:
             return "người được hỏi" if q.type == "person" else "địa điểm được hỏi"
@@ -113,13 +119,40 @@ def _missing(q: Question, ranked: list[Candidate], *, confident: bool) -> str | 
         return None  # a question of no known type: the passages are all there is
     if q.type == "count" and q.target_syllables and all(c.features.get("unit_none") for c in ranked):
         return q.written(q.target) or _about(q)
-    if q.places and all(c.features.get("place_absent") for c in ranked):
+    if q.places and "place" not in elsewhere and all(c.features.get("place_absent") for c in ranked):
         return _place_names(q) or _about(q)
-    if q.years and all(c.features.get("year_absent") for c in ranked):
+    if q.years and "year" not in elsewhere and all(c.features.get("year_absent") for c in ranked):
         return "năm " + ", ".join(sorted(q.years))
     if q.organizations and not confident and all(c.features.get("org_absent") for c in ranked):
         return ", ".join(q.written(o) or o for o in q.organizations)
     return None
+
+
+def _written_elsewhere(q: Question, ranked: list[Candidate], articles: Mapping[str, str] | None) -> frozenset[str]:
+    """What of the asked place ("place") and year ("year") no candidate's passage gives
+    (``_missing`` would say "not found" of it) but the best candidate's whole article
+    writes, elsewhere: the corpus does speak of it. News seldom repeats the year or the
+    province in each paragraph; such an answer is offered as uncertain, never stated.
+    Not where the best candidate's own sentence names another year or place instead: a
+    figure of 2005 is no guess for 2006 ("not found" stands)."""
+    if not ranked or not articles or ranked[0].article_id not in articles:
+        return frozenset()
+    top, found = ranked[0], set()
+    if q.places and not top.features.get("place_other_here") and all(c.features.get("place_absent") for c in ranked):
+        text = _article_text(articles, top.article_id)
+        if names_asked_place(q, place_keys.__wrapped__(text), _spaced(text)):  # uncached: a whole article
+            found.add("place")
+    if q.years and not top.features.get("year_other_here") and all(c.features.get("year_absent") for c in ranked):
+        if q.years & frozenset(YEAR.findall(_article_text(articles, top.article_id))):
+            found.add("year")
+    return frozenset(found)
+
+
+def _article_text(articles: Mapping[str, str], article_id: str) -> str:
+    try:
+        return articles[article_id]
+    except KeyError:  # deleted since the index snapshot
+        return ""
 
 
 def contradiction(q: Question, top: Candidate) -> str | None:
@@ -129,6 +162,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``other_event``: its sentence numbers the question's event otherwise ("kỳ họp thứ 7"
       for "kỳ họp thứ 6", "giai đoạn 1" for "giai đoạn 2");
     * ``other_month``: its sentence names only other months ("tháng 10" for "tháng 11");
+    * ``other_season``: its sentence or context names only other one-year spans ("năm học
+      2006-2007" for "năm học 2007-2008");
     * ``other_milestone``: a date whose sentence names only the opposite start or end of a
       work or meeting ("khởi công ngày 16/10" for "dự kiến hoàn thành ngày nào?");
     * ``other_region``: it names only other regions ("Tây Nguyên" for "Tây Nam Bộ");
@@ -138,7 +173,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
     * ``deputy``: a person whose own title makes them the deputy of the office asked
       ("ông X, Phó chủ tịch UBND xã" for "Chủ tịch UBND xã ... là ai?");
     * ``other_place``: a figure whose own sentence or context names only other places
-      than the question's ("30,3% — quận Bình Thạnh" for quận 2);
+      than the question's ("30,3% — quận Bình Thạnh" for quận 2), or the asked district's
+      city and only another district of it ("TP Hồ Chí Minh, Q.7" for quận 12);
     * ``other_unit``: a count of other things than the question's ("3 thí sinh" for "bao
       nhiêu cán bộ");
     * ``ownership``: a share of capital ("100% vốn") for a percent question that does not
@@ -158,6 +194,8 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         return "other_event"
     if other_month(q.months, top.sentence):  # a context's month may date the article
         return "other_month"
+    if other_season(q.seasons, top.sentence, context):
+        return "other_season"
     if other_milestone(q.milestones, top.sentence):
         return "other_milestone"
     if _only_others(q.regions, regions, f"{top.sentence} {context}"):
@@ -189,8 +227,57 @@ def contradiction(q: Question, top: Candidate) -> str | None:
         return "other_place"
     if q.places and top.figure.context:
         named = place_keys(top.figure.context)
-        return "other_place" if named and not (named & q.places) else None
+        if named and not (named & q.places) and not _written_in(q, named):
+            return "other_place"
+        # the asked district's city shared, another district of it named instead
+        # ("241 vụ — TP Hồ Chí Minh, Q.7" for quận 12 of TP Hồ Chí Minh)
+        asked = districts(q.expanded) | {k for k in q.places if _NUMBERED_DISTRICT.match(k)}  # "quan 12" typed
+        here = districts(top.figure.context)
+        if not asked or not here or asked & here or _written_in(q, here):
+            return None
+        # the context keeps the nearest places only: the figure's own clause may name the asked one
+        return None if asked & districts(_clause_of(top.sentence, top.figure.text)) else "other_place"
     return None
+
+
+def _clause_of(sentence: str, text: str) -> str:
+    """The part of ``sentence`` between semicolons that holds ``text`` ("... (Q.4) có 20
+    vụ; ... (Q.1) có 4 vụ": each count with its own district)."""
+    return next((part for part in sentence.split(";") if text in part), sentence)
+
+
+def _written_in(q: Question, keys: frozenset[str]) -> bool:
+    """The question names one of the place ``keys`` in a way the place reader does not
+    take: typed without diacritics ("tinh quang nam", ``typed_places``; Hồ Chí Minh is
+    left out: a name of so much else), or a name of two words or more written with
+    capitals and no capitalized word before it ("tại Bình Chánh"; not "Thái Bình Dương",
+    nor the one-word or lower-case names that are common words: "năm", "vinh danh")."""
+    if keys & (q.typed_places - {"ho chi minh"}):
+        return True
+    written = fold(q.expanded)  # capitals kept
+    for k in keys:
+        if " " not in k:
+            continue
+        for m in re.finditer(r"(?<!\w)" + re.escape(k.title()) + r"(?!\w)", written):
+            before = re.search(r"(\w+)\s+$", written[: m.start()])
+            if not (before and before.group(1)[:1].isupper()):
+                return True
+    return False
+
+
+_DISTRICT_LEVELS = frozenset({"quận", "huyện", "thị xã"})
+_NUMBERED_DISTRICT = re.compile(r"quan \d")
+
+
+def districts(text: str) -> frozenset[str]:
+    """Keys of the districts (quận, huyện, thị xã) ``text`` names by their level word:
+    "TP Hồ Chí Minh, Q.7" → {"quan 7"}; a province or a ward is none."""
+    out: set[str] = set()
+    for x in find_places(text):
+        p = place_of(x.text)
+        if p is not None and p.level in _DISTRICT_LEVELS:
+            out |= place_keys(x.text)
+    return frozenset(out)
 
 
 _NUM = r"\d[\d.,]*"
@@ -261,6 +348,7 @@ def unseen(q: Question, top: Candidate, passages: list[PassageHit], articles: Ma
 CAVEATS = {
     "other_event": "đoạn trích nói về một kỳ, đợt hoặc sự kiện khác",
     "other_month": "đoạn trích nói về tháng khác",
+    "other_season": "đoạn trích nói về năm học, niên vụ khác",
     "other_milestone": "đoạn trích nói về mốc khác của công việc (khởi công / hoàn thành, khai mạc / bế mạc)",
     "other_region": "đoạn trích nói về vùng khác",
     "other_country": "đoạn trích nói về nước khác",
@@ -277,11 +365,19 @@ CAVEATS = {
 _NOT_WRITTEN = "bài nguồn không nhắc đến {}"
 
 
-def caveat(q: Question, held: str, passages: list[PassageHit], articles: Mapping[str, str] | None, article_id: str) -> str:
+def caveat(
+    q: Question, held: str, passages: list[PassageHit], articles: Mapping[str, str] | None, article_id: str,
+    elsewhere: frozenset[str] = frozenset(),
+) -> str:
     """What to tell the reader of a confident answer held back for ``held`` (a reason of
     ``contradiction`` or ``unseen``): "bài nguồn không nhắc đến Bảo Lộc"."""
     if held in CAVEATS:
         return CAVEATS[held]
+    if held == "elsewhere":  # the article writes them, not the passage answering
+        parts = (["không nhắc đến " + (_place_names(q) or "nơi được hỏi")] if "place" in elsewhere else []) + (
+            ["không ghi năm " + ", ".join(sorted(q.years))] if "year" in elsewhere else []
+        )
+        return "đoạn trích " + " và ".join(parts) + " (bài nguồn có nhắc ở đoạn khác)"
     if held == "name":
         text = _article_words(article_id, passages, articles)
         absent = sorted(n for n in q.names if f" {n} " not in text)

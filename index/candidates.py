@@ -481,14 +481,14 @@ def _article_features(q: Question, passages: list[PassageHit], rel: dict[int, fl
     out = {}
     for a, have in words.items():
         text = " ".join(joined[a])
-        place_absent = bool(q.places) and not _names_place(q, keys[a], text)
+        place_absent = bool(q.places) and not names_asked_place(q, keys[a], text)
         org_absent = bool(q.organizations) and not _names_org(q, text)
         cover = (sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0
         out[a] = (cover, best[a], float(place_absent), float(org_absent))
     return out
 
 
-def _names_place(q: Question, keys: frozenset[str] | set[str], folded: str) -> bool:
+def names_asked_place(q: Question, keys: frozenset[str] | set[str], folded: str) -> bool:
     """Some place of the question is among ``keys`` or written in ``folded`` (spaced words)."""
     return any(k in keys or f" {k} " in folded for k in q.places)
 
@@ -506,7 +506,7 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
     f["neighbor"] = float(p.neighbor) if p else 0.0
     if q.places:
         # places: by canonical key, or the key's syllables in a row in the passage
-        present = _names_place(q, _passage_place_keys(p) if p else frozenset(), joined)
+        present = names_asked_place(q, _passage_place_keys(p) if p else frozenset(), joined)
         f.update(place_asked=1.0, place_absent=float(not present), place_contradicted=0.0)
     if q.years:
         f.update(year_asked=1.0, year_absent=float(not (q.years & (_passage_years(p) if p else frozenset()))))

@@ -442,8 +442,9 @@ class Engine:
         passages = reads.hits(rows, [pid for pid, _ in hits], dict(hits), shares)
         if q.type in KINDS:
             passages += self._neighbors(passages)
-        # whole articles, read only where an answer needs one (a landmark or a name to look for)
-        articles = reads.ArticleTexts(self.db, [p.article_id for p in passages]) if q.landmarks or q.names else {}
+        # whole articles, read only where an answer needs one (a landmark or a name to look
+        # for; a place or year no passage of the answer writes, to tell "not found" apart)
+        articles = reads.ArticleTexts(self.db, [p.article_id for p in passages]) if q.landmarks or q.names or q.years or q.places else {}
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)), articles)
 
     def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:

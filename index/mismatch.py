@@ -170,6 +170,35 @@ def other_month(asked: frozenset[int], text: str) -> bool:
     return bool(named) and not named & asked
 
 
+# --- one-year spans ------------------------------------------------------------------
+
+#: A span of two running years ("năm học 2006-2007", "niên vụ 2005/2006", "mùa khô
+#: 2004 - 2005"): a school, crop or budget year. A longer term ("2006-2010") is none.
+_SEASON = re.compile(r"(?<!\d)(?<!\d[.,/])((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d|[.,/]\d)")
+
+
+@lru_cache(maxsize=16384)
+def seasons(text: str) -> frozenset[tuple[int, int]]:
+    """The one-year spans a text names: "năm học 2007-2008" → {(2007, 2008)}."""
+    return frozenset((a, b) for a, b in ((int(x), int(y)) for x, y in _SEASON.findall(text)) if b == a + 1)
+
+
+#: What a figure is compared with, up to the end of its clause ("tăng 16,3% so với năm học
+#: 2003-2004"): a span there is not the one the figure is of.
+_COMPARED = re.compile(r"(?:so với|so cùng kỳ|cùng kỳ)[^,;.()]*", re.IGNORECASE)
+
+
+def other_season(asked: frozenset[tuple[int, int]], sentence: str, context: str = "") -> bool:
+    """The sentence names one-year spans, none of those the question names ("năm học
+    2006-2007" for "năm học 2007-2008": the asked 2007 is written, in another span);
+    a span it gives only as what the figure is compared with counts for none ("so với
+    năm 2003-2004"). The figure's context is read only where the sentence names none."""
+    if not asked:
+        return False
+    named = seasons(_COMPARED.sub(" ", sentence)) if seasons(sentence) else seasons(context)
+    return bool(named) and not named & asked
+
+
 # --- milestones ---------------------------------------------------------------------
 
 #: The start and the end of a work or a meeting, as folded phrases; a date asked of one

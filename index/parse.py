@@ -21,7 +21,7 @@ from importlib import resources
 
 from index.figures import extract_figures
 from index.models import Figure
-from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, proper_names, regions
+from index.mismatch import countries, landmarks, milestones, months, numbered_events, offices, proper_names, regions, seasons
 from index.places import is_town, place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import DURATION_TARGET, DURATION_WRITTEN, VERBS, QuestionAnalysis, analyze_question
@@ -85,6 +85,9 @@ class Question:
     # the start or end of a work or meeting it asks of ("khởi công", "bế mạc"): a date
     # whose sentence names only the other is never stated
     milestones: frozenset[str] = frozenset()
+    # one-year spans it names ("năm học 2007-2008"): an answer whose sentence or context
+    # names only other such spans is never stated
+    seasons: frozenset[tuple[int, int]] = frozenset()
 
     @cached_property
     def weight_total(self) -> float:
@@ -176,6 +179,7 @@ def parse_question(
         names=proper_names(normalize(text)),
         months=months(expanded),
         milestones=milestones(expanded) if analysis.type == "date" else frozenset(),
+        seasons=seasons(expanded),
     )
 
 

@@ -83,8 +83,8 @@ def article_texts(db: SAEngine, ids: list[str]) -> dict[str, str]:
 
 class ArticleTexts(Mapping[str, str]):
     """Whole articles of ``ids`` (as ``article_texts`` gives them), each read the first
-    time it is asked for, then kept: a question naming a landmark or a proper name may
-    need its answer's article whole, and only that one."""
+    time it is asked for, then kept: a question naming a landmark, a proper name, a place
+    or a year may need its answer's article whole, and only that one."""
 
     def __init__(self, db: SAEngine, ids: list[str]):
         self._db, self._ids, self._read = db, list(dict.fromkeys(ids)), {}
@@ -96,6 +96,9 @@ class ArticleTexts(Mapping[str, str]):
         if article_id not in self._read:
             self._read.update(article_texts(self._db, [article_id]))
         return self._read[article_id]  # KeyError: deleted since the index snapshot
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._known  # without reading it (``Mapping`` would)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)

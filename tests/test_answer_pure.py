@@ -6,6 +6,8 @@ carries; the evidence kept past ``k``; the trust features behind ``not_found``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -593,3 +595,97 @@ def test_an_answer_shows_the_evidence_then_other_articles():
     ]
     ans = _ask("Năm 2004 quận Gò Vấp kết nạp bao nhiêu đảng viên?", passages, k=2)
     assert [p.passage_id for p in ans.passages] == [1, 3]
+
+
+def test_a_figure_of_another_school_year_is_offered_never_stated():
+    passages = [_passage(1, "Năm học 2006-2007, thành phố cử học sinh đi học ở 11 chuyên ngành.", 9.0)]
+    for question in ("Năm học 2007-2008 thành phố cử học sinh đi học ở bao nhiêu chuyên ngành?",
+                     "nam hoc 2007-2008, tp cu hoc sinh di hoc o bn chuyen nganh"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.best.startswith("11 chuyên ngành") and ans.status == "uncertain" and ans.answer is None
+        assert ans.caveat == "đoạn trích nói về năm học, niên vụ khác"
+    # the year asked alone, or the span the sentence gives: stated
+    for question in ("Năm học 2006-2007 thành phố cử học sinh đi học ở bao nhiêu chuyên ngành?",
+                     "Năm 2007 thành phố cử học sinh đi học ở bao nhiêu chuyên ngành?"):
+        assert _ask(question, passages, _confident(5.0)).status == "answered"
+
+
+def test_another_district_of_the_asked_city_is_offered_never_stated():
+    text = "Theo báo cáo, từ năm 2000 đến nay TP Hồ Chí Minh có 241 vụ lấn chiếm, nhiều nhất ở Q.7."
+    passages = [_passage(1, text, 9.0)]
+    for question in ("Từ năm 2000 đến nay quận 12 TP Hồ Chí Minh có bao nhiêu vụ lấn chiếm?",
+                     "tu nam 2000 den nay quan 12 tp hcm co bn vu lan chiem?"):
+        ans = _ask(question, passages, _confident(5.0))
+        assert ans.best.startswith("241 vụ") and ans.status == "uncertain", question
+        assert ans.caveat == "con số nói về địa phương khác"
+    # the figure's own clause names the asked district, though its context keeps others
+    text2 = "Năm 2000, Công an TP Hồ Chí Minh, Công an huyện Củ Chi phát hiện 241 vụ lấn chiếm tại quận 12."
+    ans = _ask("Từ năm 2000 đến nay quận 12 TP Hồ Chí Minh có bao nhiêu vụ lấn chiếm?", [_passage(1, text2, 9.0)], _confident(5.0))
+    assert ans.status == "answered", ans.best
+    # the district the context names is asked, or the city alone: stated
+    for question in ("Từ năm 2000 đến nay quận 7 TP Hồ Chí Minh có bao nhiêu vụ lấn chiếm?",
+                     "Từ năm 2000 đến nay TP Hồ Chí Minh có bao nhiêu vụ lấn chiếm?"):
+        assert _ask(question, passages, _confident(5.0)).status == "answered", question
+
+
+def test_a_place_the_question_writes_without_diacritics_is_not_another_place():
+    text = "Tại buổi gặp mặt ở TP.HCM, khoảng 1,6 triệu người gốc Quảng Nam đang sinh sống, làm ăn."
+    p = _passage(1, text, 9.0)
+    (f,) = [f for f in _figures(p) if f.value == 1_600_000]
+    figures = [replace(f, context="Quảng Nam")]  # a context naming only the province of origin
+    asked = "Co khoang bao nhieu nguoi dan goc Quang Nam dang sinh song, lam an tai TP.HCM?"
+    q = parse_question(asked)
+    assert q.places == {"ho chi minh"}  # "Quang Nam" typed without diacritics is no place it reads
+    ans = answer(q, [p], figures, _confident(5.0))
+    assert ans.status == "answered" and ans.answer.startswith("khoảng 1,6 triệu")
+    # a question that does not write the context's province: another place
+    ans = answer(parse_question(asked.replace("Quang Nam", "Quang Tri")), [p], figures, _confident(5.0))
+    assert ans.status == "uncertain" and ans.caveat == "con số nói về địa phương khác"
+    # written with capitals but without its level word, the same
+    ans = answer(parse_question("Có khoảng bao nhiêu người gốc Quảng Nam đang sinh sống tại TP.HCM?"), [p], figures, _confident(5.0))
+    assert ans.status == "answered"
+    # a common word that folds like a place, or a name inside a longer one, names no place
+    for context, question in (("các tỉnh Nam bộ", "Năm nay có khoảng bao nhiêu người đang sinh sống tại TP.HCM?"),
+                              ("Bình Dương", "Có khoảng bao nhiêu người từ Thái Bình Dương đang sinh sống tại TP.HCM?")):
+        ans = answer(parse_question(question), [p], [replace(f, context=context)], _confident(5.0))
+        assert ans.status == "uncertain" and ans.caveat == "con số nói về địa phương khác", question
+
+
+def test_a_year_or_place_the_article_writes_outside_the_passage_is_no_not_found():
+    text = "Đầu năm nay, rừng vùng lõi bị chặt phá 50 ha."
+    passages = [_passage(1, text, 9.0, article="a")]
+    figures = _figures(passages[0])
+    q = parse_question("Đầu năm 2006, rừng vùng lõi ở Lâm Đồng bị chặt phá bao nhiêu ha?")
+    # the passage alone: "not found", however confident
+    ans = answer(q, passages, figures, _confident(5.0))
+    assert ans.status == "not_found" and ans.missing
+    # the whole article writes both: the best guess is offered, never stated
+    whole = {"a": f"Lâm Đồng: phá rừng Cát Tiên. Tin ngày 8/3/2006. {text}"}
+    for logit in (5.0, -1.0):  # told why above the threshold and below
+        ans = answer(q, passages, figures, _confident(logit), articles=whole)
+        assert ans.status == "uncertain" and ans.answer is None and ans.best.startswith("50 ha")
+        assert ans.caveat == "đoạn trích không nhắc đến tỉnh Lâm Đồng và không ghi năm 2006 (bài nguồn có nhắc ở đoạn khác)"
+    # the article writes the place but not the year: "not found" stands, of the year
+    ans = answer(q, passages, figures, _confident(5.0), articles={"a": f"Lâm Đồng: phá rừng. {text}"})
+    assert (ans.status, ans.missing) == ("not_found", "năm 2006")
+    # a number that only looks like the year ("2006,5 ha", a document number) is none
+    ans = answer(q, passages, figures, _confident(5.0), articles={"a": f"Lâm Đồng trồng 2006,5 ha. {text}"})
+    assert (ans.status, ans.missing) == ("not_found", "năm 2006")
+    # the passage's own sentence writes another year: a figure of it is no guess for the asked one
+    other = [_passage(1, "Năm 2005, rừng vùng lõi ở Lâm Đồng bị chặt phá 50 ha.", 9.0, article="a")]
+    ans = answer(q, other, _figures(other[0]), _confident(5.0), articles={"a": "Kế hoạch năm 2006 của tỉnh."})
+    assert (ans.status, ans.missing) == ("not_found", "năm 2006")
+
+
+def test_the_whole_article_is_read_only_where_an_answer_needs_it(tmp_path):
+    from index import reads
+
+    class Counting(reads.ArticleTexts):
+        reads_made = 0
+
+        def __getitem__(self, article_id):
+            Counting.reads_made += 1
+            return super().__getitem__(article_id)
+
+    texts = Counting(None, ["a"])  # no database: a read would fail
+    assert "a" in texts and "b" not in texts and Counting.reads_made == 0

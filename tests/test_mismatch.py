@@ -318,3 +318,21 @@ def test_proper_names_are_runs_of_capitalized_words(text, names):
 )
 def test_heads_persons_places_and_names_written_otherwise_are_no_proper_names(text):
     assert proper_names(text) == frozenset()
+
+
+def test_one_year_spans_are_read_and_only_other_ones_contradict():
+    from index.mismatch import other_season, seasons
+
+    assert seasons("Năm học 2006-2007, niên vụ 2005/2006 và mùa khô 2004 - 2005") == {(2006, 2007), (2005, 2006), (2004, 2005)}
+    # a longer term, a money range, a number with decimals: none
+    assert seasons("giai đoạn 2006-2010, từ 2.006-2.007 đồng, 12/2006-2007") == frozenset()
+    asked = seasons("Năm học 2007-2008 thành phố cử bao nhiêu học sinh?")
+    assert other_season(asked, "Năm học 2006-2007, thành phố cử 11 học sinh.")
+    assert not other_season(asked, "Năm học 2007-2008, thành phố cử 11 học sinh.")
+    assert not other_season(asked, "Thành phố cử 11 học sinh.")  # no span: nothing said
+    # a span the figure is only compared with is not the one it is of
+    asked = seasons("Năm 2004-2005 có bao nhiêu sinh viên được cấp visa du học Mỹ?")
+    assert not other_season(asked, "Có 3.165 sinh viên được cấp visa, tăng 16,3% so với năm 2003-2004.")
+    # the context is read only where the sentence names no span
+    assert other_season(asked, "Có 3.165 sinh viên được cấp visa.", "TP HCM, năm học 2003-2004")
+    assert not other_season(asked, "Năm 2004-2005 có 3.165 sinh viên.", "năm học 2003-2004")
