@@ -70,6 +70,7 @@ def answer(
     threshold = scorer.min_confidence if min_confidence is None else min_confidence
     ranked = scorer.rank(candidates(q, passages, figures))
     ranked = _newest_first(ranked, {p.passage_id: p for p in passages})
+    ranked = _qualifier_first(q, ranked)
     evidence = ranked[0].passage_id if ranked else None
     if ranked and ranked[0].figure is not None:
         result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
@@ -470,6 +471,66 @@ def _newest_first(ranked: list[Candidate], passages: dict[int, PassageHit]) -> l
     rivals.sort(key=lambda c: _date_key(passages.get(c.passage_id)), reverse=True)
     chosen = {id(c) for c in rivals}
     return rivals + [c for c in ranked if id(c) not in chosen]
+
+
+#: How a question asks for an approximate figure ("hơn bao nhiêu", "khoảng mấy") and how a
+#: figure is written approximately (``FigureHit.qualifier``), by sense; the question's word
+#: as written or wholly unaccented ("hon bn"), never another word it folds to ("máy",
+#: "gắn", "chung"). Longest first: "trên dưới" is about, "không dưới" at least. "tới" and
+#: "đến" alone are left out: on a figure they mostly end a range or a change ("từ 6.000
+#: đến 7.000"), in a question they stress a number ("có tới bao nhiêu").
+_SENSE_WORDS: dict[str, str] = {
+    "trên dưới": "about", "khoảng chừng": "about", "xấp xỉ": "about", "ước tính": "about",
+    "không dưới": "at least", "ít nhất": "at least", "tối thiểu": "at least",
+    "không quá": "at most", "tối đa": "at most", "chưa đến": "under", "chưa tới": "under",
+    "lên tới": "up to", "lên đến": "up to", "hơn": "more", "trên": "more", "gần": "near",
+    "ngót": "near", "khoảng": "about", "chừng": "about", "dưới": "under",
+}  # fmt: skip
+_SENSES = {**_SENSE_WORDS, **{fold(w): sense for w, sense in _SENSE_WORDS.items() if fold(w) != "chung"}}
+_ASKED_SENSE = re.compile(
+    r"(?<!\w)(\w+ )?(" + "|".join(sorted(map(re.escape, _SENSES), key=len, reverse=True)) + r") (?:bao nhiêu|bao nhieu|mấy|may)(?!\w)"
+)
+#: Words before "hơn" / "trên" ... that make it a comparison ("cao hơn bao nhiêu", "tăng
+#: hơn bao nhiêu so với"): no approximation asked.
+_COMPARATIVES = frozenset(
+    "cao thấp nhiều ít lớn nhỏ tăng giảm dài ngắn rộng hẹp nhanh chậm sớm muộn đắt rẻ nặng nhẹ xa "
+    "thap nhieu it lon nho tang giam dai ngan rong hep nhanh cham som muon dat re nang nhe".split()
+)
+#: How far below the best (ranker logit) a figure of the asked sense may stand and still lead.
+QUALIFIER_MARGIN = 2.0
+
+
+def _qualifier_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """A question asking "hơn bao nhiêu" / "khoảng mấy" is answered by a figure written
+    "hơn 600" / "khoảng 10": when the best figure is written otherwise, the first figure
+    of its article written with the asked sense, of its kind and no worse unit match,
+    within ``QUALIFIER_MARGIN`` of it, leads. Not for a comparison ("cao hơn bao nhiêu",
+    "... so với ..."). Its confidence is then the calibrator's for a lead that trails its
+    rival: a lifted figure is mostly offered as uncertain, seldom stated."""
+    if not ranked or ranked[0].figure is None:
+        return ranked
+    asked = _ASKED_SENSE.search(q.expanded.lower())
+    if asked is None or " so voi " in f" {q.folded} " or (asked.group(1) or "").strip() in _COMPARATIVES:
+        return ranked
+    sense = _SENSES[asked.group(2)]
+    best = ranked[0]
+    if _sense_of(best) == sense:
+        return ranked
+    for c in ranked[1:]:
+        if best.score - c.score > QUALIFIER_MARGIN:
+            break
+        if (
+            _sense_of(c) == sense
+            and c.article_id == best.article_id
+            and c.figure.kind == best.figure.kind
+            and c.features.get("unit_none", 0) <= best.features.get("unit_none", 0)
+        ):
+            return [c] + [x for x in ranked if x is not c]
+    return ranked
+
+
+def _sense_of(c: Candidate) -> str | None:
+    return _SENSE_WORDS.get((c.figure.qualifier or "").lower()) if c.figure is not None else None
 
 
 def _unit_key(c: Candidate) -> tuple[str, str]:

@@ -689,3 +689,75 @@ def test_the_whole_article_is_read_only_where_an_answer_needs_it(tmp_path):
 
     texts = Counting(None, ["a"])  # no database: a read would fail
     assert "a" in texts and "b" not in texts and Counting.reads_made == 0
+
+
+def test_a_figure_written_as_the_question_asks_leads_a_bare_one_close_to_it(monkeypatch):
+    from index import answer as answering
+
+    text = "Chương trình đã đào tạo 2 sinh viên xuất sắc. Tổng cộng hơn 600 sinh viên đã theo học chương trình."
+    passages = [_passage(1, text, 9.0)]
+    ans = _ask("Chương trình đã đào tạo hơn bao nhiêu sinh viên?", passages, _confident(5.0))
+    assert ans.figures[0].text == "hơn 600"
+    # typed in chat, the same
+    assert _ask("chuong trinh da dao tao hon bn sinh vien?", passages, _confident(5.0)).figures[0].text == "hơn 600"
+    # the ranker alone puts the bare figure first
+    monkeypatch.setattr(answering, "_qualifier_first", lambda q, ranked: ranked)
+    assert _ask("Chương trình đã đào tạo hơn bao nhiêu sinh viên?", passages, _confident(5.0)).figures[0].text == "2"
+
+
+def test_the_asked_sense_never_lifts_a_figure_far_below_the_best():
+    from index import answer as answering
+    from index.candidates import Candidate
+
+    def cand(text: str, qualifier: str | None, score: float) -> Candidate:
+        f = FigureHit(1.0, text, "người", "count", qualifier, "", "a", 1, "")
+        return Candidate("count", text, 1, "a", "", f, {"unit_none": 0.0}, score)
+
+    q = parse_question("Có khoảng bao nhiêu người?")
+    near = [cand("4", None, 5.0), cand("khoảng 10", "khoảng", 5.0 - answering.QUALIFIER_MARGIN + 0.1)]
+    assert answering._qualifier_first(q, near)[0].text == "khoảng 10"
+    far = [cand("4", None, 5.0), cand("khoảng 10", "khoảng", 5.0 - answering.QUALIFIER_MARGIN - 0.1)]
+    assert answering._qualifier_first(q, far)[0].text == "4"
+    # "hơn" and "trên" say the same; "gần" says another thing
+    q = parse_question("Có hơn bao nhiêu người?")
+    assert answering._qualifier_first(q, [cand("4", None, 5.0), cand("trên 10", "trên", 4.9)])[0].text == "trên 10"
+    assert answering._qualifier_first(q, [cand("4", None, 5.0), cand("gần 10", "gần", 4.9)])[0].text == "4"
+    # "trên dưới" is about, not more nor under
+    q = parse_question("Có trên dưới bao nhiêu người?")
+    assert answering._qualifier_first(q, [cand("4", None, 5.0), cand("trên 10", "trên", 4.9)])[0].text == "4"
+    assert answering._qualifier_first(q, [cand("4", None, 5.0), cand("khoảng 10", "khoảng", 4.9)])[0].text == "khoảng 10"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Số người năm nay tăng hơn bao nhiêu so với năm ngoái?",  # a comparison
+        "Mực nước cao hơn bao nhiêu?",
+        "Thành phố đã gắn bao nhiêu camera?",  # "gắn" folds to "gan", no "gần"
+        "Trên máy bay có bao nhiêu người?",  # "máy" folds to "may", no "mấy"
+        "Tính chung có bao nhiêu người?",  # "chung" is no "chừng"
+        "Số người lên đến bao nhiêu?",  # asks "up to": a figure "đến 7.000" ends a range
+    ],
+)
+def test_no_approximation_asked_lifts_nothing(question):
+    from index import answer as answering
+    from index.candidates import Candidate
+
+    def cand(text: str, qualifier: str | None, score: float) -> Candidate:
+        f = FigureHit(1.0, text, "người", "count", qualifier, "", "a", 1, "")
+        return Candidate("count", text, 1, "a", "", f, {"unit_none": 0.0}, score)
+
+    rivals = [cand("hơn 20", "hơn", 4.9), cand("gần 20", "gần", 4.9), cand("khoảng 20", "khoảng", 4.9), cand("đến 7.000", "đến", 4.9)]
+    assert answering._qualifier_first(parse_question(question), [cand("4", None, 5.0), *rivals])[0].text == "4"
+
+
+def test_the_asked_sense_lifts_only_a_figure_of_the_same_article():
+    from index import answer as answering
+    from index.candidates import Candidate
+
+    def cand(text: str, qualifier: str | None, score: float, article: str) -> Candidate:
+        f = FigureHit(1.0, text, "người", "count", qualifier, "", article, 1, "")
+        return Candidate("count", text, 1, article, "", f, {"unit_none": 0.0}, score)
+
+    q = parse_question("Có hơn bao nhiêu người?")
+    assert answering._qualifier_first(q, [cand("4", None, 5.0, "a"), cand("hơn 20", "hơn", 4.9, "b")])[0].text == "4"
