@@ -88,13 +88,14 @@ def answer(
     result.best = top.text if top.figure is None else figure_line([c.figure for c in _ties(ranked)])
     result.confidence = confidence
     held = None
+    not_here = "elsewhere" if elsewhere else None  # the asked place or year: in another paragraph
     if q.type in STATED_TYPES and result.confidence >= threshold:
-        held = contradiction(q, top) or ("elsewhere" if elsewhere else None) or unseen(q, top, passages, articles)
+        held = contradiction(q, top) or not_here or unseen(q, top, passages, articles)
         if held is None:
             result.status, result.answer = "answered", result.best
     if result.status != "answered":
         result.status = "uncertain"
-        held = held or ("elsewhere" if elsewhere else None)  # said below the threshold too
+        held = held or not_here  # said below the threshold too
         result.caveat = caveat(q, held, passages, articles, top.article_id, elsewhere) if held else None
     # the evidence first when it is stated, or when its passage ranks close to the best;
     # an uncertain guess from further down goes second (still shown, not promoted)
@@ -140,20 +141,13 @@ def _written_elsewhere(q: Question, ranked: list[Candidate], articles: Mapping[s
         return frozenset()
     top, found = ranked[0], set()
     if q.places and not top.features.get("place_other_here") and all(c.features.get("place_absent") for c in ranked):
-        text = _article_text(articles, top.article_id)
+        text = articles.get(top.article_id, "")  # "": deleted since the index snapshot
         if names_asked_place(q, place_keys.__wrapped__(text), _spaced(text)):  # uncached: a whole article
             found.add("place")
     if q.years and not top.features.get("year_other_here") and all(c.features.get("year_absent") for c in ranked):
-        if q.years & frozenset(YEAR.findall(_article_text(articles, top.article_id))):
+        if q.years & frozenset(YEAR.findall(articles.get(top.article_id, ""))):
             found.add("year")
     return frozenset(found)
-
-
-def _article_text(articles: Mapping[str, str], article_id: str) -> str:
-    try:
-        return articles[article_id]
-    except KeyError:  # deleted since the index snapshot
-        return ""
 
 
 def contradiction(q: Question, top: Candidate) -> str | None:
