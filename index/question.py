@@ -73,6 +73,11 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "luật sư nào", "doanh nhân nào", "nghệ sĩ nào", "nhà văn nào", "giáo viên nào",
         "cô giáo nào", "thầy giáo nào", "chiến sĩ nào", "quan chức nào", "nhà khoa học nào",
         "học sinh nào",
+        # people asked by their trade or role ("nhà ngoại giao nào", "tài xế nào")
+        "nhà ngoại giao nào", "chuyên gia nào", "tài xế nào", "nhà điêu khắc nào", "hiệu phó nào",
+        "thuyền trưởng nào", "vận động viên nào", "kiểm sát viên nào", "điều tra viên nào",
+        "thẩm phán nào", "phóng viên nào", "nhạc sĩ nào", "họa sĩ nào", "ca sĩ nào", "diễn viên nào",
+        "cầu thủ nào", "nhà thơ nào", "nghệ nhân nào",
     ),
     "place": (
         "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",
@@ -94,6 +99,12 @@ PLACE_NOUNS: tuple[str, ...] = (
     "con đèo", "nghĩa trang", "nhà ga", "cảng cá", "bến phà", "nhà tù", "bãi rác", "lò mổ",
     "xóm", "di tích", "lô đất", "khuôn viên", "tòa nhà", "trụ sở", "số nhà", "chỗ",
     "kênh", "con kênh", "bảo tàng",
+    "ga", "bãi biển", "bãi tắm", "suối", "quần đảo", "vịnh", "vùng biển",
+    "khu vực biển", "hang động", "cột cây số", "hầm lò", "kho", "kho lạnh", "siêu thị",
+    "nhà hàng", "nhà sách", "nhà thi đấu", "làng nghề", "khu nghỉ mát", "khu đất", "khu nhà đất",
+    "khu neo đậu", "khu gian", "cụm công nghiệp", "nông trường", "chùa",
+    "đồn", "đồn biên phòng", "địa danh", "đô thị", "kcn", "kcx", "bãi", "bến đò",
+    "mỏm đá",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
 TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
@@ -108,14 +119,16 @@ UNITS_ASKED: tuple[str, ...] = (
 #: "lang" lăng, "cang" càng, "ap" áp): "<noun> nào" asks a place only as written.
 PLACE_AS_WRITTEN: frozenset[str] = frozenset(
     f"{n} nào"
-    for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp", "mỏ", "đèo", "trường", "xóm", "chỗ")
+    for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp", "mỏ", "đèo", "trường", "xóm", "chỗ",
+              "ga", "kho", "chùa", "đồn", "vịnh", "bãi")
 )
+_PLACE_AS_WRITTEN_NOUNS = frozenset(phrase.removesuffix(" nào") for phrase in PLACE_AS_WRITTEN)
 
 #: Words of place after which an unaccented "ho nao", "cau nao", "song nao"... asks a
-#: place: ở, tại, quanh, giữa, trên, ven, qua ("giua ho nao", "qua cau nao"); not đến /
+#: place: ở, tại, quanh, giữa, trên, ven, qua, ngôi ("giua ho nao", "ngoi chua nao"); not đến /
 #: tới / vào ("den ho nao" is "đến hộ nào"). "ben nao" only after cập ("o ben nao" is
 #: "ở bên nào"), "ban nao" never ("o ban nao cua tinh uy": a board, "bàn": a table).
-_LOCATIVE_FOLDED: frozenset[str] = frozenset("o tai quanh giua tren ven qua".split())
+_LOCATIVE_FOLDED: frozenset[str] = frozenset("o tai quanh giua tren ven qua ngoi".split())
 _LOCATIVE_FOLDED_FOR: dict[str, frozenset[str]] = {"bến nào": frozenset({"cap"}), "bản nào": frozenset()}
 
 #: Person phrases that decide the type when they end the question, whatever comes
@@ -123,7 +136,10 @@ _LOCATIVE_FOLDED_FOR: dict[str, frozenset[str]] = {"bến nào": frozenset({"cap
 PERSON_LAST: tuple[str, ...] = ("là ai", "ai")
 #: Phrases asking a name: a person's when a person word leads the question ("Giám đốc Công
 #: ty ..., tên là gì?"), else a thing's ("Pháo đài được xây dựng có tên là gì?").
-NAME_ASKED: tuple[str, ...] = ("tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh")
+NAME_ASKED: tuple[str, ...] = (
+    "tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh", "tên gọi là gì", "tên gọi gì",
+    "tên gọi khác là gì",
+)  # fmt: skip
 #: Person words whose folded form is another common word (chi bộ, ba, phó, trường, vị, nữ).
 _CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ"})
 PERSON_CUES: tuple[str, ...] = (
@@ -131,6 +147,14 @@ PERSON_CUES: tuple[str, ...] = (
     "tác giả", "cán bộ", "đại biểu", "ủy viên", "trưởng", "phó", "nhà báo", "nữ", "cựu",
     "cô giáo", "thầy giáo", "giáo viên", "sinh viên", "thí sinh", "nhà ngoại giao", "quan chức",
     "ngư dân", "luật sư", "nhà văn",
+    # people named by their trade or role when they lead a question asking a name
+    "tài xế", "lái xe", "thuyền trưởng", "giám thị", "thủ khoa", "thầy đồ", "nguyên thủ", "cô gái",
+    "chàng trai", "kiểm sát viên", "điều tra viên", "thẩm phán", "chủ doanh nghiệp", "chủ lò",
+    "chủ ghe", "chủ tàu", "chủ quán", "chủ cơ sở", "chủ hộ", "bé trai", "bé gái", "cháu bé",
+    "em bé", "du khách", "nghệ nhân", "nhân viên", "công nhân", "hiệu phó", "chuyên gia",
+    "nạn nhân", "bệnh nhân", "học sinh", "phóng viên", "tiếp viên", "đô trưởng", "trung úy",
+    "thiếu úy", "đại úy", "thiếu tá", "trung tá", "thượng tá", "đại tá", "cảnh sát", "vua",
+    "đội trưởng", "cầu thủ",
 )  # fmt: skip
 #: Cues that name the person right before the name is asked ("người đó tên gì").
 _CUES_BEFORE_NAME: tuple[str, ...] = ("người", "ông", "bà", "anh", "chị", "đồng chí")  # not "vị": "đơn vị đó tên gì"
@@ -326,6 +350,7 @@ class _Tokens:
     accented: bool  # the question is typed with diacritics (most syllables carry them)
     name: tuple[bool, ...] = ()  # capitalized after the first word: part of a name ("Tien Giang")
     lead: tuple[bool, ...] = ()  # in a leading subordinate clause ("Khi ..., "; "Sau khi ..., ")
+    after_comma: tuple[bool, ...] = ()  # written right after a comma
 
     def is_name(self, i: int) -> bool:
         """Token ``i`` is written with a capital inside the question: part of a name."""
@@ -353,7 +378,8 @@ def analyze_question(question: str) -> QuestionAnalysis:
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
     name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
-    tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, written, folded_tokens))
+    commas = tuple(text[: m.start()].rstrip().endswith(",") for m in _TOKEN.finditer(text))
+    tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, written, folded_tokens), commas)
     folded = " ".join(fold(text).lower().split())
     qtype, qpos = _answer_type(tokens)
     target, target_span = _target(tokens, qtype, qpos)
@@ -487,6 +513,9 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     last = _person_last(tokens)
     if last is not None:
         return "person", last
+    named_place = _place_named(tokens)
+    if named_place is not None:
+        return "place", named_place
     state = _state_office_asked(tokens)
     if state is not None:
         return "person", state
@@ -569,6 +598,8 @@ def _person_last(tokens: _Tokens) -> int | None:
     if named is not None:
         if _cue_right_before(tokens, named[0]):
             return named[0]  # "...; người đó tên gì?", "ông ấy tên là gì?"
+        if _person_in_apposition(tokens, named[0]):
+            return named[0]  # "Trưởng ga Sài Gòn, người cho biết ..., tên là gì?"
         cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
         if cue is None or (not tokens.accented and cue[1] in _CUES_AMBIGUOUS_FOLDED):
             return None  # "chi bo moi thanh lap ten gi": "chi" is no "chị"
@@ -579,6 +610,33 @@ def _person_last(tokens: _Tokens) -> int | None:
         if cue[0] <= 1 < named[0] or named[1] in ("họ tên", "tên khai sinh"):
             return named[0]
     return None
+
+
+def _person_in_apposition(tokens: _Tokens, before: int) -> bool:
+    """A clause ", người <...>," describes the one whose name is asked: "Trưởng ga Sài
+    Gòn, người cho biết ..., tên là gì?" (written with or without diacritics); not ",
+    người dân ..." ("..., người dân gọi là chợ gì": the people of a place)."""
+    return any(
+        tokens.after_comma[i]
+        and tokens.written[i] in ("người", "nguoi")
+        and (i + 1 >= len(tokens.folded) or tokens.folded[i + 1] != "dan")
+        for i in range(1, before)
+    )
+
+
+def _place_named(tokens: _Tokens) -> int | None:
+    """Where a question asks the name of a place it leads with: "Khu tái định cư ... tên
+    là gì?", "Bãi Sau ở Vũng Tàu còn có tên gọi khác là gì?" (a place noun in the first two
+    words, no person leading)."""
+    named = _first_match(tokens, NAME_ASKED)
+    if named is None:
+        return None
+    lead = _first_match(tokens, PLACE_NOUNS)
+    if lead is None or lead[0] > 1 or named[0] <= lead[0]:
+        return None
+    if lead[1] in _PLACE_AS_WRITTEN_NOUNS and tokens.written[lead[0]] != lead[1].split()[0]:
+        return None  # "ben", "bai" typed without diacritics may be another word
+    return named[0]
 
 
 #: Words that point back to a person just named: "người đó", "ông ấy", "bà này".
@@ -608,6 +666,9 @@ PERSON_TITLES: tuple[str, ...] = (
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
     "tư lệnh", "chính ủy", "sĩ quan",
+    # people asked by their trade with the place or body they belong to between ("Thí sinh
+    # Nam Định nào", "nhà ngoại giao Việt Nam nào")
+    "thí sinh", "học sinh", "nhà ngoại giao", "chuyên gia", "tài xế", "thuyền trưởng",
 )  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
     "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()

@@ -354,6 +354,21 @@ def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> 
         ("Sinh viên bị bắt quả tang thi hộ tên là gì?", "person"),
         ("Cô giáo dạy lớp học tình thương ở phường 5 tên là gì?", "person"),
         ("Dự án khu dân cư ở đó tên là gì?", "other"),
+        # people asked by their trade, with or without their place or body before "nào"
+        ("Chuyên gia nào cảnh báo về đợt rét mới?", "person"),
+        ("Thí sinh Hải Dương nào đạt điểm tuyệt đối?", "person"),
+        ("tai xe nao gay ra vu tai nan", "person"),
+        # a name asked of a person led by a trade word, or described by ", người ..."
+        ("Tài xế chiếc xe khách gặp nạn tên là gì?", "person"),
+        ("Thuyen truong tau ca bi bat giu ten gi?", "person"),
+        ("Trưởng trạm y tế xã, người phát hiện ổ dịch, tên là gì?", "person"),
+        ("Truong tram y te xa, nguoi phat hien o dich, ten la gi?", "person"),
+        ("Khu chợ ven sông, người dân quen gọi tên là gì?", "place"),
+        # ... a place led by its noun asks the place's name, a thing's stays other
+        ("Khu tái định cư mới của huyện có tên là gì?", "place"),
+        ("Bãi tắm phía nam thành phố còn có tên gọi khác là gì?", "place"),
+        ("Cầu thủ ghi bàn thắng quyết định tên là gì?", "person"),
+        ("Dự án nhà ở xã hội đầu tiên của tỉnh có tên gọi là gì?", "other"),
     ],
 )
 def test_people_asked_by_office_or_role(question, qtype):
@@ -372,6 +387,11 @@ def test_people_asked_by_office_or_role(question, qtype):
         ("cac ho duoc dua ve khu tai dinh cu nao", "khu tái định cư"),
         ("Muỗi tập trung chủ yếu ở con kênh nào?", "con kênh"),
         ("Quả bom được đưa về trưng bày tại bảo tàng nào?", "bảo tàng"),
+        ("Hành khách phải xuống tàu ở ga nào?", "ga"),
+        ("Lễ cầu siêu được cử hành ở ngôi chùa nào?", "chùa"),
+        ("le cau sieu duoc cu hanh o ngoi chua nao", "chùa"),
+        ("Nhà máy được xây trong cụm công nghiệp nào?", "cụm công nghiệp"),
+        ("Số hàng hóa bị niêm phong tại kho lạnh nào?", "kho lạnh"),
     ],
 )
 def test_place_nouns_asked(question, noun):
@@ -383,6 +403,8 @@ def test_place_nouns_asked(question, noun):
     "question, qtype",
     [
         ("con gà nào được bán?", "other"),  # "gà" folds like "ga" (a station): as written only
+        ("Tượng Phật được đưa về chùa nào?", "place"),
+        ("bao gio thi chua nao duoc sua", "date"),  # unaccented "chua" after no word of place: "chưa"
         ("Ông được bầu ở đơn vị bầu cử số 3, thuộc quận mấy?", "place"),
         ("Xe đón khách ở nhà ga nào?", "place"),
     ],
