@@ -1040,26 +1040,57 @@ def _given_name_last(words: list[str]) -> bool:
     return (3 <= len(words) <= 4 and last in GIVEN_NAMES_TOO) or (len(words) == 3 and last in GIVEN_NAMES_OF_THREE)
 
 
+#: Surnames that are also words of places or common names ("Hà", "Lâm", "Hồ", "Mai"):
+#: taken for a surname only where they start a name of three or four words that is no
+#: place ("Lâm Hoàng Khải", "Hồ Đắc Đoàn"; not "Hồ Chí Minh", "Cù Lao Dung", "Hồ Trị An").
+SURNAMES_TOO: frozenset[str] = frozenset(
+    "Hồ Hà Mai Lâm Diệp Hồng Vi Mạc Đàm Lò Giáp Thân Tăng Khúc Từ Phùng Lã Cù Mã Nông Ninh "
+    "Doãn Hứa Lục Kim Tôn Châu Quan Lữ Ung Bế Tống Thạch Danh Khổng Âu".split()
+)
+
+
+def _surname_at(words: list[str], i: int) -> bool:
+    """A name starts at ``words[i]``: a surname, or one of ``SURNAMES_TOO`` followed by
+    two or three words, none of them a body's word (but a middle or given name), the
+    whole no place; a surname that starts places most often (``_PLACE_SURNAMES``: Mai, Hồ,
+    Hà, Lâm, Châu) only before two words that are no place."""
+    if words[i] in SURNAMES:
+        return True
+    name = words[i:]
+    if words[i] not in SURNAMES_TOO or not 3 <= len(name) <= 4:
+        return False
+    if any(_not_name(w) and w not in _MIDDLE_NAMES and w not in GIVEN_NAMES_TOO for w in name[1:-1]):
+        return False
+    if _not_name(name[-1]) and not _given_name_last(name):
+        return False
+    text = " ".join(name)
+    if text.startswith("Hồ Chí Minh") or text.startswith("Hồ Trị An"):
+        return False
+    if name[0] in _PLACE_SURNAMES and (len(name) == 4 or _a_town(name[1:]) or place_keys(" ".join(name[1:]))):
+        return False  # "Hồ Dầu Tiếng" (a lake), "Mai Linh Đông Đô" (a firm): ``_place_surname`` decides
+    return not (place_keys(" ".join(name[:2])) or place_keys(text) or _a_town(name) or _a_town(name[:2]))
+
+
 def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
     for m in _PERSON.finditer(sentence):
         words = m.group("name").split()
         # drop ranks, organizations and acronyms around the name ("Chủ tịch LĐLĐ TPHCM
         # Nguyễn Huy Cận"); a name that starts with a surname may hold any syllable
         # ("Trần Quốc Huê"), other runs of capitals none of those words
-        while words and words[0] not in SURNAMES and (_not_name(words[0]) or len(words[0]) == 1):
+        while words and not _surname_at(words, 0) and (_not_name(words[0]) or len(words[0]) == 1):
             words.pop(0)  # a rank, an acronym, a stray letter ("T.Ư Nguyễn Khoa Điềm")
-        later = next((i for i, w in enumerate(words[1:], 1) if w in SURNAMES), None)
+        later = next((i for i in range(1, len(words)) if _surname_at(words, i)), None)
         after_place = 0
-        if words and words[0] not in SURNAMES and later is not None and len(words) - later >= 2:
+        if words and not _surname_at(words, 0) and later is not None and len(words) - later >= 2:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
-        elif words and words[0] not in SURNAMES and (after_place := _place_before_name(words)):
+        elif words and not _surname_at(words, 0) and (after_place := _place_before_name(words)):
             # "Tỉnh ủy Yên Bái Hà Quyết", "UBND TP Mỹ Tho Mai Thanh Minh": an office's place,
             # then its holder (not "Tại Hà Nội Hồ Gươm": no body or level before the place)
             if _PLACE_OR_BODY_BEFORE.search(sentence[: sentence.find(" ".join(words), m.start())]):
                 words = words[after_place:]
             else:
                 after_place = 0
-        surname = bool(words) and (words[0] in SURNAMES or _place_surname(words) or bool(after_place))
+        surname = bool(words) and (_surname_at(words, 0) or _place_surname(words) or bool(after_place))
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
         while words and _not_name(words[-1]) and (org_follows or not (surname and (after_place or _given_name_last(words)))):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
@@ -1379,6 +1410,26 @@ def _office_elsewhere(asked: dict[str, tuple[bool, frozenset[str]]], sentence: s
     return float(bool(matched) and all(asked[o][1] and places and not (asked[o][1] & places) for o, places in matched))
 
 
+#: Words that join or rank the places of a span: with its places taken out, a span of
+#: only these names no other place ("Hà Nội và TP", "tỉnh Phú Yên").
+_PLACE_GLUE = frozenset("va tp thanh pho tinh quan huyen xa phuong thi tran cac hai ba".split())
+
+
+def _only_places_asked(q: Question, span: str) -> bool:
+    """The span names only places the question names itself (as written, without
+    diacritics or in its own words): the question's setting, not its answer."""
+    found = find_places(span)
+    if not found:
+        return False
+    keys = place_keys(span)
+    if not keys or not keys <= (q.places | q.typed_places):
+        return False
+    rest = span
+    for x in found:
+        rest = rest.replace(x.text, " ")
+    return syllables(rest) <= _PLACE_GLUE
+
+
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:
     """Person or place spans of the passages' sentences. Like figures, the words and the
     verb of the question right around a span only tell apart the spans of one sentence."""
@@ -1400,6 +1451,8 @@ def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, flo
                 span_syl = syllables(span)
                 if span_syl and span_syl <= q.content:
                     continue  # the question already names it: not the answer
+                if q.type == "place" and _only_places_asked(q, span):
+                    continue  # "TP HCM" for "... ở TPHCM ... tại đâu?": the question's own place
                 around = _span_window(sent, starts[n], len(span))
                 near = near_share(q, around)
                 verb_here = any(v <= around for v in q.verbs)
