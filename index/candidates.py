@@ -447,7 +447,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
         if q.organizations:
             # the sentence names an organization, and none the question names
             named = _spaced_words(c.sentence)
-            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not _names_org(q, named))
+            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not names_asked_org(q, named))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
             f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
@@ -482,7 +482,7 @@ def _article_features(q: Question, passages: list[PassageHit], rel: dict[int, fl
     for a, have in words.items():
         text = " ".join(joined[a])
         place_absent = bool(q.places) and not names_asked_place(q, keys[a], text)
-        org_absent = bool(q.organizations) and not _names_org(q, text)
+        org_absent = bool(q.organizations) and not names_asked_org(q, text)
         cover = (sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0
         out[a] = (cover, best[a], float(place_absent), float(org_absent))
     return out
@@ -493,7 +493,7 @@ def names_asked_place(q: Question, keys: frozenset[str] | set[str], folded: str)
     return any(k in keys or f" {k} " in folded for k in q.places)
 
 
-def _names_org(q: Question, folded: str) -> bool:
+def names_asked_org(q: Question, folded: str) -> bool:
     """Some organization of the question is written in ``folded`` (spaced words), in any
     of its name's forms ("Bộ LĐTBXH" asked, "Bộ Lao động - Thương binh và Xã hội" written)."""
     return any(f" {form} " in folded for o in q.organizations for form in org_forms(o))
@@ -511,7 +511,7 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
     if q.years:
         f.update(year_asked=1.0, year_absent=float(not (q.years & (_passage_years(p) if p else frozenset()))))
     if q.organizations:
-        f.update(org_asked=1.0, org_absent=float(not _names_org(q, joined)))
+        f.update(org_asked=1.0, org_absent=float(not names_asked_org(q, joined)))
     have = sum(w for s, w in q.weighted if s <= words)
     f["coverage"] = have / total if total else 0.0
     missing = [w for s, w in q.weighted if not s <= words]
