@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 
 from index.models import FigureHit, PassageHit
-from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, org_forms, organizations, syllables
+from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, names_ho_not_the_city, org_forms, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import (
@@ -1040,35 +1040,43 @@ def _given_name_last(words: list[str]) -> bool:
     return (3 <= len(words) <= 4 and last in GIVEN_NAMES_TOO) or (len(words) == 3 and last in GIVEN_NAMES_OF_THREE)
 
 
-#: Surnames that are also words of places or common names ("Hà", "Lâm", "Hồ", "Mai"):
-#: taken for a surname only where they start a name of three or four words that is no
-#: place ("Lâm Hoàng Khải", "Hồ Đắc Đoàn"; not "Hồ Chí Minh", "Cù Lao Dung", "Hồ Trị An").
+#: Surnames less common than ``SURNAMES`` or also words of other names ("Lã", "Diệp",
+#: "Phùng", "Tôn"): taken for a surname where they start a name of three or four words
+#: that is no place ("Diệp Thanh Phong", "Lã Thị Kim Oanh"; not "Tri Tôn", "Thạch Thất").
 SURNAMES_TOO: frozenset[str] = frozenset(
-    "Hồ Hà Mai Lâm Diệp Hồng Vi Mạc Đàm Lò Giáp Thân Tăng Khúc Từ Phùng Lã Cù Mã Nông Ninh "
-    "Doãn Hứa Lục Kim Tôn Châu Quan Lữ Ung Bế Tống Thạch Danh Khổng Âu".split()
+    "Diệp Vi Mạc Đàm Lò Giáp Thân Tăng Khúc Phùng Lã Mã Nông Doãn Hứa Lục Kim Tôn Quan Lữ Ung Bế "
+    "Tống Thạch Danh Khổng".split()
 )
 
 
-def _surname_at(words: list[str], i: int) -> bool:
-    """A name starts at ``words[i]``: a surname, or one of ``SURNAMES_TOO`` followed by
-    two or three words, none of them a body's word (but a middle or given name), the
-    whole no place; a surname that starts places most often (``_PLACE_SURNAMES``: Mai, Hồ,
-    Hà, Lâm, Châu) only before two words that are no place."""
+def _surname_at(words: list[str], i: int, titled: bool = False) -> bool:
+    """A name starts at ``words[i]``: a surname; a place's surname before a middle name
+    ("Hà Văn Quyết", ``_place_surname``); or one of ``SURNAMES_TOO`` (with an office or a
+    title before the run, one of ``_PLACE_SURNAMES`` too: "Phó giám đốc Hanoi Toserco Mai
+    Tiến Dũng") followed by two or three words, none of them a body's word (but a middle or
+    given name), the whole no place, not the last word of a place before it ("Tri Tôn",
+    "Quảng Ninh") nor before a surname ("Ninh | Nguyễn Văn Quynh")."""
     if words[i] in SURNAMES:
         return True
     name = words[i:]
-    if words[i] not in SURNAMES_TOO or not 3 <= len(name) <= 4:
+    if i == 0 and _place_surname(name):
+        return True
+    too = words[i] in SURNAMES_TOO or (titled and words[i] in _PLACE_SURNAMES and len(name) == 3)
+    if not too or not 3 <= len(name) <= 4 or name[1] in SURNAMES:
         return False
     if any(_not_name(w) and w not in _MIDDLE_NAMES and w not in GIVEN_NAMES_TOO for w in name[1:-1]):
         return False
     if _not_name(name[-1]) and not _given_name_last(name):
         return False
-    text = " ".join(name)
-    if text.startswith("Hồ Chí Minh") or text.startswith("Hồ Trị An"):
-        return False
-    if name[0] in _PLACE_SURNAMES and (len(name) == 4 or _a_town(name[1:]) or place_keys(" ".join(name[1:]))):
-        return False  # "Hồ Dầu Tiếng" (a lake), "Mai Linh Đông Đô" (a firm): ``_place_surname`` decides
-    return not (place_keys(" ".join(name[:2])) or place_keys(text) or _a_town(name) or _a_town(name[:2]))
+    if i > 0 and _a_place(words[i - 1 : i + 1]):
+        return False  # "Tri Tôn", "Thiếu Lâm": a place's last word
+    return not (_a_place(name[:2]) or _a_place(name) or _a_place(name[1:]) or " ".join(name) in HCM_NAMES)
+
+
+def _a_place(words: list[str]) -> bool:
+    """Capitalized words that name a place: a province, a district or town, any place the
+    gazetteer knows."""
+    return bool(place_keys(" ".join(words))) or _a_town(words)
 
 
 def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
@@ -1077,20 +1085,22 @@ def person_candidates(sentence: str) -> Iterable[tuple[str, float]]:
         # drop ranks, organizations and acronyms around the name ("Chủ tịch LĐLĐ TPHCM
         # Nguyễn Huy Cận"); a name that starts with a surname may hold any syllable
         # ("Trần Quốc Huê"), other runs of capitals none of those words
-        while words and not _surname_at(words, 0) and (_not_name(words[0]) or len(words[0]) == 1):
+        run_titled = bool(m.group("title")) or _role_before(sentence[: m.start("name")])
+        while words and not _surname_at(words, 0, run_titled) and (_not_name(words[0]) or len(words[0]) == 1):
             words.pop(0)  # a rank, an acronym, a stray letter ("T.Ư Nguyễn Khoa Điềm")
-        later = next((i for i in range(1, len(words)) if _surname_at(words, i)), None)
+        lead = bool(words) and _surname_at(words, 0, run_titled)
+        later = next((i for i in range(1, len(words)) if _surname_at(words, i, run_titled)), None)
         after_place = 0
-        if words and not _surname_at(words, 0) and later is not None and len(words) - later >= 2:
+        if words and not lead and later is not None and len(words) - later >= 2:
             words = words[later:]  # a place or a word before the name: "Ninh Bình Phạm Minh Tuyên"
-        elif words and not _surname_at(words, 0) and (after_place := _place_before_name(words)):
+        elif words and not lead and (after_place := _place_before_name(words)):
             # "Tỉnh ủy Yên Bái Hà Quyết", "UBND TP Mỹ Tho Mai Thanh Minh": an office's place,
             # then its holder (not "Tại Hà Nội Hồ Gươm": no body or level before the place)
             if _PLACE_OR_BODY_BEFORE.search(sentence[: sentence.find(" ".join(words), m.start())]):
                 words = words[after_place:]
             else:
                 after_place = 0
-        surname = bool(words) and (_surname_at(words, 0) or _place_surname(words) or bool(after_place))
+        surname = bool(words) and (_surname_at(words, 0, run_titled) or bool(after_place))
         org_follows = _ORG_TAIL.match(sentence, m.end()) is not None  # "... Thành ủy", "... Thành phố"
         while words and _not_name(words[-1]) and (org_follows or not (surname and (after_place or _given_name_last(words)))):
             words.pop()  # a trailing rank or organization, unless a given name ("Nguyễn Văn Thành")
@@ -1416,18 +1426,28 @@ _PLACE_GLUE = frozenset("va tp thanh pho tinh quan huyen xa phuong thi tran cac 
 
 
 def _only_places_asked(q: Question, span: str) -> bool:
-    """The span names only places the question names itself (as written, without
-    diacritics or in its own words): the question's setting, not its answer."""
+    """The span names only provinces or province-level cities the question names itself
+    (as written, without diacritics or in its own words): the question's setting, not its
+    answer ("TP HCM" for "... ở tphcm ... tổ chức ở đâu?"). A town, district or commune
+    named like the province stays ("thị xã Quảng Trị", "TP Cà Mau" for "tỉnh Cà Mau")."""
     found = find_places(span)
     if not found:
         return False
-    keys = place_keys(span)
-    if not keys or not keys <= (q.places | q.typed_places):
-        return False
+    asked = (q.places | q.typed_places) - ({"ho chi minh"} if names_ho_not_the_city(q.folded) else frozenset())
+    for x in found:
+        p = place_of(x.text)
+        if p is None or not (p.level == "tỉnh" or (p.level == "thành phố" and p.name in CITIES)):
+            return False
+        if _key_of(p) not in asked:
+            return False
     rest = span
     for x in found:
         rest = rest.replace(x.text, " ")
     return syllables(rest) <= _PLACE_GLUE
+
+
+def _key_of(p) -> str:
+    return " ".join(re.findall(r"\w+", fold(p.name).lower()))
 
 
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:

@@ -390,6 +390,20 @@ _PLACE_CUES = frozenset("tinh thanh pho tp huyen quan thi xa phuong tran o tai (
 _CUE_SPAN = 5  # words read after a cue: a level word and a name of up to four words
 
 
+#: "ho chi minh" after these names the President or what bears his name, not the city:
+#: "tư tưởng Hồ Chí Minh", "đường Hồ Chí Minh" (the road), "Đoàn TNCS Hồ Chí Minh".
+_NAMED_AFTER_HO = re.compile(
+    r"(?<!\w)(?:duong|tu tuong|chu tich|bac|lang|bao tang|huan chuong|giai thuong|chien dich|cong san|doan)\s+ho chi minh(?!\w)"
+)
+_HCM_CITY = re.compile(r"(?<!\w)(?:tp|thanh pho|tphcm|hcm|sai gon)(?!\w)")
+
+
+def names_ho_not_the_city(folded: str) -> bool:
+    """``folded`` (a question, folded) writes "Hồ Chí Minh" only as the President's name or
+    what bears it, never the city: "Hội thảo về tư tưởng Hồ Chí Minh ..."."""
+    return bool(_NAMED_AFTER_HO.search(folded)) and not _HCM_CITY.search(folded)
+
+
 def _typed_places_asked(typed: frozenset[str], text: str) -> frozenset[str]:
     """The typed places a casually typed question names where a place is named: right
     after a level word, "o"/"tai", a bracket or a comma ("o vinh long", "(soc trang)",

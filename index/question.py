@@ -116,13 +116,13 @@ UNITS_ASKED: tuple[str, ...] = (
 )  # fmt: skip
 #: Place nouns whose folded form is also a common word ("ho" hộ/họ, "ban" ban/bán,
 #: "dao" đạo, "cau" câu, "ben" bên, "pho" phó, "cho" cho, "doi" đội, "song" sống,
-#: "lang" lăng, "cang" càng, "ap" áp): "<noun> nào" asks a place only as written.
-PLACE_AS_WRITTEN: frozenset[str] = frozenset(
-    f"{n} nào"
-    for n in ("hồ", "bản", "đảo", "cầu", "bến", "phố", "chợ", "đồi", "sông", "làng", "cảng", "ấp", "mỏ", "đèo", "trường", "xóm", "chỗ",
-              "ga", "kho", "chùa", "đồn", "vịnh", "bãi")
+#: "lang" lăng, "cang" càng, "ap" áp, "ga" gà, "kho" khó, "chua" chưa, "don" đón, "vinh"
+#: vinh, "bai" bài): "<noun> nào" asks a place only as written, in a question typed with
+#: diacritics; in one typed without, only after a word of place ("o ga nao").
+_PLACE_AS_WRITTEN_NOUNS: frozenset[str] = frozenset(
+    "hồ bản đảo cầu bến phố chợ đồi sông làng cảng ấp mỏ đèo trường xóm chỗ ga kho chùa đồn vịnh bãi".split()
 )
-_PLACE_AS_WRITTEN_NOUNS = frozenset(phrase.removesuffix(" nào") for phrase in PLACE_AS_WRITTEN)
+PLACE_AS_WRITTEN: frozenset[str] = frozenset(f"{n} nào" for n in _PLACE_AS_WRITTEN_NOUNS)
 
 #: Words of place after which an unaccented "ho nao", "cau nao", "song nao"... asks a
 #: place: ở, tại, quanh, giữa, trên, ven, qua, ngôi ("giua ho nao", "ngoi chua nao"); not đến /
@@ -141,7 +141,7 @@ NAME_ASKED: tuple[str, ...] = (
     "tên gọi khác là gì",
 )  # fmt: skip
 #: Person words whose folded form is another common word (chi bộ, ba, phó, trường, vị, nữ).
-_CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ"})
+_CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ", "vua"})  # "vua": "vừa"
 PERSON_CUES: tuple[str, ...] = (
     "người", "ông", "bà", "anh", "chị", "vị", "đồng chí", "phi công", "giáo sư", "bác sĩ",
     "tác giả", "cán bộ", "đại biểu", "ủy viên", "trưởng", "phó", "nhà báo", "nữ", "cựu",
@@ -153,7 +153,7 @@ PERSON_CUES: tuple[str, ...] = (
     "chủ ghe", "chủ tàu", "chủ quán", "chủ cơ sở", "chủ hộ", "bé trai", "bé gái", "cháu bé",
     "em bé", "du khách", "nghệ nhân", "nhân viên", "công nhân", "hiệu phó", "chuyên gia",
     "nạn nhân", "bệnh nhân", "học sinh", "phóng viên", "tiếp viên", "đô trưởng", "trung úy",
-    "thiếu úy", "đại úy", "thiếu tá", "trung tá", "thượng tá", "đại tá", "cảnh sát", "vua",
+    "thiếu úy", "đại úy", "thiếu tá", "trung tá", "thượng tá", "đại tá", "vua",
     "đội trưởng", "cầu thủ",
 )  # fmt: skip
 #: Cues that name the person right before the name is asked ("người đó tên gì").
@@ -453,7 +453,7 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     guarded = phrase not in GUARDS_FOLDED_ONLY or tokens.written[i] == tokens.folded[i]
     if guarded and i > 0 and tokens.folded[i - 1] in NOT_BEFORE.get(phrase, ()):
         return False
-    if phrase in PLACE_AS_WRITTEN and tokens.written[i] != words[0]:
+    if phrase in PLACE_AS_WRITTEN and (tokens.written[i] != words[0] or not tokens.accented):
         locative = _LOCATIVE_FOLDED_FOR.get(phrase, _LOCATIVE_FOLDED)
         if tokens.written[i] != tokens.folded[i] or not (i > 0 and tokens.folded[i - 1] in locative):
             return False  # unaccented, only after a word of place: "cap ben nao", "giua ho nao"
@@ -513,9 +513,6 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
     last = _person_last(tokens)
     if last is not None:
         return "person", last
-    named_place = _place_named(tokens)
-    if named_place is not None:
-        return "place", named_place
     state = _state_office_asked(tokens)
     if state is not None:
         return "person", state
@@ -543,10 +540,26 @@ def _answer_type(tokens: _Tokens) -> tuple[str, int | None]:
         if qtype == "money" and _scale_of_other_noun(tokens, found):
             continue  # "khai thác bao nhiêu triệu tấn dầu?" counts tonnes
         return ("date" if qtype == "date_weak" else qtype), _asked_at(found)
-    titled = _titled_person(tokens)
-    if titled is not None:
-        return "person", titled
+    # no type phrase: "<title> ... nào", "<trade> <Name> nào", "<place noun> ... tên là gì?"
+    for qtype, asked in (("person", _titled_person), ("person", _trade_of_a_named_body), ("place", _place_named)):
+        at = asked(tokens)
+        if at is not None:
+            return qtype, at
     return "other", None
+
+
+def _trade_of_a_named_body(tokens: _Tokens) -> int | None:
+    """The position of "nào" right after a trade and the capitalized name of its place
+    or body: "Thí sinh Nam Định nào ...", "em học sinh Hà Nội - Amsterdam nào"."""
+    for start, trade in _all_matches(tokens, TRADES_BEFORE_NAME):
+        i = start + len(trade.split())
+        if not tokens.is_name(i):
+            continue
+        while tokens.is_name(i):
+            i += 1
+        if _matches_at(tokens, "nào", i):
+            return i
+    return None
 
 
 def _asked_at(found: tuple[int, str]) -> int:
@@ -612,30 +625,45 @@ def _person_last(tokens: _Tokens) -> int | None:
     return None
 
 
+#: What the person of an apposition ", người ..." does or says: "người cho biết",
+#: "người phản ánh", "người thừa nhận" (not "người ta gọi", "người Pháp xây", "người
+#: bệnh được cấp", "người dân").
+_APPOSITION_VERBS = frozenset(
+    "cho phản thừa nói phát trao đề khẳng chỉ trực phụ đứng tố khiếu tiết xác dẫn giữ "
+    "phan thua noi phat de khang chi truc phu dung to khieu tiet xac giu".split()  # unaccented "dan": dân
+)
+
+
 def _person_in_apposition(tokens: _Tokens, before: int) -> bool:
-    """A clause ", người <...>," describes the one whose name is asked: "Trưởng ga Sài
-    Gòn, người cho biết ..., tên là gì?" (written with or without diacritics); not ",
-    người dân ..." ("..., người dân gọi là chợ gì": the people of a place)."""
+    """A clause ", người <verb> ...," describes the one whose name is asked: "Trưởng ga
+    Sài Gòn, người cho biết ..., tên là gì?" (written with or without diacritics)."""
     return any(
-        tokens.after_comma[i]
-        and tokens.written[i] in ("người", "nguoi")
-        and (i + 1 >= len(tokens.folded) or tokens.folded[i + 1] != "dan")
+        tokens.after_comma[i] and tokens.written[i] in ("người", "nguoi") and i + 1 < before and tokens.written[i + 1] in _APPOSITION_VERBS
         for i in range(1, before)
     )
 
 
+#: Place nouns that, leading a question asking a name, ask the place's name ("Khu tái
+#: định cư ... tên là gì?", "Bãi Sau ... còn có tên gọi khác là gì?"); not "hồ" (hồ sơ),
+#: "đường" (đường dây), "trường" (trường hợp), "cầu" (cầu thang), "kênh" (a channel).
+NAMED_PLACE_LEADS: frozenset[str] = frozenset(
+    "khu;khu tái định cư;khu công nghiệp;khu chế xuất;khu đô thị;khu dân cư;khu nghỉ mát;khu đất;"
+    "bãi;bãi biển;bãi tắm;bến đò;bến xe;chợ;chùa;làng;làng nghề;thôn;ấp;xóm;núi;mỏm đá;đảo;hòn đảo;"
+    "suối;đèo;con đèo;công viên;sân bay;nghĩa trang;hang động;quần đảo;vịnh".split(";")
+)
+
+
 def _place_named(tokens: _Tokens) -> int | None:
-    """Where a question asks the name of a place it leads with: "Khu tái định cư ... tên
-    là gì?", "Bãi Sau ở Vũng Tàu còn có tên gọi khác là gì?" (a place noun in the first two
-    words, no person leading)."""
+    """Where a question asks the name of the place it opens with: "Khu tái định cư ...
+    tên là gì?" (one of ``NAMED_PLACE_LEADS`` first, written as it is)."""
     named = _first_match(tokens, NAME_ASKED)
     if named is None:
         return None
     lead = _first_match(tokens, PLACE_NOUNS)
-    if lead is None or lead[0] > 1 or named[0] <= lead[0]:
+    if lead is None or lead[0] != 0 or lead[1] not in NAMED_PLACE_LEADS or named[0] <= len(lead[1].split()):
         return None
-    if lead[1] in _PLACE_AS_WRITTEN_NOUNS and tokens.written[lead[0]] != lead[1].split()[0]:
-        return None  # "ben", "bai" typed without diacritics may be another word
+    if lead[1] in _PLACE_AS_WRITTEN_NOUNS and tokens.written[0] != lead[1].split()[0]:
+        return None  # "bai", "cho" typed without diacritics may be another word
     return named[0]
 
 
@@ -666,10 +694,11 @@ PERSON_TITLES: tuple[str, ...] = (
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
     "tư lệnh", "chính ủy", "sĩ quan",
-    # people asked by their trade with the place or body they belong to between ("Thí sinh
-    # Nam Định nào", "nhà ngoại giao Việt Nam nào")
-    "thí sinh", "học sinh", "nhà ngoại giao", "chuyên gia", "tài xế", "thuyền trưởng",
 )  # fmt: skip
+#: Trades that ask for a person with "nào" after the capitalized name of their place or
+#: body only ("Thí sinh Nam Định nào", "học sinh Hà Nội - Amsterdam nào"); "Học sinh lớp
+#: nào", "Chuyên gia cảnh báo dịch bệnh nào" ask for something else.
+TRADES_BEFORE_NAME: tuple[str, ...] = ("thí sinh", "học sinh", "sinh viên", "nhà ngoại giao", "chuyên gia", "tài xế", "thuyền trưởng")
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
     "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()
 )
