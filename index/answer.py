@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, names_asked_org, names_asked_place, passage_folded, takes_effect
+from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, names_asked_place, passage_folded, takes_effect
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, other_season, regions, title_of
@@ -75,7 +75,7 @@ def answer(
     if ranked and ranked[0].figure is not None:
         result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
     confidence = scorer.confidence(ranked) if ranked else 0.0
-    elsewhere = _written_elsewhere(q, ranked, articles, orgs=confidence < threshold)
+    elsewhere = _written_elsewhere(q, ranked, articles)
     missing = _missing(q, ranked, confident=confidence >= threshold, elsewhere=elsewhere)
     if missing is not None:
         result.status, result.missing = "not_found", missing
@@ -112,8 +112,7 @@ def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere
     organizations are parsed loosely from the question ("Đảng bộ phường", a department
     written another way): on the tuned sets, the confident candidates this rule used to
     block were nearly all right. Places and years are read exactly and decide, unless the
-    best candidate's article writes them elsewhere (``elsewhere``: "place", "year"); an
-    organization likewise, when the scorer is not confident ("org")."""
+    best candidate's article writes them elsewhere (``elsewhere``: "place", "year")."""
     if not ranked:
         if q.type in SPAN_TYPES:
             return "người được hỏi" if q.type == "person" else "địa điểm được hỏi"
@@ -126,22 +125,18 @@ def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere
         return _place_names(q) or _about(q)
     if q.years and "year" not in elsewhere and all(c.features.get("year_absent") for c in ranked):
         return "năm " + ", ".join(sorted(q.years))
-    if q.organizations and not confident and "org" not in elsewhere and all(c.features.get("org_absent") for c in ranked):
+    if q.organizations and not confident and all(c.features.get("org_absent") for c in ranked):
         return ", ".join(q.written(o) or o for o in q.organizations)
     return None
 
 
-def _written_elsewhere(
-    q: Question, ranked: list[Candidate], articles: Mapping[str, str] | None, orgs: bool = False
-) -> frozenset[str]:
+def _written_elsewhere(q: Question, ranked: list[Candidate], articles: Mapping[str, str] | None) -> frozenset[str]:
     """What of the asked place ("place") and year ("year") no candidate's passage gives
     (``_missing`` would say "not found" of it) but the best candidate's whole article
     writes, elsewhere: the corpus does speak of it. News seldom repeats the year or the
     province in each paragraph; such an answer is offered as uncertain, never stated.
     Not where the best candidate's own sentence names another year or place instead: a
-    figure of 2005 is no guess for 2006 ("not found" stands). With ``orgs`` (the scorer
-    is not confident: an organization absent from every passage would say "not found"),
-    the asked organization ("org") too: "Sở Tư pháp" written three paragraphs above."""
+    figure of 2005 is no guess for 2006 ("not found" stands)."""
     if not ranked or not articles or ranked[0].article_id not in articles:
         return frozenset()
     top, found = ranked[0], set()
@@ -152,9 +147,6 @@ def _written_elsewhere(
     if q.years and not top.features.get("year_other_here") and all(c.features.get("year_absent") for c in ranked):
         if q.years & frozenset(YEAR.findall(articles.get(top.article_id, ""))):
             found.add("year")
-    if orgs and q.organizations and all(c.features.get("org_absent") for c in ranked):
-        if names_asked_org(q, _spaced(articles.get(top.article_id, ""))):
-            found.add("org")
     return frozenset(found)
 
 
@@ -377,10 +369,7 @@ def caveat(
     if held in CAVEATS:
         return CAVEATS[held]
     if held == "elsewhere":  # the article writes them, not the passage answering
-        named = ([_place_names(q) or "nơi được hỏi"] if "place" in elsewhere else []) + (
-            [", ".join(q.written(o) or o for o in q.organizations)] if "org" in elsewhere else []
-        )
-        parts = (["không nhắc đến " + " và ".join(named)] if named else []) + (
+        parts = (["không nhắc đến " + (_place_names(q) or "nơi được hỏi")] if "place" in elsewhere else []) + (
             ["không ghi năm " + ", ".join(sorted(q.years))] if "year" in elsewhere else []
         )
         return "đoạn trích " + " và ".join(parts) + " (bài nguồn có nhắc ở đoạn khác)"

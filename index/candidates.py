@@ -39,11 +39,11 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 
 from index.models import FigureHit, PassageHit
-from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, names_ho_not_the_city, org_forms, organizations, syllables
+from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_figures, org_forms, organizations, syllables
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import (
-    CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, is_town, level_of_keyword, place_keys, place_of,
+    CITIES, HCM_NAMES, PROVINCES, SURNAMES, Place, find_places, is_town, level_of_keyword, place_keys, place_of,
     referred_places,
 )  # fmt: skip
 from index.question import DURATION_TARGET
@@ -447,7 +447,7 @@ def _trust_features(q: Question, out: list[Candidate], passages: dict[int, Passa
         if q.organizations:
             # the sentence names an organization, and none the question names
             named = _spaced_words(c.sentence)
-            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not names_asked_org(q, named))
+            f["org_other_here"] = float(bool(_organizations_in(c.sentence)) and not _names_org(q, named))
         if q.years:
             sentence_years = _years(c.sentence) | (_years(c.figure.context or "") if c.figure else frozenset())
             f["year_contradicted"] = float(bool(sentence_years) and not (q.years & sentence_years))
@@ -482,7 +482,7 @@ def _article_features(q: Question, passages: list[PassageHit], rel: dict[int, fl
     for a, have in words.items():
         text = " ".join(joined[a])
         place_absent = bool(q.places) and not names_asked_place(q, keys[a], text)
-        org_absent = bool(q.organizations) and not names_asked_org(q, text)
+        org_absent = bool(q.organizations) and not _names_org(q, text)
         cover = (sum(w for s, w in q.weighted if s <= have) / total) if total else 0.0
         out[a] = (cover, best[a], float(place_absent), float(org_absent))
     return out
@@ -493,7 +493,7 @@ def names_asked_place(q: Question, keys: frozenset[str] | set[str], folded: str)
     return any(k in keys or f" {k} " in folded for k in q.places)
 
 
-def names_asked_org(q: Question, folded: str) -> bool:
+def _names_org(q: Question, folded: str) -> bool:
     """Some organization of the question is written in ``folded`` (spaced words), in any
     of its name's forms ("Bộ LĐTBXH" asked, "Bộ Lao động - Thương binh và Xã hội" written)."""
     return any(f" {form} " in folded for o in q.organizations for form in org_forms(o))
@@ -511,7 +511,7 @@ def _passage_features(q: Question, p: PassageHit | None, rel: dict[int, float], 
     if q.years:
         f.update(year_asked=1.0, year_absent=float(not (q.years & (_passage_years(p) if p else frozenset()))))
     if q.organizations:
-        f.update(org_asked=1.0, org_absent=float(not names_asked_org(q, joined)))
+        f.update(org_asked=1.0, org_absent=float(not _names_org(q, joined)))
     have = sum(w for s, w in q.weighted if s <= words)
     f["coverage"] = have / total if total else 0.0
     missing = [w for s, w in q.weighted if not s <= words]
@@ -1425,6 +1425,21 @@ def _office_elsewhere(asked: dict[str, tuple[bool, frozenset[str]]], sentence: s
 _PLACE_GLUE = frozenset("va tp thanh pho tinh quan huyen xa phuong thi tran cac hai ba".split())
 
 
+#: "ho chi minh" after these names the President or what bears his name, not the city:
+#: "tư tưởng Hồ Chí Minh", "Bảo tàng Hồ Chí Minh", "Đoàn TNCS Hồ Chí Minh" (folded).
+_NAMED_AFTER_HO = re.compile(
+    r"(?<!\w)(?:duong|tu tuong|chu tich|bac|lang|bao tang|huan chuong|giai thuong|chien dich|cong san|doan)\s+ho chi minh(?!\w)"
+)
+#: ... and these name the city: "TP Hồ Chí Minh", "TPHCM", "Sài Gòn" ("thành phố nào" does not).
+_HCM_CITY = re.compile(r"(?<!\w)(?:(?:tp|thanh pho)\s+(?:ho chi minh|hcm)|tphcm|hcm|sai gon)(?!\w)")
+
+
+def _ho_not_the_city(folded: str) -> bool:
+    """A question (folded) writes "Hồ Chí Minh" only as the President's name or what bears
+    it, never the city: "Hội thảo về tư tưởng Hồ Chí Minh ... ở thành phố nào?"."""
+    return bool(_NAMED_AFTER_HO.search(folded)) and not _HCM_CITY.search(folded)
+
+
 def _only_places_asked(q: Question, span: str) -> bool:
     """The span names only provinces or province-level cities the question names itself
     (as written, without diacritics or in its own words): the question's setting, not its
@@ -1433,7 +1448,7 @@ def _only_places_asked(q: Question, span: str) -> bool:
     found = find_places(span)
     if not found:
         return False
-    asked = (q.places | q.typed_places) - ({"ho chi minh"} if names_ho_not_the_city(q.folded) else frozenset())
+    asked = (q.places | q.typed_places) - ({"ho chi minh"} if _ho_not_the_city(q.folded) else frozenset())
     for x in found:
         p = place_of(x.text)
         if p is None or not (p.level == "tỉnh" or (p.level == "thành phố" and p.name in CITIES)):
@@ -1446,8 +1461,9 @@ def _only_places_asked(q: Question, span: str) -> bool:
     return syllables(rest) <= _PLACE_GLUE
 
 
-def _key_of(p) -> str:
-    return " ".join(re.findall(r"\w+", fold(p.name).lower()))
+def _key_of(place: Place) -> str:
+    """A place's key as ``place_keys`` gives it ("ho chi minh")."""
+    return " ".join(re.findall(r"\w+", fold(place.name).lower()))
 
 
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:

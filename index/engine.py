@@ -444,7 +444,7 @@ class Engine:
             passages += self._neighbors(passages)
         # whole articles, read only where an answer needs one (a landmark or a name to look
         # for; a place or year no passage of the answer writes, to tell "not found" apart)
-        articles = reads.ArticleTexts(self.db, [p.article_id for p in passages]) if q.landmarks or q.names or q.years or q.places or q.organizations else {}
+        articles = reads.ArticleTexts(self.db, [p.article_id for p in passages]) if q.landmarks or q.names or q.years or q.places else {}
         return Retrieved(q, passages, reads.figures_of(self.db, figure_passages(q, passages)), articles)
 
     def _neighbors(self, passages: list[PassageHit]) -> list[PassageHit]:

@@ -25,7 +25,7 @@ from index.mismatch import countries, landmarks, milestones, months, numbered_ev
 from index.places import is_town, place_keys, typed_place_keys
 from index.query import expanded_syllables, stopwords, syllable_pairs
 from index.question import DURATION_TARGET, DURATION_WRITTEN, VERBS, QuestionAnalysis, analyze_question
-from index.text import expand_question, fold, fold_words, has_diacritics, normalize
+from index.text import expand_question, fold, fold_words, normalize
 
 _SYL = re.compile(r"\w+")
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d\d(?![\d.,]\d)")
@@ -60,9 +60,8 @@ class Question:
     verbs: tuple[frozenset[str], ...]  # every known verb of the question
     words: str  # its folded syllables, then its tokens' (abbreviations expanded)
     # places typed in lower case or without diacritics ("tinh an giang"), found only by the
-    # gazetteer (``typed_place_keys``); they stop a statement whose article names none of
-    # them (``answer.unseen``), and in a question typed casually (no diacritics, or no
-    # capitals) they are its ``places`` too
+    # gazetteer (``typed_place_keys``); never scored, they only stop a statement whose
+    # article names none of them (``answer.unseen``)
     typed_places: frozenset[str] = frozenset()
     # numbered events it names ("kỳ họp thứ 6": ("ky hop", 6)) and the offices whose
     # head it asks for ("Chủ tịch UBND xã ...", none when it names a deputy): an answer
@@ -154,9 +153,6 @@ def parse_question(
     content_tokens = [t for t in dict.fromkeys(tokens) if t not in stop]
     folded = " ".join(_SYL.findall(fold(expanded).lower()))
     places = place_keys(expanded) | _lower_case_places(folded)
-    typed = typed_place_keys(folded) - places
-    if _typed_casually(text):
-        places |= _typed_places_asked(typed, text)  # "tinh tay ninh", "o lang son"
     return Question(
         text=text,
         expanded=expanded,
@@ -174,7 +170,7 @@ def parse_question(
         weighted=tuple((frozenset(t.split("_")), idf(t) if idf else 1.0) for t in content_tokens),
         verbs=tuple(frozenset(m.split()) for m in dict.fromkeys(VERB_RE.findall(folded))),
         words=" ".join(folded.split() + [s for t in tokens for s in t.split("_")]),
-        typed_places=typed,
+        typed_places=typed_place_keys(folded) - places,
         events=numbered_events(expanded),
         heads_asked=_heads_asked(expanded),
         regions=regions(expanded),
@@ -375,49 +371,6 @@ def _org_head(written: list[str], folded: list[str], i: int) -> int:
 
 
 _NUMBERED_PLACE = re.compile(r"(?<!\w)(quan|phuong) (\d{1,2})(?!\w)")
-
-
-def _typed_casually(text: str) -> bool:
-    """The question is typed without diacritics or all in lower case, as on a phone: the
-    places it names are read by their typed forms (``typed_place_keys``) only."""
-    return not has_diacritics(text) or not any(c.isupper() for c in text)
-
-
-#: Where a casually typed question names a place: after a level word ("tinh", "huyen",
-#: "tp" ...), a word of place ("o", "tai"), a bracket or a comma; "sai gon", "nam dinh"
-#: elsewhere are as likely a port's or a station's name, or "năm định ..." read as one.
-_PLACE_CUES = frozenset("tinh thanh pho tp huyen quan thi xa phuong tran o tai ( ,".split())
-_CUE_SPAN = 5  # words read after a cue: a level word and a name of up to four words
-
-
-#: "ho chi minh" after these names the President or what bears his name, not the city:
-#: "tư tưởng Hồ Chí Minh", "đường Hồ Chí Minh" (the road), "Đoàn TNCS Hồ Chí Minh".
-_NAMED_AFTER_HO = re.compile(
-    r"(?<!\w)(?:duong|tu tuong|chu tich|bac|lang|bao tang|huan chuong|giai thuong|chien dich|cong san|doan)\s+ho chi minh(?!\w)"
-)
-_HCM_CITY = re.compile(r"(?<!\w)(?:tp|thanh pho|tphcm|hcm|sai gon)(?!\w)")
-
-
-def names_ho_not_the_city(folded: str) -> bool:
-    """``folded`` (a question, folded) writes "Hồ Chí Minh" only as the President's name or
-    what bears it, never the city: "Hội thảo về tư tưởng Hồ Chí Minh ..."."""
-    return bool(_NAMED_AFTER_HO.search(folded)) and not _HCM_CITY.search(folded)
-
-
-def _typed_places_asked(typed: frozenset[str], text: str) -> frozenset[str]:
-    """The typed places a casually typed question names where a place is named: right
-    after a level word, "o"/"tai", a bracket or a comma ("o vinh long", "(soc trang)",
-    "huyen nha be"), not "ben xe Vinh phuc vu" or "Nam 2003 ... dinh chi". Never Hồ Chí
-    Minh: "sai gon" names the port, the station, the river as often as the city."""
-    if not typed:
-        return typed
-    words = re.findall(r"\w+|[(,]", fold(text).lower())
-    found: set[str] = set()
-    for i, w in enumerate(words):
-        if w in _PLACE_CUES:
-            start = i if w not in ("o", "tai", "(", ",") else i + 1
-            found |= typed_place_keys(" ".join(x for x in words[start : i + 1 + _CUE_SPAN] if x not in "(,"))
-    return (typed & frozenset(found)) - {"ho chi minh"}  # "ga sai gon", "cang sai gon": a name as often
 
 
 def _lower_case_places(folded: str) -> frozenset[str]:

@@ -129,7 +129,7 @@ def test_organizations_the_question_names(question, orgs):
 def test_an_organization_is_found_in_any_form_of_its_name(question, written):
     q = parse_question(question)
     assert q.organizations
-    assert candidates_module.names_asked_org(q, spaced(written))
+    assert candidates_module._names_org(q, spaced(written))
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_an_organization_is_found_in_any_form_of_its_name(question, written):
     ],
 )
 def test_another_organization_is_not_taken_for_the_asked_one(question, written):
-    assert not candidates_module.names_asked_org(parse_question(question), spaced(written))
+    assert not candidates_module._names_org(parse_question(question), spaced(written))
 
 
 def test_landmarks_are_read_from_the_question_as_normalized():
@@ -157,26 +157,3 @@ def test_how_long_names_its_span_of_time_in_messages() -> None:
     assert (q.type, q.target) == ("count", "thoi gian")
     assert q.written(q.target) == "thời gian"  # the question never writes it: said with its marks
     assert parse_question("Mất bao nhiêu thời gian?").written("thoi gian") == "thời gian"
-
-
-@pytest.mark.parametrize(
-    "question, places",
-    [
-        # typed casually, a province or district is asked where a place is named
-        ("9 thang dau nam hai quan tinh tay ninh bat duoc bn vu", {"tay ninh"}),
-        ("mau nuoc lay o vinh long co chi so vuot bn %", {"vinh long"}),
-        ("cang ca tran de (soc trang) dat bn phan tram cong suat", {"soc trang"}),
-        ("cau cong dinh huyen nha be xong bn phan tram", {"nha be"}),
-        # ... not where its words read as other words, nor Hồ Chí Minh by "sai gon"
-        ("Nam 2003 Cuc Duong bo dinh chi bao nhieu co so dao tao lai xe?", set()),
-        ("ben xe Vinh phuc vu bao nhieu thi sinh?", set()),
-        ("the vip cua bar o sai gon dc giam bn %", set()),
-    ],
-)
-def test_places_of_a_casually_typed_question(question, places):
-    assert set(parse_question(question).places) == places
-
-
-def test_a_written_question_keeps_its_places_as_written():
-    q = parse_question("Đường Hồ Chí Minh qua tỉnh Quảng Nam dài bao nhiêu km?")
-    assert "quang nam" in q.places and "ho chi minh" not in q.places

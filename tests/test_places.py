@@ -161,10 +161,10 @@ def test_typed_place_keys(folded, keys):
     assert typed_place_keys(folded) == keys
 
 
-def test_a_place_typed_without_diacritics_is_asked_like_a_written_one():
+def test_a_place_typed_without_diacritics_is_kept_apart_from_the_places_the_scorer_reads():
     from index.parse import parse_question
 
     typed = parse_question("co bao nhieu chi bo dang o quan hoan kiem")
-    assert typed.places == typed.typed_places == {"hoan kiem"}  # a casual question's only places
+    assert typed.places == frozenset() and typed.typed_places == {"hoan kiem"}
     written = parse_question("Có bao nhiêu chi bộ đảng ở quận Hoàn Kiếm?")
     assert written.places == {"hoan kiem"} and written.typed_places == frozenset()
