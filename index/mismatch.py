@@ -306,8 +306,8 @@ def regions(text: str) -> frozenset[str]:
 #: capitalized word stands right before or after them ("Phú Mỹ", "Chương Mỹ", "Bộ Tư
 #: Pháp", "Mỹ Tho", "Nga Sơn", "Lào Cai", "Nguyễn Thị Mỹ"; an acronym before is no name:
 #: "LB Nga"), nor after an honorific ("ông Mỹ", "anh Nhật": a person), nor "Mỹ" of "châu
-#: Mỹ" or before the words it makes a noun with ("Mỹ thuật"), nor "Pháp" before "lệnh", "luật" ... ("Pháp lệnh"); "Anh" and "Đức" only after "nước"
-#: (also a pronoun and a given name). Viet Nam is left out: nearly every question of this
+#: Mỹ" or before the words it makes a noun with ("Mỹ thuật"), nor "Pháp" before "lệnh", "luật" ... ("Pháp lệnh"); "Anh" and "Đức" after "nước", or
+#: alone after a word of place (``_PLACED_COUNTRIES``; also a pronoun and a given name). Viet Nam is left out: nearly every question of this
 #: corpus is about it.
 _COUNTRY_NAMES: dict[str, str] = {
     "Hoa Kỳ": "my", "Thái Lan": "thai lan", "Campuchia": "campuchia", "Cam-pu-chia": "campuchia",
@@ -323,22 +323,34 @@ _COUNTRY_NAMES: dict[str, str] = {
     "Vương quốc Anh": "anh", "nước Anh": "anh", "nước Đức": "duc", "CHLB Đức": "duc",
 }  # fmt: skip
 _SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", "Nhật": "nhat ban"}
+#: "Anh" and "Đức" are also a pronoun and given names: a country only right after a word
+#: of place or movement ("tại Anh", "du học Anh", "sang Đức"), before no capitalized word
+#: ("ở Anh Sơn", "tại Đức Phổ": districts) and none of ``_NOT_COUNTRY_AFTER``.
+_PLACED_COUNTRIES = {"Anh": "anh", "Đức": "duc"}
+_PLACE_WORDS_BEFORE = frozenset("tại ở sang đến tới từ học tai o den toi tu hoc".split())  # as typed too
 #: Words before a name that make it a person's: a short country name after one is a person
 #: ("ông Mỹ", "anh Nhật"), and a landmark's name ends before one ("bến xe Miền Tây Ông ...").
 HONORIFICS = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
-_COUNTRY = re.compile(r"(?<![\w-])(?:" + alts([*_COUNTRY_NAMES, *_SHORT_COUNTRIES]) + r")(?![\w-])")
-_COUNTRY_KEYS = {**_COUNTRY_NAMES, **_SHORT_COUNTRIES}
+_COUNTRY = re.compile(r"(?<![\w-])(?:" + alts([*_COUNTRY_NAMES, *_SHORT_COUNTRIES, *_PLACED_COUNTRIES]) + r")(?![\w-])")
+_COUNTRY_KEYS = {**_COUNTRY_NAMES, **_SHORT_COUNTRIES, **_PLACED_COUNTRIES}
 _WORD_BEFORE = re.compile(r"(\w+)\s+$")
 _WORD_AFTER = re.compile(r"\s+(\w+)")
 _NOT_COUNTRY_AFTER = {
     "Mỹ": frozenset("thuật phẩm nghệ quan mãn lệ nhân vị từ cảm học".split()),
     "Pháp": frozenset("lệnh luật lý chế nhân quyền định điển viện y sư môn trị".split()),
     "Nhật": frozenset("ký báo trình thực lệnh".split()),  # "Nhật ký", "Nhật báo"
+    "Anh": frozenset("văn ngữ hùng em chị ta ấy này đó hai ba em".split()),  # "học Anh văn"
 }
 
 
 def _a_country(m: re.Match[str]) -> bool:
     name, text = m.group(0), m.string
+    if name in _PLACED_COUNTRIES:
+        before = _WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
+        after = _WORD_AFTER.match(text, m.end())
+        if not before or before.group(1) not in _PLACE_WORDS_BEFORE:
+            return False  # "anh Nam", "ông Đức", "tiếng Anh"
+        return not (after and (after.group(1)[0].isupper() or after.group(1).lower() in _NOT_COUNTRY_AFTER.get(name, ())))
     if name not in _SHORT_COUNTRIES:
         return True
     after = _WORD_AFTER.match(text, m.end())

@@ -224,6 +224,11 @@ def test_regions_are_read_by_their_names(text, keys):
         # after an honorific, a person: "ông Mỹ", "anh Nhật"; "Chủ Nhật", "cầu Nhật Tân"
         ("ông Mỹ cho biết, anh Nhật kể lại", set()),
         ("sáng Chủ Nhật, trên cầu Nhật Tân", set()),
+        # "Anh", "Đức" alone: a country right after a word of place or movement only
+        ("du học sinh Việt Nam tại Anh tăng nhanh, sang Đức ít hơn", {"anh", "duc"}),
+        ("so du hoc sinh tai Anh", {"anh"}),
+        ("anh Nam và ông Đức cho biết, lớp học tiếng Anh, học Anh văn", set()),
+        ("xã ở Anh Sơn, huyện tại Đức Phổ", set()),  # districts
     ],
 )
 def test_foreign_countries_are_read_by_their_names(text, keys):
