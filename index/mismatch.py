@@ -37,7 +37,7 @@ from functools import lru_cache
 
 from index.patterns import alts
 from index.places import PROVINCES, SURNAMES, place_keys
-from index.text import fold, syllables
+from index.text import fold, has_diacritics, syllables
 
 _WORDS = re.compile(r"\w+")
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
@@ -327,7 +327,8 @@ _SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", 
 #: of place or movement ("tại Anh", "du học Anh", "sang Đức"), before no capitalized word
 #: ("ở Anh Sơn", "tại Đức Phổ": districts) and none of ``_NOT_COUNTRY_AFTER``.
 _PLACED_COUNTRIES = {"Anh": "anh", "Đức": "duc"}
-_PLACE_WORDS_BEFORE = frozenset("tại ở sang đến tới từ học tai o den toi tu hoc".split())  # as typed too
+_PLACE_WORDS_BEFORE = frozenset("tại ở sang đến tới từ học".split())
+_PLACE_WORDS_BEFORE_TYPED = frozenset("tai o sang den toi tu hoc".split())  # in a text with no diacritics
 #: Words before a name that make it a person's: a short country name after one is a person
 #: ("ông Mỹ", "anh Nhật"), and a landmark's name ends before one ("bến xe Miền Tây Ông ...").
 HONORIFICS = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
@@ -339,7 +340,8 @@ _NOT_COUNTRY_AFTER = {
     "Mỹ": frozenset("thuật phẩm nghệ quan mãn lệ nhân vị từ cảm học".split()),
     "Pháp": frozenset("lệnh luật lý chế nhân quyền định điển viện y sư môn trị".split()),
     "Nhật": frozenset("ký báo trình thực lệnh".split()),  # "Nhật ký", "Nhật báo"
-    "Anh": frozenset("văn ngữ hùng em chị ta ấy này đó hai ba em".split()),  # "học Anh văn"
+    "Anh": frozenset("văn ngữ hùng em chị ta ấy này đó hai ba rể".split()),  # "học Anh văn", "ở Anh rể"
+    "Đức": frozenset("lập cha ông mẹ giáo tin thánh dục".split()),  # "Đức Lập", "Đức cha", "Đức dục"
 }
 
 
@@ -348,7 +350,8 @@ def _a_country(m: re.Match[str]) -> bool:
     if name in _PLACED_COUNTRIES:
         before = _WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
         after = _WORD_AFTER.match(text, m.end())
-        if not before or before.group(1) not in _PLACE_WORDS_BEFORE:
+        words_before = _PLACE_WORDS_BEFORE | (_PLACE_WORDS_BEFORE_TYPED if not has_diacritics(text) else frozenset())
+        if not before or before.group(1) not in words_before:
             return False  # "anh Nam", "ông Đức", "tiếng Anh"
         return not (after and (after.group(1)[0].isupper() or after.group(1).lower() in _NOT_COUNTRY_AFTER.get(name, ())))
     if name not in _SHORT_COUNTRIES:

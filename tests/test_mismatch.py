@@ -229,6 +229,7 @@ def test_regions_are_read_by_their_names(text, keys):
         ("so du hoc sinh tai Anh", {"anh"}),
         ("anh Nam và ông Đức cho biết, lớp học tiếng Anh, học Anh văn", set()),
         ("xã ở Anh Sơn, huyện tại Đức Phổ", set()),  # districts
+        ("nói nhỏ vào tai Đức, bị tổn thất ở Đức lập, đến Đức cha", set()),  # an ear; a place; a title
     ],
 )
 def test_foreign_countries_are_read_by_their_names(text, keys):
