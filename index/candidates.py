@@ -43,7 +43,7 @@ from index.parse import VERB_RE, YEAR, Question, first_unit_syllable, headline_f
 from index.passages import split_sentences
 from index.patterns import DOC_REF_BEFORE
 from index.places import (
-    CITIES, HCM_NAMES, PROVINCES, SURNAMES, Place, find_places, is_town, level_of_keyword, place_keys, place_of,
+    CITIES, HCM_NAMES, PROVINCES, SURNAMES, find_places, is_town, level_of_keyword, place_keys, place_of,
     referred_places,
 )  # fmt: skip
 from index.question import DURATION_TARGET
@@ -1453,17 +1453,12 @@ def _only_places_asked(q: Question, span: str) -> bool:
         p = place_of(x.text)
         if p is None or not (p.level == "tỉnh" or (p.level == "thành phố" and p.name in CITIES)):
             return False
-        if _key_of(p) not in asked:
+        if not place_keys(x.text) <= asked:
             return False
     rest = span
     for x in found:
         rest = rest.replace(x.text, " ")
     return syllables(rest) <= _PLACE_GLUE
-
-
-def _key_of(place: Place) -> str:
-    """A place's key as ``place_keys`` gives it ("ho chi minh")."""
-    return " ".join(re.findall(r"\w+", fold(place.name).lower()))
 
 
 def _span_candidates(q: Question, passages: list[PassageHit], rel: dict[int, float]) -> list[Candidate]:

@@ -378,7 +378,7 @@ def analyze_question(question: str) -> QuestionAnalysis:
     words = [(w, f) for w, f in zip(written, folded_tokens, strict=True) if w.isalpha()]
     accented = bool(words) and sum(w != f for w, f in words) >= ACCENTED_SHARE * len(words)
     name = tuple(i > 0 and t[:1].isupper() and not t.isupper() for i, t in enumerate(raw))
-    commas = tuple(text[: m.start()].rstrip().endswith(",") for m in _TOKEN.finditer(text))
+    commas = tuple(text[max(0, m.start() - 4) : m.start()].rstrip().endswith(",") for m in _TOKEN.finditer(text))
     tokens = _Tokens(written, folded_tokens, accented, name, _leading_clause(text, written, folded_tokens), commas)
     folded = " ".join(fold(text).lower().split())
     qtype, qpos = _answer_type(tokens)
