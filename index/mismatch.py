@@ -328,7 +328,7 @@ _SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", 
 #: ("ở Anh Sơn", "tại Đức Phổ": districts) and none of ``_NOT_COUNTRY_AFTER``.
 _PLACED_COUNTRIES = {"Anh": "anh", "Đức": "duc"}
 _PLACE_WORDS_BEFORE = frozenset("tại ở sang đến tới từ học".split())
-_PLACE_WORDS_BEFORE_TYPED = frozenset("tai o sang den toi tu hoc".split())  # in a text with no diacritics
+_PLACE_WORDS_BEFORE_TYPED = _PLACE_WORDS_BEFORE | frozenset("tai o den toi tu hoc".split())  # in a text with no diacritics
 #: Words before a name that make it a person's: a short country name after one is a person
 #: ("ông Mỹ", "anh Nhật"), and a landmark's name ends before one ("bến xe Miền Tây Ông ...").
 HONORIFICS = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
@@ -350,7 +350,7 @@ def _a_country(m: re.Match[str]) -> bool:
     if name in _PLACED_COUNTRIES:
         before = _WORD_BEFORE.search(text[max(0, m.start() - 16) : m.start()])
         after = _WORD_AFTER.match(text, m.end())
-        words_before = _PLACE_WORDS_BEFORE | (_PLACE_WORDS_BEFORE_TYPED if not has_diacritics(text) else frozenset())
+        words_before = _PLACE_WORDS_BEFORE if has_diacritics(text) else _PLACE_WORDS_BEFORE_TYPED
         if not before or before.group(1) not in words_before:
             return False  # "anh Nam", "ông Đức", "tiếng Anh"
         return not (after and (after.group(1)[0].isupper() or after.group(1).lower() in _NOT_COUNTRY_AFTER.get(name, ())))

@@ -73,11 +73,6 @@ TYPE_PHRASES: dict[str, tuple[str, ...]] = {
         "luật sư nào", "doanh nhân nào", "nghệ sĩ nào", "nhà văn nào", "giáo viên nào",
         "cô giáo nào", "thầy giáo nào", "chiến sĩ nào", "quan chức nào", "nhà khoa học nào",
         "học sinh nào",
-        # people asked by their trade or role ("nhà ngoại giao nào", "tài xế nào")
-        "nhà ngoại giao nào", "chuyên gia nào", "tài xế nào", "nhà điêu khắc nào", "hiệu phó nào",
-        "thuyền trưởng nào", "vận động viên nào", "kiểm sát viên nào", "điều tra viên nào",
-        "thẩm phán nào", "phóng viên nào", "nhạc sĩ nào", "họa sĩ nào", "ca sĩ nào", "diễn viên nào",
-        "cầu thủ nào", "nhà thơ nào", "nghệ nhân nào",
     ),
     "place": (
         "ở đâu", "tại đâu", "nơi nào", "địa phương nào", "tỉnh nào", "ở tỉnh nào", "thành phố nào",
@@ -107,6 +102,13 @@ PLACE_NOUNS: tuple[str, ...] = (
     "mỏm đá",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
+#: People asked by their trade or role ("nhà ngoại giao nào", "tài xế nào").
+TRADES_ASKED: tuple[str, ...] = (
+    "nhà ngoại giao", "chuyên gia", "tài xế", "nhà điêu khắc", "hiệu phó", "thuyền trưởng",
+    "vận động viên", "kiểm sát viên", "điều tra viên", "thẩm phán", "phóng viên", "nhạc sĩ",
+    "họa sĩ", "ca sĩ", "diễn viên", "cầu thủ", "nhà thơ", "nghệ nhân",
+)  # fmt: skip
+TYPE_PHRASES["person"] += tuple(f"{trade} nào" for trade in TRADES_ASKED)
 TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
 #: Administrative units a place question may ask ("huyện nào?"): its candidates are the
 #: places the sentences name.
