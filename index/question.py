@@ -38,6 +38,7 @@ from functools import cached_property, lru_cache
 
 from index.figures import CURRENCIES, SCALE_WORDS
 from index.mismatch import SURNAMES_LOWER
+from index.places import PROVINCES
 from index.text import expand_abbreviations, fold, fold_words, normalize
 
 # --- tables (extend here) ----------------------------------------------------------------
@@ -100,6 +101,10 @@ PLACE_NOUNS: tuple[str, ...] = (
     "khu neo đậu", "khu gian", "cụm công nghiệp", "nông trường", "chùa",
     "đồn", "đồn biên phòng", "địa danh", "đô thị", "kcn", "kcx", "bãi", "bến đò",
     "mỏm đá",
+    # a noun and the kind of it ("trường THPT nào", "làng gốm nào", "ga xe lửa nào")
+    "trường thpt", "trường thcs", "trường tiểu học", "trường trung học", "trường phổ thông",
+    "trường mầm non", "làng gốm", "ga xe lửa", "mỏ vàng", "mỏ than", "nút giao", "trại giam giữ",
+    "cơ sở y tế", "hội đồng thi",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
 #: People asked by their trade or role ("nhà ngoại giao nào", "tài xế nào").
@@ -225,7 +230,10 @@ VERBS: tuple[str, ...] = (
 #: Guards against collisions of folded syllables: phrase -> words (folded) that must
 #: not come right before / after it (``<num>`` stands for any number).
 NOT_BEFORE: dict[str, frozenset[str]] = {
-    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may"}),
+    # nhà máy, thợ may, bộ máy, ...; xe máy, nước máy, dệt may, xưởng may
+    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may", "xe", "nuoc", "det", "xuong"}),
+    "nơi nào": frozenset({"ha"}),  # "Ha Noi nao", "Hà Nội nào": no "nơi nào"
+    "nước nào": frozenset({"ngoai"}),  # "Cục Quản lý lao động ngoài nước nào": abroad, no country
     "ai": frozenset({"tinh", "bac", "than"}),  # tình ái, bác ái, thân ái
     "tiền": frozenset({"dau", "tien", "uu"}),  # đầu tiên, tiên tiến, ưu tiên
     "trao": frozenset({"phong", "trieu", "soi"}),  # phong trào, triều, sôi trào
@@ -696,6 +704,11 @@ PERSON_TITLES: tuple[str, ...] = (
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
     "tư lệnh", "chính ủy", "sĩ quan",
+    # deputies named after their body, academic titles and ranks: "Cục phó Cục Thú y nào",
+    # "Giáo sư nào của Viện Khảo cổ học", "Thượng tá nào, Phó trưởng phòng CSGT ..."
+    "cục phó", "tổng cục phó", "vụ phó", "viện phó", "hiệu phó", "giáo sư", "phó giáo sư",
+    "kỹ sư", "thiếu úy", "trung úy", "thượng úy", "đại úy", "thiếu tá", "trung tá", "thượng tá",
+    "đại tá", "thiếu tướng", "trung tướng", "thượng tướng", "đại tướng",
 )  # fmt: skip
 #: Trades that ask for a person with "nào" after the capitalized name of their place or
 #: body only ("Thí sinh Nam Định nào", "học sinh Hà Nội - Amsterdam nào"); "Học sinh lớp
@@ -712,6 +725,8 @@ _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong",
 #: Names of bodies whose second, lower-case syllable is a verb of ``VERBS`` (folded):
 #: "Bộ Ngoại giao".
 _VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
+#: ... and those, typed in lower case or without diacritics, of no other sense: "ủy ban".
+_VERB_INSIDE_NAMES_TYPED = frozenset({("uy", "ban")})
 
 
 #: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
@@ -770,10 +785,11 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
             # the title's own last word ("Trưởng đoàn nào") is no place or body
             before = tokens.written[i - 1] if tokens.accented else tokens.folded[i - 1]
             other = i > start and before in (_NOT_A_PERSON_BEFORE_NAO if tokens.accented else _NOT_A_PERSON_BEFORE_NAO_FOLDED)
+            other = other and not _in_province_name(tokens, i - 1)  # "Ha Noi nao" is no "nơi nào"
             return None if other else i
         if weak and not _in_body_name(tokens, i):
             return None  # "làm việc với lãnh đạo doanh nghiệp nào?" asks for the firm
-        if _verb_at(tokens, i) and not _in_org_name(tokens, i):
+        if _verb_at(tokens, i) and not _in_org_name(tokens, i) and not _in_province_name(tokens, i):
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 
@@ -799,11 +815,25 @@ def _in_org_name(tokens: _Tokens, i: int) -> bool:
     "Sở Xây dựng", "Bộ Ngoại giao", "Bộ Kế hoạch và Đầu tư" (typed with diacritics)."""
     if tokens.folded[i - 1] in _ORG_HEADS and tokens.is_name(i - 1):
         return True
+    if (tokens.folded[i - 1], tokens.folded[i]) in _VERB_INSIDE_NAMES_TYPED:
+        return True  # "ubnd" typed is expanded to "Ủy ban nhân dân": "ban" is no "bán"
     if not tokens.accented:
         return False
     if tokens.is_name(i):
         return True  # "... và Đầu tư": a verb does not start with a capital mid-question
     return tokens.is_name(i - 1) and (tokens.folded[i - 1], tokens.folded[i]) in _VERB_INSIDE_NAMES
+
+
+#: Consecutive syllables of the provinces' names, folded: ("ha", "noi"), ("ninh", "thuan").
+_PROVINCE_PAIRS = frozenset(
+    pair for name in PROVINCES for words in [re.findall(r"\w+", fold(name).lower())] for pair in zip(words, words[1:])
+)
+
+
+def _in_province_name(tokens: _Tokens, i: int) -> bool:
+    """Token ``i`` ends a province's name with the one before it: "noi" of "ha noi" typed
+    without diacritics is no "nói"."""
+    return i > 0 and (tokens.folded[i - 1], tokens.folded[i]) in _PROVINCE_PAIRS
 
 
 _TYPE_NOUNS = {"percent": PERCENT_NOUNS, "money": MONEY_NOUNS}

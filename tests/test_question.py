@@ -369,6 +369,15 @@ def test_a_sum_before_a_word_that_folds_like_a_noun_of_dong_is_still_asked() -> 
         ("Bãi tắm phía nam thành phố còn có tên gọi khác là gì?", "place"),
         ("Cầu thủ ghi bàn thắng quyết định tên là gì?", "person"),
         ("Dự án nhà ở xã hội đầu tiên của tỉnh có tên gọi là gì?", "other"),
+        # ranks, academic titles and deputies named after their body, then "nào"
+        ("Thượng tá nào chỉ huy đợt truy quét đêm qua?", "person"),
+        ("Giáo sư nào của Viện Sử học viết cuốn sách?", "person"),
+        ("Cục phó Cục Thuế nào ký công văn hướng dẫn?", "person"),
+        ("Phó giáo sư nào chủ trì đề tài cấp nhà nước?", "person"),
+        # "ha noi nao" typed is no "nơi nào", its "noi" no "nói"; a typed "ubnd" no "bán"
+        ("pho chu tich ha noi nao ky quyet dinh thu hoi dat", "person"),
+        ("pho chu tich ubnd ha noi nao noi se kiem tra cho", "person"),
+        ("Trận lũ quét ập tới nơi nào trước tiên?", "place"),
     ],
 )
 def test_people_asked_by_office_or_role(question, qtype):
@@ -392,6 +401,11 @@ def test_people_asked_by_office_or_role(question, qtype):
         ("le cau sieu duoc cu hanh o ngoi chua nao", "chùa"),
         ("Nhà máy được xây trong cụm công nghiệp nào?", "cụm công nghiệp"),
         ("Số hàng hóa bị niêm phong tại kho lạnh nào?", "kho lạnh"),
+        # a noun and the kind of it
+        ("Em học sinh lớp 11 học ở trường THPT nào?", "trường thpt"),
+        ("Chiếc bình cổ được nung ở làng gốm nào?", "làng gốm"),
+        ("tau du lich dung o ga xe lua nao", "ga xe lửa"),
+        ("Đèn tín hiệu mới được lắp ở nút giao nào?", "nút giao"),
     ],
 )
 def test_place_nouns_asked(question, noun):
@@ -407,10 +421,20 @@ def test_place_nouns_asked(question, noun):
         ("bao gio thi chua nao duoc sua", "date"),  # unaccented "chua" after no word of place: "chưa"
         ("Ông được bầu ở đơn vị bầu cử số 3, thuộc quận mấy?", "place"),
         ("Xe đón khách ở nhà ga nào?", "place"),
+        # "may" after xe / nước / dệt / xưởng is máy or may, no "mấy"
+        ("Xưởng may của công ty được đặt ở đâu?", "place"),
+        ("xe may roi xuong song o phuong nao", "place"),
+        ("nuoc may bi duc o phuong nao", "place"),
+        ("ha noi ngung dang ky xe may o may quan", "count"),  # the second "may" is "mấy"
     ],
 )
 def test_place_nouns_folded_alike_and_numbered_districts(question, qtype):
     assert analyze_question(question).type == qtype
+
+
+def test_abroad_is_no_country_asked():
+    assert analyze_question("Các doanh nghiệp đưa lao động đi làm việc ở nước nào?").type == "place"
+    assert analyze_question("Cục Quản lý lao động ngoài nước nào trả lời báo chí?").type != "place"
 
 
 @pytest.mark.parametrize(
