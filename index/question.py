@@ -113,6 +113,14 @@ TRADES_ASKED: tuple[str, ...] = (
     "vận động viên", "kiểm sát viên", "điều tra viên", "thẩm phán", "phóng viên", "nhạc sĩ",
     "họa sĩ", "ca sĩ", "diễn viên", "cầu thủ", "nhà thơ", "nghệ nhân",
 )  # fmt: skip
+#: Ranks and academic titles: a person asked with "nào" right after them or after the
+#: capitalized name of their body ("Thượng tá nào", "Giáo sư Viện Sử học nào"), as trades,
+#: not as titles: "kỹ sư ngành nào", "quân hàm đại tá tương đương chức vụ nào" ask no person.
+RANKS_AND_DEGREES: tuple[str, ...] = (
+    "giáo sư", "phó giáo sư", "kỹ sư", "thiếu úy", "trung úy", "thượng úy", "đại úy", "thiếu tá",
+    "trung tá", "thượng tá", "đại tá", "thiếu tướng", "trung tướng", "thượng tướng", "đại tướng",
+)  # fmt: skip
+TRADES_ASKED += RANKS_AND_DEGREES
 TYPE_PHRASES["person"] += tuple(f"{trade} nào" for trade in TRADES_ASKED)
 TYPE_PHRASES["place"] += _PLACE_NOUNS_ASKED
 #: Administrative units a place question may ask ("huyện nào?"): its candidates are the
@@ -230,10 +238,10 @@ VERBS: tuple[str, ...] = (
 #: Guards against collisions of folded syllables: phrase -> words (folded) that must
 #: not come right before / after it (``<num>`` stands for any number).
 NOT_BEFORE: dict[str, frozenset[str]] = {
-    # nhà máy, thợ may, bộ máy, ...; xe máy, nước máy, dệt may, xưởng may
-    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may", "xe", "nuoc", "det", "xuong"}),
-    "nơi nào": frozenset({"ha"}),  # "Ha Noi nao", "Hà Nội nào": no "nơi nào"
-    "nước nào": frozenset({"ngoai"}),  # "Cục Quản lý lao động ngoài nước nào": abroad, no country
+    # nhà máy, thợ may, bộ máy, ...; xe máy, dệt may (not "nuoc", "xuong": "nước mấy ngày",
+    # "giảm xuống mấy bậc")
+    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may", "xe", "det"}),
+    "nơi nào": frozenset({"ha"}),  # "ha noi nao" typed: no "nơi nào"
     "ai": frozenset({"tinh", "bac", "than"}),  # tình ái, bác ái, thân ái
     "tiền": frozenset({"dau", "tien", "uu"}),  # đầu tiên, tiên tiến, ưu tiên
     "trao": frozenset({"phong", "trieu", "soi"}),  # phong trào, triều, sôi trào
@@ -258,7 +266,7 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
 }
 #: Phrases whose guards only part them from a word folded the same way ("máy"): typed
 #: with their diacritics ("mấy công ty", "mấy vị bộ trưởng") they need none.
-GUARDS_FOLDED_ONLY: frozenset[str] = frozenset({"mấy", "là mấy", "quận nào"})
+GUARDS_FOLDED_ONLY: frozenset[str] = frozenset({"mấy", "là mấy", "quận nào", "nơi nào"})
 #: Words after which a folded "may" is "máy" (a machine), "mây", "may" (sewing) ...
 _NOT_AFTER_MAY = frozenset(
     "bay moc tinh in anh quay no cay xuc phat chu lanh keo bom giat khau loc man mac va ra "
@@ -659,7 +667,7 @@ def _person_in_apposition(tokens: _Tokens, before: int) -> bool:
 NAMED_PLACE_LEADS: frozenset[str] = frozenset(
     "khu;khu tái định cư;khu công nghiệp;khu chế xuất;khu đô thị;khu dân cư;khu nghỉ mát;khu đất;"
     "bãi;bãi biển;bãi tắm;bến đò;bến xe;chợ;chùa;làng;làng nghề;thôn;ấp;xóm;núi;mỏm đá;đảo;hòn đảo;"
-    "suối;đèo;con đèo;công viên;sân bay;nghĩa trang;hang động;quần đảo;vịnh".split(";")
+    "suối;đèo;con đèo;công viên;sân bay;nghĩa trang;hang động;quần đảo;vịnh;làng gốm;mỏ vàng;mỏ than".split(";")
 )
 
 
@@ -704,16 +712,16 @@ PERSON_TITLES: tuple[str, ...] = (
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
     "tư lệnh", "chính ủy", "sĩ quan",
-    # deputies named after their body, academic titles and ranks: "Cục phó Cục Thú y nào",
-    # "Giáo sư nào của Viện Khảo cổ học", "Thượng tá nào, Phó trưởng phòng CSGT ..."
-    "cục phó", "tổng cục phó", "vụ phó", "viện phó", "hiệu phó", "giáo sư", "phó giáo sư",
-    "kỹ sư", "thiếu úy", "trung úy", "thượng úy", "đại úy", "thiếu tá", "trung tá", "thượng tá",
-    "đại tá", "thiếu tướng", "trung tướng", "thượng tướng", "đại tướng",
+    # deputies named after their body, as "phó cục trưởng": "Cục phó Cục Thú y nào"
+    "cục phó", "vụ phó", "viện phó",
 )  # fmt: skip
 #: Trades that ask for a person with "nào" after the capitalized name of their place or
 #: body only ("Thí sinh Nam Định nào", "học sinh Hà Nội - Amsterdam nào"); "Học sinh lớp
 #: nào", "Chuyên gia cảnh báo dịch bệnh nào" ask for something else.
-TRADES_BEFORE_NAME: tuple[str, ...] = ("thí sinh", "học sinh", "sinh viên", "nhà ngoại giao", "chuyên gia", "tài xế", "thuyền trưởng")
+TRADES_BEFORE_NAME: tuple[str, ...] = (
+    "thí sinh", "học sinh", "sinh viên", "nhà ngoại giao", "chuyên gia", "tài xế", "thuyền trưởng",
+    "hiệu phó", *RANKS_AND_DEGREES,
+)  # fmt: skip
 _NOT_A_PERSON_BEFORE_NAO = frozenset(
     "tỉnh huyện quận xã phường nước thành phố năm ngày tháng nơi địa phương cơ quan đơn vị đoàn".split()
 )
@@ -725,8 +733,6 @@ _ORG_HEADS = frozenset({"bo", "so", "ban", "cuc", "vu", "vien", "phong", "tong",
 #: Names of bodies whose second, lower-case syllable is a verb of ``VERBS`` (folded):
 #: "Bộ Ngoại giao".
 _VERB_INSIDE_NAMES = frozenset({("ngoai", "giao")})
-#: ... and those, typed in lower case or without diacritics, of no other sense: "ủy ban".
-_VERB_INSIDE_NAMES_TYPED = frozenset({("uy", "ban")})
 
 
 #: Titles that "nước" after them makes an office of the state ("Phó Chủ tịch nước").
@@ -789,7 +795,7 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
             return None if other else i
         if weak and not _in_body_name(tokens, i):
             return None  # "làm việc với lãnh đạo doanh nghiệp nào?" asks for the firm
-        if _verb_at(tokens, i) and not _in_org_name(tokens, i) and not _in_province_name(tokens, i):
+        if _verb_at(tokens, i) and not _in_org_name(tokens, i):
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 
@@ -815,8 +821,6 @@ def _in_org_name(tokens: _Tokens, i: int) -> bool:
     "Sở Xây dựng", "Bộ Ngoại giao", "Bộ Kế hoạch và Đầu tư" (typed with diacritics)."""
     if tokens.folded[i - 1] in _ORG_HEADS and tokens.is_name(i - 1):
         return True
-    if (tokens.folded[i - 1], tokens.folded[i]) in _VERB_INSIDE_NAMES_TYPED:
-        return True  # "ubnd" typed is expanded to "Ủy ban nhân dân": "ban" is no "bán"
     if not tokens.accented:
         return False
     if tokens.is_name(i):
@@ -831,8 +835,8 @@ _PROVINCE_PAIRS = frozenset(
 
 
 def _in_province_name(tokens: _Tokens, i: int) -> bool:
-    """Token ``i`` ends a province's name with the one before it: "noi" of "ha noi" typed
-    without diacritics is no "nói"."""
+    """Token ``i`` ends a province's name with the one before it: "noi" of "ha noi", "nam"
+    of "quang nam" typed without diacritics are no "nơi", "năm"."""
     return i > 0 and (tokens.folded[i - 1], tokens.folded[i]) in _PROVINCE_PAIRS
 
 

@@ -421,20 +421,39 @@ def test_place_nouns_asked(question, noun):
         ("bao gio thi chua nao duoc sua", "date"),  # unaccented "chua" after no word of place: "chưa"
         ("Ông được bầu ở đơn vị bầu cử số 3, thuộc quận mấy?", "place"),
         ("Xe đón khách ở nhà ga nào?", "place"),
-        # "may" after xe / nước / dệt / xưởng is máy or may, no "mấy"
-        ("Xưởng may của công ty được đặt ở đâu?", "place"),
+        # "may" after xe / dệt is máy or may, no "mấy"; after "xuống", "nước" it may be
         ("xe may roi xuong song o phuong nao", "place"),
-        ("nuoc may bi duc o phuong nao", "place"),
+        ("cong ty det may o phuong nao", "place"),
         ("ha noi ngung dang ky xe may o may quan", "count"),  # the second "may" is "mấy"
+        ("nhiet do giam xuong may do", "count"),
+        ("khu dan cu bi ngap nuoc may ngay", "count"),
     ],
 )
 def test_place_nouns_folded_alike_and_numbered_districts(question, qtype):
     assert analyze_question(question).type == qtype
 
 
-def test_abroad_is_no_country_asked():
-    assert analyze_question("Các doanh nghiệp đưa lao động đi làm việc ở nước nào?").type == "place"
-    assert analyze_question("Cục Quản lý lao động ngoài nước nào trả lời báo chí?").type != "place"
+@pytest.mark.parametrize(
+    "question, qtype",
+    [
+        # ranks and academic titles ask a person only right before "nào" or a body's name
+        ("Giáo sư Harvard nào nhận giải thưởng?", "person"),
+        ("Kỹ sư ngành nào đang thiếu nhiều nhất?", "other"),
+        ("Quân hàm đại tá tương đương chức vụ nào?", "other"),
+        ("Hội đồng chức danh giáo sư ngành nào có nhiều ứng viên nhất?", "other"),
+        # ... and a titled person named is no name asked, save a birth name
+        ("Giáo sư Nguyễn Văn Hiệu có tên khai sinh là gì?", "person"),
+        ("Thượng tá Nguyễn Văn Tuấn có tên khai sinh là gì?", "person"),
+        # a committee issuing a document asks the document ("ủy ban hành" typed)
+        ("Bí thư Tỉnh ủy ban hành chỉ thị nào về phòng chống dịch?", "other"),
+        ("pho bi thu dang uy ban hanh nghi quyet nao", "other"),
+        # the new place nouns leading a name asked, and "hàng ngoại" of a country
+        ("Làng gốm nổi tiếng nhất tỉnh có tên là gì?", "place"),
+        ("Hàng ngoại nước nào chiếm thị phần lớn nhất?", "place"),
+    ],
+)
+def test_review_of_the_ranks_and_new_nouns(question, qtype):
+    assert analyze_question(question).type == qtype
 
 
 @pytest.mark.parametrize(
