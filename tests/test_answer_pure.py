@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.answer import answer, range_end
+from index.answer import answer, is_brand, range_end
 from index.candidates import candidates
 from index.figures import extract_figures
 from index.models import FigureHit, PassageHit
@@ -92,6 +92,28 @@ def test_an_organization_no_passage_names_is_not_found_unless_the_scorer_is_conf
     confident = _ask(asked, ps, _confident(5.0))
     assert confident.status == "answered" and confident.missing is None
     assert _ask("Năm 2004 Công ty HONDA ở Vĩnh Phúc kết nạp bao nhiêu đảng viên?", ps, _confident(-1.0)).status == "uncertain"
+
+
+def test_an_organization_in_vietnamese_words_no_passage_names_is_only_uncertain():
+    # such names are parsed loosely ("Sở GTVT" spelled out, "Đoàn TNCS" as "Cộng sản"):
+    # their absence says too little for "not found"; the guess is offered as uncertain
+    ps = [_passage(1, "Năm 2004, Sở Tài chính tỉnh Vĩnh Phúc kết nạp 3 đảng viên.", 9.0)]
+    asked = "Năm 2004 Sở Giao thông vận tải tỉnh Vĩnh Phúc kết nạp bao nhiêu đảng viên?"
+    assert parse_question(asked).organizations  # read as an organization, absent from the passage
+    ans = _ask(asked, ps, _confident(-1.0))
+    assert (ans.status, ans.missing) == ("uncertain", None)
+    assert ans.best.startswith("3 đảng viên")
+
+
+@pytest.mark.parametrize(
+    "name, brand",
+    [
+        ("Daishin", True), ("Art Tango", True), ("Montpellier 3", True), ("TOYOTA", True),
+        ("GTCC", False), ("FPT", False), ("Công nghiệp", False), ("Cộng sản", False), ("giao thong", False),
+    ],
+)
+def test_which_organization_names_are_read_exactly(name, brand):
+    assert is_brand(name) is brand
 
 
 def test_a_place_or_year_no_passage_names_is_not_found_however_confident():
