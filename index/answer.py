@@ -17,10 +17,11 @@ A pure function of (question, passages, figures, scorer): no database, no index.
   without diacritics or capitals ("tinh an giang") or a landmark it names ("núi Hàm
   Rồng": ``unseen``), nor one whose passage lacks the asked place or year that only
   another passage of its article writes (``_written_elsewhere``).
-* ``not_found``: no passage; or no candidate of the asked kind or unit; or the place,
-  year or organization the question names is absent from every candidate's passage
-  and, for a place or a year, from the best candidate's whole article too (an
-  organization only when the scorer is not confident):
+* ``not_found``: no passage; or no candidate of the asked kind or unit; or the place or
+  year the question names is absent from every candidate's passage and from the best
+  candidate's whole article too; or the organizations it names are absent from every
+  candidate's passage, one of them a brand ("Công ty Daishin"), and the scorer is not
+  confident:
   ``missing`` says what the corpus does not speak of ("quận Hoàn Kiếm"), and the
   closest passages follow.
 
@@ -38,7 +39,7 @@ from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_i
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, other_season, regions, title_of
-from index.parse import YEAR, Question, syllables
+from index.parse import YEAR, Question, names_a_brand, syllables
 from index.places import HCM_TYPED, find_places, place_keys, place_of
 from index.scorer import HAND, Scorer
 from index.text import fold
@@ -107,14 +108,14 @@ def answer(
 def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere: frozenset[str] = frozenset()) -> str | None:
     """What the corpus does not speak of, or None when some candidate may answer.
 
-    An organization the question names by a brand ("Công ty Daishin", ``is_brand``) missing
-    from every candidate's passage says "not found" only when the scorer is not
-    ``confident``. Organizations written in Vietnamese words or acronyms ("Sở GTCC", "Bộ
-    Công nghiệp") are parsed too loosely to say so: over the probe sets such a "not found"
-    was said of answerable questions (mostly with the right best candidate) about three
-    times as often as of near misses, brands' the other way round. Places and years are read
-    exactly and decide, unless the best candidate's article writes them elsewhere
-    (``elsewhere``: "place", "year")."""
+    Organizations the question names, none in any candidate's passage, say "not found"
+    only when one is named by a brand ("Công ty Daishin", ``names_a_brand``; the message
+    names the brands) and the scorer is not ``confident``. Names in Vietnamese words or
+    acronyms ("Sở GTCC", "Đoàn TNCS") are parsed too loosely for their absence to mean
+    much: over ~13,000 older evaluation questions, such a "not found" was said of
+    answerable questions more than twice as often as of near misses; a brand's the other
+    way round. Places and years are read exactly and decide, unless the best candidate's
+    article writes them elsewhere (``elsewhere``: "place", "year")."""
     if not ranked:
         if q.type in SPAN_TYPES:
             return "người được hỏi" if q.type == "person" else "địa điểm được hỏi"
@@ -127,21 +128,10 @@ def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere
         return _place_names(q) or _about(q)
     if q.years and "year" not in elsewhere and all(c.features.get("year_absent") for c in ranked):
         return "năm " + ", ".join(sorted(q.years))
-    brands = [w for w in (q.written(o) for o in q.organizations) if w and is_brand(w)]
+    brands = [w for w in (q.written(o) for o in q.organizations) if w and names_a_brand(w)]
     if brands and not confident and all(c.features.get("org_absent") for c in ranked):
         return ", ".join(brands)
     return None
-
-
-def is_brand(name: str) -> bool:
-    """An organization's name read exactly: capitalized words in plain letters, not only
-    short acronyms ("Daishin", "Art Tango", "Montpellier 3"; not "GTCC", "Công nghiệp",
-    "Cộng sản" of a "TNCS" spelled out)."""
-    words = name.split()
-    return (
-        bool(words) and name.isascii() and all(w[:1].isupper() or w[:1].isdigit() for w in words)
-        and not all(w.isupper() and len(w) <= 4 for w in words if not w.isdigit())
-    )  # fmt: skip
 
 
 def _written_elsewhere(q: Question, ranked: list[Candidate], articles: Mapping[str, str] | None) -> frozenset[str]:

@@ -325,6 +325,14 @@ def _brand(word: str) -> bool:
     return word[:1].isupper() and word.isascii() and word.isalpha() and len(_VOWELS.findall(word.lower())) > 1
 
 
+def names_a_brand(name: str) -> bool:
+    """An organization's name holds a word of no Vietnamese syllable, a brand (``_brand``:
+    "Daishin", "Art Tango", "Honda Việt Nam", "TOYOTA"), however the question is typed: not
+    "Sông Đà" nor "Song Da", nor acronyms ("GTCC", "NNPTNT", "HSBC") and words spelled
+    out from them ("Cộng sản" of "TNCS")."""
+    return any(_brand(w) for w in name.split())
+
+
 def _acronym(word: str) -> bool:
     """An abbreviation or a brand in capitals ("GTVT", "TOYOTA"): a lower-case word
     after it starts the rest of the sentence, not more of the name."""

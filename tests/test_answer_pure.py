@@ -11,11 +11,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from index.answer import answer, is_brand, range_end
+from index.answer import answer, range_end
 from index.candidates import candidates
 from index.figures import extract_figures
 from index.models import FigureHit, PassageHit
-from index.parse import parse_question
+from index.parse import names_a_brand, parse_question
 from index.scorer import CALIBRATION, HAND, LinearModel, Scorer
 
 
@@ -109,11 +109,22 @@ def test_an_organization_in_vietnamese_words_no_passage_names_is_only_uncertain(
     "name, brand",
     [
         ("Daishin", True), ("Art Tango", True), ("Montpellier 3", True), ("TOYOTA", True),
-        ("GTCC", False), ("FPT", False), ("Công nghiệp", False), ("Cộng sản", False), ("giao thong", False),
+        ("Honda Việt", True),  # the parser keeps "Việt" of "Việt Nam": the brand still counts
+        # Vietnamese names however typed, acronyms and words spelled out from them
+        ("Sông Đà", False), ("Song Da", False), ("Kinh Do", False), ("GTCC", False),
+        ("NNPTNT", False), ("HSBC", False), ("Công nghiệp", False), ("Cộng sản", False),
     ],
 )
-def test_which_organization_names_are_read_exactly(name, brand):
-    assert is_brand(name) is brand
+def test_which_organization_names_are_brands(name, brand):
+    assert names_a_brand(name) is brand
+
+
+def test_a_brand_no_passage_names_is_not_found_however_the_question_is_typed():
+    ps = [_passage(1, "Năm 2004, Công ty Sông Đà ở Hòa Bình kết nạp 3 đảng viên.", 9.0)]
+    for asked in ("Năm 2004 Công ty Vedan kết nạp bao nhiêu đảng viên?", "nam 2004 cong ty Vedan ket nap bao nhieu dang vien"):
+        assert (_ask(asked, ps, _confident(-1.0)).missing or "").endswith("Vedan")
+    # a Vietnamese name typed without diacritics is no brand: only uncertain
+    assert _ask("nam 2004 cong ty Song Hong ket nap bao nhieu dang vien", ps, _confident(-1.0)).status == "uncertain"
 
 
 def test_a_place_or_year_no_passage_names_is_not_found_however_confident():
