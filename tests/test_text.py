@@ -84,6 +84,12 @@ def test_fold_matches_the_reference_on_mixed_strings():
         ("tu bổ", "tu bổ"),  # lower case "tu" is a word
         ("ĐBSCL", "Đồng bằng sông Cửu Long"),
         ("TPHCM", "Thành phố Hồ Chí Minh"),
+        # "ĐH" is a university, save before a congress's words or after its documents
+        ("Trường ĐH Bách khoa", "Trường Đại học Bách khoa"),
+        ("kỳ thi ĐH lần thứ hai", "kỳ thi Đại học lần thứ hai"),
+        ("ĐH IX của Đảng", "Đại hội IX của Đảng"),
+        ("ĐH đại biểu toàn quốc", "Đại hội đại biểu toàn quốc"),
+        ("dự thảo văn kiện ĐH", "dự thảo văn kiện Đại hội"),
     ],
 )
 def test_expand_abbreviations_in_articles(raw, expected):
