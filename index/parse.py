@@ -195,11 +195,12 @@ _ORG_HEADS = (
     "đảng bộ", "chi bộ", "tổ đảng", "công đoàn", "đoàn thanh niên", "thành đoàn", "tỉnh đoàn", "hội", "ủy ban",
     "sở", "bộ", "công ty", "tổng công ty", "tập đoàn", "mặt trận", "hội đồng", "liên đoàn", "bệnh viện",
     "trường", "xí nghiệp", "ngân hàng", "viện", "tòa án", "cục", "chi cục", "ban", "nhà máy", "hợp tác xã",
+    "đại học",  # "ĐH Bách khoa" as the articles write it: "Đại học" expanded
 )  # fmt: skip
 _ORG_FOLDED_OK = frozenset(
     fold(h) for h in ("đảng bộ", "chi bộ", "tổ đảng", "công đoàn", "thành đoàn", "tỉnh đoàn", "ủy ban", "công ty",
                       "tổng công ty", "tập đoàn", "mặt trận", "hội đồng", "liên đoàn", "bệnh viện", "xí nghiệp",
-                      "ngân hàng", "tòa án", "chi cục", "nhà máy", "hợp tác xã")
+                      "ngân hàng", "tòa án", "chi cục", "nhà máy", "hợp tác xã", "đại học")
 )  # fmt: skip
 _ORG_GENERIC = frozenset(
     fold(w)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-_RULES_VERSION = "uts-fold-3"  # bump when the code below changes index tokens
+_RULES_VERSION = "uts-fold-4"  # bump when the code below changes index tokens
 
 
 def _tokenizer_version() -> str:
@@ -188,14 +188,28 @@ def _abbreviation_patterns() -> tuple[re.Pattern[str], dict[str, str], re.Patter
     return build(list(exact), 0), exact, build(list(loose), re.IGNORECASE), loose
 
 
+#: "ĐH" alone is a university (the table's "Đại học") in a text that speaks of none
+#: otherwise; in one that speaks of a congress and of no university it is the congress
+#: ("Tại ĐH, vấn đề này ..." beside "văn kiện ĐH X", "Đại hội Đảng").
+_CONGRESS_TEXT = re.compile(
+    r"Đại hội|ĐH (?:Đảng|đảng|đại biểu|Đoàn|lần|[IVX]+(?![\w/]))|(?:[Vv]ăn kiện|[Nn]ghị quyết|[Cc]hào mừng) ĐH(?![\w/])"
+)
+_UNIVERSITY_TEXT = re.compile(
+    r"(?:[Tt]rường|thi|tuyển sinh|sinh viên|[Hh]iệu trưởng|giảng viên|học) ĐH(?![\w/])|ĐH(?:,| và) CĐ|ĐHQG|[Cc]ao đẳng|[Đđ]ại học"
+)
+
+
 def expand_abbreviations(text: str, *, loose: bool = False) -> str:
     """Replace abbreviations with their long forms (``UBND`` -> ``Ủy ban nhân dân``).
 
     Articles are expanded case-sensitively (``TU`` is Thành ủy, ``tu`` is a word).
     With ``loose`` (questions), unambiguous entries also match in any case and
-    without diacritics (``ubnd``, ``hdnd``).
+    without diacritics (``ubnd``, ``hdnd``). "ĐH" alone is "Đại hội" in a text about a
+    congress and no university (``_CONGRESS_TEXT``), else as the table says.
     """
     exact_re, exact, loose_re, loose_map = _abbreviation_patterns()
+    if "ĐH" in text and _CONGRESS_TEXT.search(text) and not _UNIVERSITY_TEXT.search(text):
+        exact = {**exact, "ĐH": "Đại hội"}
     text = exact_re.sub(lambda m: exact[m.group(0)], text)
     if loose:
         text = loose_re.sub(lambda m: loose_map.get(fold(m.group(0)).lower(), m.group(0)), text)

@@ -108,6 +108,10 @@ def test_a_folded_phrase_is_given_back_as_written():
         ("Sáng 3-1, bao nhiêu công nhân Công ty Latek đình công?", ("latek",)),
         ("Công ty Vissan đạt doanh số bao nhiêu?", ("vissan",)),
         ("Công ty Toyota Việt Nam có bao nhiêu công nhân?", ("toyota viet",)),
+        # a university by its name, "ĐH" or "Đại học" written, with "Trường" or without
+        ("Trường ĐH Bách khoa tuyển bao nhiêu sinh viên?", ("bach khoa",)),
+        ("ĐH Bách khoa tuyển bao nhiêu sinh viên?", ("bach khoa",)),
+        ("Trường Đại học Kinh tế có bao nhiêu sinh viên?", ("kinh te",)),
     ],
 )
 def test_organizations_the_question_names(question, orgs):

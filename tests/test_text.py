@@ -99,6 +99,21 @@ def test_expand_abbreviations_in_articles(raw, expected):
 @pytest.mark.parametrize(
     "raw, expected",
     [
+        # "ĐH" alone: the congress in a text about one and no university
+        ("Tại ĐH, các đại biểu thảo luận văn kiện ĐH X.", "Tại Đại hội, các đại biểu thảo luận văn kiện Đại hội X."),
+        ("Đại hội (ĐH) đại biểu toàn quốc họp. ĐH bầu 160 ủy viên.", "Đại hội (Đại hội) đại biểu toàn quốc họp. Đại hội bầu 160 ủy viên."),
+        # ... a university in any other text, or beside a university's words
+        ("Tại ĐH, sinh viên được ở ký túc xá.", "Tại Đại học, sinh viên được ở ký túc xá."),
+        ("Sinh viên trường ĐH Huế chào mừng Đại hội Đảng.", "Sinh viên trường Đại học Huế chào mừng Đại hội Đảng."),
+    ],
+)
+def test_bare_dh_is_read_by_its_text(raw, expected):
+    assert expand_abbreviations(normalize(raw)) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
         ("ubnd tinh", "Ủy ban nhân dân tinh"),
         ("hdnd", "Hội đồng nhân dân"),
         ("tu bo", "tu bo"),  # ambiguous short forms need capitals even in questions
