@@ -189,14 +189,19 @@ def _abbreviation_patterns() -> tuple[re.Pattern[str], dict[str, str], re.Patter
 
 
 #: "ĐH" alone is a university (the table's "Đại học") in a text that speaks of none
-#: otherwise; in one that speaks of a congress and of no university it is the congress
-#: ("Tại ĐH, vấn đề này ..." beside "văn kiện ĐH X", "Đại hội Đảng").
-_CONGRESS_TEXT = re.compile(
-    r"Đại hội|ĐH (?:Đảng|đảng|đại biểu|Đoàn|lần|[IVX]+(?![\w/]))|(?:[Vv]ăn kiện|[Nn]ghị quyết|[Cc]hào mừng) ĐH(?![\w/])"
-)
+#: otherwise; in one that speaks of a congress (its long form, or a row of the table that
+#: makes "ĐH" one: "văn kiện ĐH X", "ĐH Đảng") and of no university it is the congress:
+#: "Tại ĐH, vấn đề này ...".
 _UNIVERSITY_TEXT = re.compile(
     r"(?:[Tt]rường|thi|tuyển sinh|sinh viên|[Hh]iệu trưởng|giảng viên|học) ĐH(?![\w/])|ĐH(?:,| và) CĐ|ĐHQG|[Cc]ao đẳng|[Đđ]ại học"
 )
+
+
+@lru_cache(maxsize=1)
+def _congress_text() -> re.Pattern[str]:
+    rows = [a.short for a in abbreviations() if "ĐH" in a.short and a.short != "ĐH" and "Đại hội" in a.long]
+    alts = "|".join(re.escape(r) for r in sorted(rows, key=len, reverse=True))
+    return re.compile(rf"Đại hội|(?<![\w/.])(?:{alts})(?![\w/])")
 
 
 def expand_abbreviations(text: str, *, loose: bool = False) -> str:
@@ -205,10 +210,10 @@ def expand_abbreviations(text: str, *, loose: bool = False) -> str:
     Articles are expanded case-sensitively (``TU`` is Thành ủy, ``tu`` is a word).
     With ``loose`` (questions), unambiguous entries also match in any case and
     without diacritics (``ubnd``, ``hdnd``). "ĐH" alone is "Đại hội" in a text about a
-    congress and no university (``_CONGRESS_TEXT``), else as the table says.
+    congress and no university (``_congress_text``), else as the table says.
     """
     exact_re, exact, loose_re, loose_map = _abbreviation_patterns()
-    if "ĐH" in text and _CONGRESS_TEXT.search(text) and not _UNIVERSITY_TEXT.search(text):
+    if "ĐH" in text and _congress_text().search(text) and not _UNIVERSITY_TEXT.search(text):
         exact = {**exact, "ĐH": "Đại hội"}
     text = exact_re.sub(lambda m: exact[m.group(0)], text)
     if loose:
