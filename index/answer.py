@@ -128,9 +128,9 @@ def _missing(q: Question, ranked: list[Candidate], *, confident: bool, elsewhere
         return _place_names(q) or _about(q)
     if q.years and "year" not in elsewhere and all(c.features.get("year_absent") for c in ranked):
         return "năm " + ", ".join(sorted(q.years))
-    brands = [w for w in (q.written(o) for o in q.organizations) if w and names_a_brand(w)]
-    if brands and not confident and all(c.features.get("org_absent") for c in ranked):
-        return ", ".join(brands)
+    if q.organizations and not confident and all(c.features.get("org_absent") for c in ranked):
+        brands = [w for w in (q.written(o) for o in q.organizations) if w and names_a_brand(w)]
+        return ", ".join(brands) or None
     return None
 
 

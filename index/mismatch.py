@@ -328,7 +328,7 @@ _SHORT_COUNTRIES = {"Mỹ": "my", "Pháp": "phap", "Lào": "lao", "Nga": "nga", 
 #: ("ở Anh Sơn", "tại Đức Phổ": districts) and none of ``_NOT_COUNTRY_AFTER``.
 _PLACED_COUNTRIES = {"Anh": "anh", "Đức": "duc"}
 _PLACE_WORDS_BEFORE = frozenset("tại ở sang đến tới từ học".split())
-_PLACE_WORDS_BEFORE_TYPED = _PLACE_WORDS_BEFORE | frozenset("tai o den toi tu hoc".split())  # in a text with no diacritics
+_PLACE_WORDS_BEFORE_TYPED = _PLACE_WORDS_BEFORE | frozenset(fold(w) for w in _PLACE_WORDS_BEFORE)  # in a text with no diacritics
 #: Words before a name that make it a person's: a short country name after one is a person
 #: ("ông Mỹ", "anh Nhật"), and a landmark's name ends before one ("bến xe Miền Tây Ông ...").
 HONORIFICS = frozenset("ông bà anh chị cô chú em cháu bé bác cụ thầy".split())
