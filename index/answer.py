@@ -32,6 +32,7 @@ it ranked past ``k``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -72,6 +73,7 @@ def answer(
     ranked = scorer.rank(candidates(q, passages, figures))
     ranked = _newest_first(ranked, {p.passage_id: p for p in passages})
     ranked = _qualifier_first(q, ranked)
+    ranked = _asked_end_first(q, ranked)
     evidence = ranked[0].passage_id if ranked else None
     if ranked and ranked[0].figure is not None:
         result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
@@ -525,6 +527,54 @@ def _qualifier_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
         ):
             return [c] + [x for x in ranked if x is not c]
     return ranked
+
+
+#: A question asking a bound ("tối đa bao nhiêu", "giảm tới bao nhiêu %", "thấp nhất là
+#: bao nhiêu"), folded: the upper or the lower end of a range answers it.
+_UPPER_ASKED = re.compile(r"(?<!\w)(?:toi da|cao nhat|nhieu nhat|lon nhat|khong qua|(?:len )?(?:toi|den) (?:bao nhieu|may))(?!\w)")
+_LOWER_ASKED = re.compile(r"(?<!\w)(?:toi thieu|thap nhat|it nhat|khong duoi|tu (?:bao nhieu|may))(?!\w)")
+
+
+def _asked_end_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
+    """A question asking a bound is answered by that end of a range: when the best figure
+    and another of its sentence are the two ends of one range ("giảm từ 20-30%", "phạt từ
+    75.000 - 25 triệu đồng"), the higher leads for "tối đa", "cao nhất", "tới bao nhiêu",
+    the lower for "tối thiểu", "thấp nhất", "ít nhất". The rest keep their order."""
+    if not ranked or ranked[0].figure is None or ranked[0].figure.kind == "date":
+        return ranked
+    folded = f" {q.folded} "
+    upper, lower = _UPPER_ASKED.search(folded) is not None, _LOWER_ASKED.search(folded) is not None
+    if upper == lower:
+        return ranked  # no bound asked, or both ("từ tối thiểu ... đến tối đa ...")
+    best = ranked[0]
+    partner = next((c for c in ranked[1:] if _range_ends(best, c)), None)
+    if partner is None or (partner.figure.value > best.figure.value) != upper:
+        return ranked
+    return [partner] + [c for c in ranked if c is not partner]
+
+
+def _range_ends(a: Candidate, b: Candidate) -> bool:
+    """Whether two figures of one sentence are the ends of one range, in either order."""
+    if a.figure is None or b.figure is None or a.figure.kind != b.figure.kind or (a.passage_id, a.sentence) != (b.passage_id, b.sentence):
+        return False
+    if a.figure.value == b.figure.value:
+        return False
+    for first, second in ((a.text, b.text), (b.text, a.text)):
+        for m in _range_pattern(first, second).finditer(a.sentence):
+            unit = m.group("unit")  # "từ 1 triệu đồng đến 5 triệu đồng": the unit twice
+            if (not unit or a.sentence.startswith(unit, m.end())) and not _YEARS.search(m.group(0)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _range_pattern(first: str, second: str) -> re.Pattern[str]:
+    """``first``, maybe its unit (up to four words), a join and ``second``: "20-30%", "từ
+    1 triệu đồng đến 5 triệu", "từ 50% đến 100%" (the join held by the second end)."""
+    held = second.split(" ", 1)[0] in ("đến", "tới")
+    join = r"\s*(?:-|–|—|đến|tới)" + ("?" if held else "") + r"\s*"
+    unit = r"(?P<unit>(?:\s+(?!đến\b|tới\b)[^\W\d]+){0,4}?)"
+    return re.compile(r"(?<![\d.,])" + re.escape(first) + unit + join + re.escape(second) + r"(?![.,]?\d)")
 
 
 def _sense_of(c: Candidate) -> str | None:

@@ -738,6 +738,47 @@ def test_a_figure_written_as_the_question_asks_leads_a_bare_one_close_to_it(monk
     assert _ask("Chương trình đã đào tạo hơn bao nhiêu sinh viên?", passages, _confident(5.0)).figures[0].text == "2"
 
 
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Học bổng giảm học phí tối đa bao nhiêu phần trăm?", "30%"),
+        ("Mức giảm học phí cao nhất là bao nhiêu %?", "30%"),
+        ("hoc bong giam hoc phi toi bn %?", "30%"),  # typed in chat: "tới bao nhiêu"
+        ("Học bổng giảm học phí thấp nhất là bao nhiêu phần trăm?", "từ 20"),
+        ("hoc bong giam hoc phi it nhat bao nhieu phan tram?", "từ 20"),
+    ],
+)
+def test_a_bound_asked_is_answered_by_that_end_of_a_range(monkeypatch, question, asked):
+    from index import answer as answering
+
+    passages = [_passage(1, "Trường dành cho sinh viên Việt Nam học bổng giảm từ 20-30% học phí năm đầu.", 9.0)]
+    ans = _ask(question, passages, _confident(5.0))
+    assert ans.figures[0].text == asked
+    # without the rule the ranker puts the same end first whichever bound is asked
+    monkeypatch.setattr(answering, "_asked_end_first", lambda q, ranked: ranked)
+    plain = _ask("Học bổng giảm học phí bao nhiêu phần trăm?", passages, _confident(5.0)).figures[0].text
+    assert _ask(question, passages, _confident(5.0)).figures[0].text == plain
+
+
+def test_a_range_written_with_words_has_ends_too_and_no_bound_moves_nothing():
+    from index import answer as answering
+    from index.candidates import Candidate
+
+    sentence = "Mức phạt từ 1 triệu đồng đến 5 triệu đồng; năm ngoái phạt 3 triệu đồng."
+
+    def cand(text: str, value: float, score: float) -> Candidate:
+        f = FigureHit(value, text, "đồng", "money", None, "", "a", 1, sentence)
+        return Candidate("money", text, 1, "a", sentence, f, {}, score)
+
+    ranked = [cand("từ 1 triệu", 1e6, 5.0), cand("3 triệu", 3e6, 4.0), cand("đến 5 triệu", 5e6, 3.0)]
+    assert answering._asked_end_first(parse_question("Bị phạt cao nhất bao nhiêu tiền?"), ranked)[0].text == "đến 5 triệu"
+    assert answering._asked_end_first(parse_question("Bị phạt tối thiểu bao nhiêu tiền?"), ranked)[0].text == "từ 1 triệu"
+    # "3 triệu" is no end of the range; no bound asked, the order stays
+    assert answering._asked_end_first(parse_question("Bị phạt bao nhiêu tiền?"), ranked) == ranked
+    alone = [cand("3 triệu", 3e6, 5.0), cand("đến 5 triệu", 5e6, 4.0)]
+    assert answering._asked_end_first(parse_question("Bị phạt cao nhất bao nhiêu tiền?"), alone) == alone
+
+
 def test_the_asked_sense_never_lifts_a_figure_far_below_the_best():
     from index import answer as answering
     from index.candidates import Candidate
