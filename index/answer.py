@@ -529,10 +529,39 @@ def _qualifier_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
     return ranked
 
 
-#: A question asking a bound ("tối đa bao nhiêu", "giảm tới bao nhiêu %", "thấp nhất là
-#: bao nhiêu"), folded: the upper or the lower end of a range answers it.
-_UPPER_ASKED = re.compile(r"(?<!\w)(?:toi da|cao nhat|nhieu nhat|lon nhat|khong qua|(?:len )?(?:toi|den) (?:bao nhieu|may))(?!\w)")
-_LOWER_ASKED = re.compile(r"(?<!\w)(?:toi thieu|thap nhat|it nhat|khong duoi|tu (?:bao nhieu|may))(?!\w)")
+#: How a question asks a bound, as written with diacritics: the upper end of a range
+#: answers "tối đa", "cao nhất", "tới bao nhiêu" ("có tới bao nhiêu" stresses a large
+#: number), the lower "tối thiểu", "thấp nhất", "từ bao nhiêu". A bound word typed without
+#: diacritics is read folded ("toi da", "toi bn"), "tu" only after no word it would end
+#: ("dau tu bn" is "đầu tư"; "phat tu", "thu tu"). Stating a range's end still needs
+#: ``_BOUND_ASKED``.
+_UPPER_WORDS = ("tối đa", "cao nhất", "nhiều nhất", "lớn nhất", "không quá", "lên tới", "lên đến", "tới bao nhiêu", "tới mấy")
+_LOWER_WORDS = ("tối thiểu", "thấp nhất", "ít nhất", "không dưới", "từ bao nhiêu", "từ mấy")
+_ASKING = frozenset({"bao", "nhiêu", "mấy"})  # the question word, often expanded from "bn"
+_TU_ENDS = frozenset("dau phat thu vat su doc chu tu ca hoc dan".split())  # đầu tư, phạt tù, thứ tư ...
+
+
+def _asks_bound(q: Question, phrases: tuple[str, ...]) -> bool:
+    """Whether the question writes one of ``phrases``: as written, or its bound word typed
+    without diacritics (the question word may be written either way)."""
+    words = re.findall(r"\w+", q.expanded.lower())
+    folded = [fold(w) for w in words]
+    for phrase in phrases:
+        want = phrase.split()
+        n = len(want)
+        for k in range(len(words) - n + 1):
+            if words[k : k + n] == want:
+                return True
+            if folded[k : k + n] != [fold(w) for w in want]:
+                continue
+            typed = all(words[k + i] == folded[k + i] for i, w in enumerate(want) if w not in _ASKING)
+            if typed and not (want[0] == "từ" and k > 0 and folded[k - 1] in _TU_ENDS):
+                return True
+    return False
+
+
+#: Figures of these kinds make ranges (a year, a date, an ordinal do not: "1858-1918", "30-4").
+_RANGE_KINDS = frozenset({"count", "percent", "money", "quantity"})
 
 
 def _asked_end_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
@@ -540,10 +569,9 @@ def _asked_end_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
     and another of its sentence are the two ends of one range ("giảm từ 20-30%", "phạt từ
     75.000 - 25 triệu đồng"), the higher leads for "tối đa", "cao nhất", "tới bao nhiêu",
     the lower for "tối thiểu", "thấp nhất", "ít nhất". The rest keep their order."""
-    if not ranked or ranked[0].figure is None or ranked[0].figure.kind == "date":
+    if not ranked or ranked[0].figure is None or ranked[0].figure.kind not in _RANGE_KINDS:
         return ranked
-    folded = f" {q.folded} "
-    upper, lower = _UPPER_ASKED.search(folded) is not None, _LOWER_ASKED.search(folded) is not None
+    upper, lower = _asks_bound(q, _UPPER_WORDS), _asks_bound(q, _LOWER_WORDS)
     if upper == lower:
         return ranked  # no bound asked, or both ("từ tối thiểu ... đến tối đa ...")
     best = ranked[0]
@@ -554,10 +582,15 @@ def _asked_end_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
 
 
 def _range_ends(a: Candidate, b: Candidate) -> bool:
-    """Whether two figures of one sentence are the ends of one range, in either order."""
-    if a.figure is None or b.figure is None or a.figure.kind != b.figure.kind or (a.passage_id, a.sentence) != (b.passage_id, b.sentence):
+    """Whether two figures of one sentence are the ends of one range, in either order. Each
+    is written once in the sentence (a lone "30" beside "20-30 xã" is no end), and a bare
+    count needs its unit ("17-2" is a date; "20-30 xã" a range)."""
+    fa, fb = a.figure, b.figure
+    if fa is None or fb is None or fa.kind != fb.kind or fb.kind not in _RANGE_KINDS or (a.passage_id, a.sentence) != (b.passage_id, b.sentence):
         return False
-    if a.figure.value == b.figure.value:
+    if fa.value == fb.value or (fa.kind == "count" and not (fa.unit and fb.unit)):
+        return False
+    if _written_times(a.text, a.sentence) != 1 or _written_times(b.text, a.sentence) != 1:
         return False
     for first, second in ((a.text, b.text), (b.text, a.text)):
         for m in _range_pattern(first, second).finditer(a.sentence):
@@ -567,13 +600,17 @@ def _range_ends(a: Candidate, b: Candidate) -> bool:
     return False
 
 
+def _written_times(text: str, sentence: str) -> int:
+    return len(re.findall(r"(?<![\d.,])" + re.escape(text) + r"(?![.,]?\d)", sentence))
+
+
 @lru_cache(maxsize=1024)
 def _range_pattern(first: str, second: str) -> re.Pattern[str]:
     """``first``, maybe its unit (up to four words), a join and ``second``: "20-30%", "từ
     1 triệu đồng đến 5 triệu", "từ 50% đến 100%" (the join held by the second end)."""
     held = second.split(" ", 1)[0] in ("đến", "tới")
     join = r"\s*(?:-|–|—|đến|tới)" + ("?" if held else "") + r"\s*"
-    unit = r"(?P<unit>(?:\s+(?!đến\b|tới\b)[^\W\d]+){0,4}?)"
+    unit = r"(?P<unit>(?:\s*(?!đến\b|tới\b)[^\W\d][^\s,;:]*){0,4}?)"  # "đồng/tháng", "m2"
     return re.compile(r"(?<![\d.,])" + re.escape(first) + unit + join + re.escape(second) + r"(?![.,]?\d)")
 
 

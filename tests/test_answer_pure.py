@@ -760,23 +760,66 @@ def test_a_bound_asked_is_answered_by_that_end_of_a_range(monkeypatch, question,
     assert _ask(question, passages, _confident(5.0)).figures[0].text == plain
 
 
-def test_a_range_written_with_words_has_ends_too_and_no_bound_moves_nothing():
-    from index import answer as answering
+def _money(text: str, value: float, score: float, sentence: str, unit: str = "đồng", kind: str = "money"):
     from index.candidates import Candidate
 
-    sentence = "Mức phạt từ 1 triệu đồng đến 5 triệu đồng; năm ngoái phạt 3 triệu đồng."
+    f = FigureHit(value, text, unit, kind, None, "", "a", 1, sentence)
+    return Candidate(kind, text, 1, "a", sentence, f, {}, score)
 
-    def cand(text: str, value: float, score: float) -> Candidate:
-        f = FigureHit(value, text, "đồng", "money", None, "", "a", 1, sentence)
-        return Candidate("money", text, 1, "a", sentence, f, {}, score)
 
-    ranked = [cand("từ 1 triệu", 1e6, 5.0), cand("3 triệu", 3e6, 4.0), cand("đến 5 triệu", 5e6, 3.0)]
-    assert answering._asked_end_first(parse_question("Bị phạt cao nhất bao nhiêu tiền?"), ranked)[0].text == "đến 5 triệu"
-    assert answering._asked_end_first(parse_question("Bị phạt tối thiểu bao nhiêu tiền?"), ranked)[0].text == "từ 1 triệu"
-    # "3 triệu" is no end of the range; no bound asked, the order stays
-    assert answering._asked_end_first(parse_question("Bị phạt bao nhiêu tiền?"), ranked) == ranked
-    alone = [cand("3 triệu", 3e6, 5.0), cand("đến 5 triệu", 5e6, 4.0)]
+def test_a_range_written_with_words_and_units_has_ends_too():
+    from index import answer as answering
+
+    s = "Mức phạt từ 1 triệu đồng/lần đến 5 triệu đồng/lần; năm ngoái phạt 3 triệu đồng."
+    low, mid, high = _money("từ 1 triệu", 1e6, 0, s), _money("3 triệu", 3e6, 0, s), _money("đến 5 triệu", 5e6, 0, s)
+    for first, second in ((low, high), (high, low)):  # whichever end the ranker puts first
+        ranked = [first, mid, second]
+        assert answering._asked_end_first(parse_question("Bị phạt cao nhất bao nhiêu tiền?"), ranked)[0] is high
+        assert answering._asked_end_first(parse_question("Bị phạt tối thiểu bao nhiêu tiền?"), ranked)[0] is low
+        assert answering._asked_end_first(parse_question("bi phat it nhat bn tien?"), ranked)[0] is low
+        # no bound asked: the order stays
+        assert answering._asked_end_first(parse_question("Bị phạt bao nhiêu tiền?"), ranked) == ranked
+    # "3 triệu" is no end of the range
+    alone = [mid, high]
     assert answering._asked_end_first(parse_question("Bị phạt cao nhất bao nhiêu tiền?"), alone) == alone
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Dự án được đầu tư bao nhiêu tiền?",  # "tư" is no "từ"
+        "dau tu bn ty dong?",
+        "Bị cáo bị phạt tù bao nhiêu năm?",
+        "Ngôi đền bao nhiêu năm tuổi?",
+        "Dự án không qua đấu thầu bao nhiêu tỷ đồng?",
+    ],
+)
+def test_words_that_only_fold_to_a_bound_ask_none(question):
+    from index import answer as answering
+
+    s = "Nhà nước hỗ trợ đầu tư từ 5 - 7 triệu đồng mỗi hộ."
+    ranked = [_money("7 triệu", 7e6, 0, s), _money("từ 5", 5e6, 0, s)]
+    assert answering._asks_bound(parse_question(question), answering._LOWER_WORDS) is False
+    assert answering._asked_end_first(parse_question(question), ranked) == ranked
+
+
+def test_figures_of_one_sentence_that_make_no_range_are_left_alone():
+    from index import answer as answering
+
+    cases = [
+        # other units: no range
+        ("Huyện điều từ 10 người đến 20 xe.", _money("từ 10", 10, 0, "", "người", "count"), _money("đến 20", 20, 0, "", "xe", "count")),
+        # a lone "30" besides the range "20-30 xã": no end
+        ("Năm nay có 30 xã đạt chuẩn, mỗi năm tăng 20-30 xã.", _money("30", 30, 0, "", "xã", "count"), _money("20", 20, 0, "", "xã", "count")),
+        # a bare count pair is a date
+        ("Hôm qua, 17-2, có 5 người đến.", _money("17", 17, 0, "", None, "count"), _money("2", 2, 0, "", None, "count")),
+    ]
+    for sentence, a, b in cases:
+        a.sentence = b.sentence = a.figure.sentence = sentence
+        assert not answering._range_ends(a, b), sentence
+    ok_a, ok_b = _money("từ 10", 10, 0, "", "người", "count"), _money("20", 20, 0, "", "người", "count")
+    ok_a.sentence = ok_b.sentence = "Mỗi tổ có từ 10 người - 20 người."
+    assert answering._range_ends(ok_a, ok_b)
 
 
 def test_the_asked_sense_never_lifts_a_figure_far_below_the_best():
