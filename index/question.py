@@ -105,6 +105,13 @@ PLACE_NOUNS: tuple[str, ...] = (
     "trường thpt", "trường thcs", "trường tiểu học", "trường trung học", "trường phổ thông",
     "trường mầm non", "làng gốm", "ga xe lửa", "mỏ vàng", "mỏ than", "nút giao", "trại giam giữ",
     "cơ sở y tế", "hội đồng thi",
+    # roads, works and sites named after their kind ("quốc lộ 1A", "nhà tang lễ Phùng Hưng")
+    "quốc lộ", "tỉnh lộ", "đại lộ", "vòng xoay", "bùng binh", "cư xá", "ký túc xá", "khu phố",
+    "khu sinh thái", "khu du lịch", "điểm du lịch", "khu bảo tồn", "vườn quốc gia", "khu kinh tế",
+    "nhà tang lễ", "nhà văn hóa", "nhà thờ", "nhà khách", "quảng trường", "tượng đài",
+    "trung tâm thương mại", "cảng biển", "sân golf", "trạm thu phí", "trạm y tế", "hồ chứa",
+    "thủy điện", "nhà máy thủy điện", "đập", "đập ngăn mặn", "cống", "đền", "đình", "thác",
+    "đỉnh núi", "ngọn núi", "cánh đồng",
 )  # fmt: skip
 _PLACE_NOUNS_ASKED = tuple(f"{noun} nào" for noun in PLACE_NOUNS)
 #: People asked by their trade or role ("nhà ngoại giao nào", "tài xế nào").
@@ -135,7 +142,8 @@ UNITS_ASKED: tuple[str, ...] = (
 #: vinh, "bai" bài): "<noun> nào" asks a place only as written, in a question typed with
 #: diacritics; in one typed without, only after a word of place ("o ga nao").
 _PLACE_AS_WRITTEN_NOUNS: frozenset[str] = frozenset(
-    "hồ bản đảo cầu bến phố chợ đồi sông làng cảng ấp mỏ đèo trường xóm chỗ ga kho chùa đồn vịnh bãi".split()
+    "hồ bản đảo cầu bến phố chợ đồi sông làng cảng ấp mỏ đèo trường xóm chỗ ga kho chùa đồn vịnh bãi "
+    "đập cống đền đình thác".split()
 )
 PLACE_AS_WRITTEN: frozenset[str] = frozenset(f"{n} nào" for n in _PLACE_AS_WRITTEN_NOUNS)
 
@@ -239,8 +247,8 @@ VERBS: tuple[str, ...] = (
 #: not come right before / after it (``<num>`` stands for any number).
 NOT_BEFORE: dict[str, frozenset[str]] = {
     # nhà máy, thợ may, bộ máy, ...; xe máy, dệt may (not "nuoc", "xuong": "nước mấy ngày",
-    # "giảm xuống mấy bậc")
-    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may", "xe", "det"}),
+    # "giảm xuống mấy bậc"); "các / nhiều / một máy": no "mấy" follows them
+    "mấy": frozenset({"nha", "tho", "chiec", "cai", "bo", "loai", "may", "xe", "det", "cac", "nhieu", "mot"}),
     "nơi nào": frozenset({"ha"}),  # "ha noi nao" typed: no "nơi nào"
     "ai": frozenset({"tinh", "bac", "than"}),  # tình ái, bác ái, thân ái
     "tiền": frozenset({"dau", "tien", "uu"}),  # đầu tiên, tiên tiến, ưu tiên
@@ -252,6 +260,10 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "bản nào": frozenset({"van", "phien", "kich", "co", "nhat", "tu", "ban", "dich"}),
     "đảo nào": frozenset({"ban"}),
     "chợ nào": frozenset({"phien"}),
+    # gia đình, triều đình; khai thác, ủy thác, ký thác; bồi đền; cống: "cống hiến" ends no question
+    "đình nào": frozenset({"gia", "trieu"}),
+    "thác nào": frozenset({"khai", "uy", "ky"}),
+    "đền nào": frozenset({"boi"}),
     "kênh nào": frozenset({"qua"}),  # "kiến nghị qua kênh nào": a channel of word, no canal
     # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, liên quan, khách
     # quan, chủ quan, lạc quan: "quan", no district ("hai quan nao", "bi quan nao" typed
@@ -458,7 +470,7 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     n = len(words)
     if i + n > len(tokens.folded) or tokens.folded[i : i + n] != folded_words:
         return False
-    if any(tokens.name[i : i + n]) and not tokens.accented:
+    if any(tokens.name[i : i + n]) and not tokens.accented and not _capitalized_title(tokens, phrase, i):
         return False  # "Tien Giang" typed without diacritics is a name, not "tiền"
     if phrase.startswith("bao nhiêu") and any(tokens.name[i + 1 : i + 2]):
         return False  # "cống bao Nhiêu Lộc" names a canal
@@ -485,6 +497,15 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
     elif phrase == "mấy" and not (i > 0 and tokens.folded[i - 1] == "thu"):
         return False  # "mấy" asks about the noun after it ("lần thứ mấy" aside)
     return True
+
+
+def _capitalized_title(tokens: _Tokens, phrase: str, i: int) -> bool:
+    """A title of two words or more typed without diacritics and capitalized as a title is
+    ("Pho Chu tich", "Pho Giam doc"): no person's name unless it opens with a surname
+    written as one ("Vu Truong" is a name; "vụ trưởng" is typed "Vu truong")."""
+    if phrase not in _LONG_TITLES:
+        return False
+    return not (tokens.is_name(i) and tokens.is_name(i + 1) and tokens.folded[i] in _SURNAMES_FOLDED)
 
 
 def _find(tokens: _Tokens, phrase: str, start: int = 0) -> int | None:
@@ -631,9 +652,12 @@ def _person_last(tokens: _Tokens) -> int | None:
             return named[0]  # "...; người đó tên gì?", "ông ấy tên là gì?"
         if _person_in_apposition(tokens, named[0]):
             return named[0]  # "Trưởng ga Sài Gòn, người cho biết ..., tên là gì?"
-        cue = _first_match(tokens, PERSON_CUES + PERSON_TITLES)
-        if cue is None or (not tokens.accented and cue[1] in _CUES_AMBIGUOUS_FOLDED):
-            return None  # "chi bo moi thanh lap ten gi": "chi" is no "chị"
+        # the first cue that is surely one: "chi bo moi thanh lap ten gi" ("chi" is no
+        # "chị") has none; "Nu ho sinh ... ten la gi" has "học sinh"
+        cues = [c for c in _all_matches(tokens, PERSON_CUES + PERSON_TITLES) if tokens.accented or c[1] not in _CUES_AMBIGUOUS_FOLDED]
+        if not cues:
+            return None
+        cue = cues[0]
         if cue[1] in PERSON_TITLES and _person_named_at(tokens, cue[0] + len(cue[1].split())):
             return None  # "Bộ trưởng Nguyễn Văn An ký văn bản có tên là gì?": the person is named
         # the person leads the question ("Giám đốc Công ty ... tên là gì?", not "Quỹ hỗ trợ
@@ -685,20 +709,25 @@ def _place_named(tokens: _Tokens) -> int | None:
     return named[0]
 
 
+#: Person words that, with a pointing word, name the one whose name is asked ("thí sinh
+#: đó tên gì?"); "vị" is left out ("đơn vị đó tên gì").
+_CUES_POINTED: tuple[str, ...] = tuple(c for c in PERSON_CUES if c not in _CUES_BEFORE_NAME and c != "vị")
 #: Words that point back to a person just named: "người đó", "ông ấy", "bà này".
 _POINTING = frozenset({"do", "ay", "nay"})
 
 
 def _cue_right_before(tokens: _Tokens, at: int) -> bool:
-    """A person cue stands right before ``at``, maybe with a pointing word: "người đó"."""
-    for cue in _CUES_BEFORE_NAME:
-        n = len(cue.split())
-        for gap in (0, 1):
-            i = at - gap - n
-            if i < 0 or (gap and tokens.folded[at - 1] not in _POINTING):
-                continue
-            if _matches_at(tokens, cue, i) and (tokens.accented or cue not in _CUES_AMBIGUOUS_FOLDED):
-                return True
+    """A person cue stands right before ``at`` ("người tên gì"), or any person word with a
+    pointing word: "người đó", "thí sinh đó", "học sinh này" (not "vị": "đơn vị đó")."""
+    for cues, gaps in ((_CUES_BEFORE_NAME, (0, 1)), (_CUES_POINTED, (1,))):
+        for cue in cues:
+            n = len(cue.split())
+            for gap in gaps:
+                i = at - gap - n
+                if i < 0 or (gap and tokens.folded[at - 1] not in _POINTING):
+                    continue
+                if _matches_at(tokens, cue, i) and (tokens.accented or cue not in _CUES_AMBIGUOUS_FOLDED):
+                    return True
     return False
 
 
@@ -711,10 +740,14 @@ PERSON_TITLES: tuple[str, ...] = (
     "trưởng đoàn", "tổng biên tập", "cục trưởng", "vụ trưởng", "chánh thanh tra", "đại sứ",
     "đại biểu", "lãnh đạo", "trưởng phòng", "phó trưởng phòng", "phó đoàn", "hiệu trưởng",
     "phó hiệu trưởng", "phó cục trưởng", "phó vụ trưởng", "tổng cục trưởng", "chỉ huy trưởng",
-    "tư lệnh", "chính ủy", "sĩ quan",
+    "tư lệnh", "chính ủy", "sĩ quan", "tổng lãnh sự", "phó tổng lãnh sự", "lãnh sự", "tổng đốc",
     # deputies named after their body, as "phó cục trưởng": "Cục phó Cục Thú y nào"
     "cục phó", "vụ phó", "viện phó",
 )  # fmt: skip
+#: Titles of two words or more ("phó chủ tịch", "giám đốc"): typed without diacritics and
+#: capitalized ("Pho Chu tich UBND"), still titles.
+_LONG_TITLES = frozenset(t for t in PERSON_TITLES if " " in t)
+_SURNAMES_FOLDED = frozenset(fold(s) for s in SURNAMES_LOWER)
 #: Trades that ask for a person with "nào" after the capitalized name of their place or
 #: body only ("Thí sinh Nam Định nào", "học sinh Hà Nội - Amsterdam nào"); "Học sinh lớp
 #: nào", "Chuyên gia cảnh báo dịch bệnh nào" ask for something else.
@@ -783,6 +816,9 @@ def _person_named_at(tokens: _Tokens, i: int) -> bool:
 def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | None:
     if _person_named_at(tokens, start):
         return None  # "Bộ trưởng Nguyễn Văn An ký quyết định nào?": the person is named; the decision is asked
+    # typed without diacritics, a body right after the title names it over a few words,
+    # none a verb: "thu truong bo xay dung nao", "Pho giam doc So Lao dong ... nao"
+    named_body = start + 5 if not tokens.accented and start < len(tokens.folded) and tokens.folded[start] in _ORG_HEADS else start
     for i in range(start, min(len(tokens.folded), start + 12)):
         if weak and tokens.folded[i] in _ORG_HEADS and (tokens.is_name(i) or not tokens.accented):
             weak = False  # "Lãnh đạo Ban tuyên giáo Thành ủy ... nào": a body's name follows
@@ -795,7 +831,7 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
             return None if other else i
         if weak and not _in_body_name(tokens, i):
             return None  # "làm việc với lãnh đạo doanh nghiệp nào?" asks for the firm
-        if _verb_at(tokens, i) and not _in_org_name(tokens, i):
+        if _verb_at(tokens, i) and not _in_org_name(tokens, i) and i >= named_body:
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 
