@@ -36,7 +36,7 @@ from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from index.candidates import REL_MIN, SPAN_TYPES, Candidate, asks_effect, asks_issuing, candidates, names_asked_place, passage_folded, takes_effect
+from index.candidates import REL_MIN, SPAN_TYPES, UNIT_SOME, Candidate, asks_effect, asks_issuing, candidates, names_asked_place, passage_folded, takes_effect
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
 from index.models import Answer, FigureHit, PassageHit
 from index.mismatch import countries, deputy_of_asked, other_event, other_landmark, other_milestone, other_month, other_season, regions, title_of
@@ -74,6 +74,7 @@ def answer(
     ranked = _newest_first(ranked, {p.passage_id: p for p in passages})
     ranked = _qualifier_first(q, ranked)
     ranked = _asked_end_first(q, ranked)
+    ranked = _article_one_behind(ranked)
     evidence = ranked[0].passage_id if ranked else None
     if ranked and ranked[0].figure is not None:
         result.figures = [replace(c.figure, score=round(c.probability, 6)) for c in _distinct(ranked)[:5]]
@@ -527,6 +528,31 @@ def _qualifier_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
         ):
             return [c] + [x for x in ranked if x is not c]
     return ranked
+
+
+#: How far below a bare "một ..." figure another may stand and still lead it.
+ONE_MARGIN = 2.0
+
+
+def _article_one_behind(ranked: list[Candidate]) -> list[Candidate]:
+    """"một" before a noun is mostly the article "a" ("một cơn mưa rào kéo dài", "một
+    đoàn doanh nghiệp lớn"), no count: a best figure written as the bare word "một" whose
+    noun is not the one asked (unit agreement under ``UNIT_SOME``) gives way to the first
+    figure of another kind of writing within ``ONE_MARGIN`` of it. "một đơn vị" for
+    "bao nhiêu đơn vị" keeps its place."""
+    if not ranked or not _bare_one(ranked[0]) or ranked[0].features.get("unit", 0.0) >= UNIT_SOME:
+        return ranked
+    best = ranked[0]
+    for c in ranked[1:]:
+        if best.score - c.score > ONE_MARGIN:
+            break
+        if c.figure is not None and not _bare_one(c):
+            return [c] + [x for x in ranked if x is not c]
+    return ranked
+
+
+def _bare_one(c: Candidate) -> bool:
+    return c.figure is not None and c.figure.text.lower() == "một"
 
 
 #: How a question asks a bound, as written with diacritics: the upper end of a range

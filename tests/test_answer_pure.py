@@ -822,6 +822,29 @@ def test_figures_of_one_sentence_that_make_no_range_are_left_alone():
     assert answering._range_ends(ok_a, ok_b)
 
 
+def test_the_article_mot_gives_way_to_a_figure_of_another_writing():
+    from index import answer as answering
+
+    s = "Một nhóm du khách vừa bị bỏ lại; công ty đã đón 16 người về lại thành phố."
+
+    def cand(text: str, value: float, unit: str, unit_match: float, score: float):
+        c = _money(text, value, score, s, unit, "count")
+        c.features["unit"] = unit_match
+        return c
+
+    one = cand("Một", 1, "nhóm du khách", 0.0, 5.0)
+    sixteen = cand("16", 16, "người", 0.0, 4.0)
+    assert answering._article_one_behind([one, sixteen])[0] is sixteen
+    # "một đơn vị" for "bao nhiêu đơn vị": the noun asked, it keeps its place
+    unit_one = cand("một", 1, "đơn vị", 1.0, 5.0)
+    assert answering._article_one_behind([unit_one, sixteen])[0] is unit_one
+    # a figure far below it does not lead; another bare "một" does not either
+    far = cand("16", 16, "người", 0.0, 5.0 - answering.ONE_MARGIN - 0.1)
+    assert answering._article_one_behind([one, far])[0] is one
+    other_one = cand("một", 1, "công ty", 0.0, 4.5)
+    assert answering._article_one_behind([one, other_one, sixteen])[0] is sixteen
+
+
 def test_the_asked_sense_never_lifts_a_figure_far_below_the_best():
     from index import answer as answering
     from index.candidates import Candidate
