@@ -197,6 +197,19 @@ _UNIVERSITY_TEXT = re.compile(
 )
 
 
+#: What a question about a congress asks with a bare "ĐH" ("Bao nhiêu đại biểu dự ĐH?",
+#: "ĐH toàn quốc lần thứ X", "ĐH 10 bầu bao nhiêu ủy viên TƯ?", "ĐH cổ đông"): its
+#: delegates, members, term, opening, elections, documents; a question is too short to
+#: speak of a congress otherwise.
+_CONGRESS_ASKED = re.compile(
+    r"(?<!\w)(?:[Đđ]ại biểu|ĐB|nhiệm kỳ|NK|khai mạc|bế mạc|[Uủ]y viên|BCH|[Bb]an [Cc]hấp hành|văn kiện"
+    r"|cổ đông|[Đđ]ại đoàn kết|toàn quốc|lần thứ|triệu tập|bầu)(?!\w)"
+)
+#: A bare "ĐH" before a capitalized name is a university's ("Đảng ủy ĐH Huế"), not "ĐH
+#: Đảng", "ĐH Đoàn" (rows of the table) nor "ĐH Đại đoàn kết".
+_NAMED_UNIVERSITY = re.compile(r"(?<![\w/.])ĐH (?!Đảng|Đoàn|Đại đoàn kết)[A-ZĐ][a-zà-ỹ]")
+
+
 @lru_cache(maxsize=1)
 def _congress_text() -> re.Pattern[str]:
     rows = [a.short for a in abbreviations() if "ĐH" in a.short and a.short != "ĐH" and "Đại hội" in a.long]
@@ -210,10 +223,15 @@ def expand_abbreviations(text: str, *, loose: bool = False) -> str:
     Articles are expanded case-sensitively (``TU`` is Thành ủy, ``tu`` is a word).
     With ``loose`` (questions), unambiguous entries also match in any case and
     without diacritics (``ubnd``, ``hdnd``). "ĐH" alone is "Đại hội" in a text about a
-    congress and no university (``_congress_text``), else as the table says.
+    congress and no university (``_congress_text``; in a question, one asking what a
+    congress has: ``_CONGRESS_ASKED``), else as the table says.
     """
     exact_re, exact, loose_re, loose_map = _abbreviation_patterns()
-    if "ĐH" in text and _congress_text().search(text) and not _UNIVERSITY_TEXT.search(text):
+    asked = loose and _CONGRESS_ASKED.search(text) and not _NAMED_UNIVERSITY.search(text)
+    congress = _congress_text().search(text) or asked
+    # a question's first word is capitalized ("Thi ĐH ...")
+    university = _UNIVERSITY_TEXT.search(text) or (loose and _UNIVERSITY_TEXT.search(text[:1].lower() + text[1:]))
+    if "ĐH" in text and congress and not university:
         exact = {**exact, "ĐH": "Đại hội"}
     text = exact_re.sub(lambda m: exact[m.group(0)], text)
     if loose:

@@ -118,6 +118,16 @@ def test_bare_dh_is_read_by_its_text(raw, expected):
         ("hdnd", "Hội đồng nhân dân"),
         ("tu bo", "tu bo"),  # ambiguous short forms need capitals even in questions
         ("ĐH Đảng bộ", "Đại hội Đảng bộ"),
+        # a question asking what a congress has reads a bare "ĐH" as one
+        ("Bao nhiêu đại biểu dự ĐH?", "Bao nhiêu đại biểu dự Đại hội?"),
+        ("ĐH 10 bầu bao nhiêu ủy viên?", "Đại hội 10 bầu bao nhiêu ủy viên?"),
+        ("ĐH Đại đoàn kết các dân tộc khai mạc ngày nào?", "Đại hội Đại đoàn kết các dân tộc khai mạc ngày nào?"),
+        ("Công ty ra đời tại ĐH cổ đông ngày nào?", "Công ty ra đời tại Đại hội cổ đông ngày nào?"),
+        # ... not one about a university, nor a university named after it
+        ("Thi ĐH có bao nhiêu đại biểu dự?", "Thi Đại học có bao nhiêu đại biểu dự?"),
+        ("Đại biểu nào là giảng viên ĐH Luật?", "Đại biểu nào là giảng viên Đại học Luật?"),
+        ("ĐH Huế bầu bao nhiêu ủy viên hội đồng?", "Đại học Huế bầu bao nhiêu ủy viên hội đồng?"),
+        ("ĐH tuyển bao nhiêu sinh viên?", "Đại học tuyển bao nhiêu sinh viên?"),
     ],
 )
 def test_expand_abbreviations_in_questions(raw, expected):
