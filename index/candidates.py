@@ -1223,6 +1223,8 @@ def place_candidates(sentence: str, noun: str | None = None, unit_asked: bool = 
             span = m.group(0)
             if span[0].isupper() and (place_keys(span) or span.startswith("Hồ Chí Minh")):
                 continue  # "Bến Tre", "Hồ Chí Minh" (a city, or the President: no place key): not a quay, not a lake
+            if noun in _COMPOUNDS_OF and span[0].isupper() and _WORD_BEFORE_CAPITAL.search(sentence, 0, m.start()):
+                continue  # "Nguyễn Đình Thắng": inside a name
             found[span] = 0.6
     yield from found.items()
 
@@ -1281,12 +1283,27 @@ _PLACE_CLASSIFIERS = frozenset({"cây", "tuyến", "con", "hòn", "ngọn"})
 @lru_cache(maxsize=64)
 def _named_after(noun: str) -> re.Pattern[str]:
     """The noun (its classifier optional) and the capitalized words or numbers of its
-    name after it."""
+    name after it; a short noun that ends many compounds ("gia đình", "khai thác") is read
+    only after none of them, not inside a name ("Nguyễn Đình Thắng"), and with a name of
+    words ("đền Hùng", not "bồi đền 5 tỷ") (``place_candidates`` drops one inside a name)."""
     word = rf"(?:[{_UP}]\w*|\d+\w*)"
     first, _, head = noun.partition(" ")
     asked = rf"(?:{re.escape(first)}\s+)?{re.escape(head)}" if first in _PLACE_CLASSIFIERS and head else re.escape(noun)
-    compound = "".join(rf"(?<!{w}\s)" for w in _COMPOUND_BEFORE)  # "yêu cầu", "bán đảo"
+    before = _COMPOUND_BEFORE + tuple(w2 for w in _COMPOUNDS_OF.get(noun, ()) for w2 in (w, w.capitalize()))
+    compound = "".join(rf"(?<!{w}\s)" for w in before)  # "yêu cầu", "bán đảo", "gia đình"
+    if noun in _COMPOUNDS_OF:
+        named = rf"[{_UP}]\w*"
+        return re.compile(rf"(?<!\w){compound}(?i:{asked})\s+{named}(?:\s+{word}){{0,5}}")
     return re.compile(rf"(?<!\w){compound}(?i:{asked})\s+{word}(?:\s+{word}){{0,5}}")
+
+
+_WORD_BEFORE_CAPITAL = re.compile(rf"[{_UP}]\w*\s+$")
+#: Short place nouns that end many compounds, with the words that make those: "gia đình",
+#: "cung đình", "khai thác", "ủy thác", "bồi đền", "đánh đập", "va đập", "cống hiến" aside.
+_COMPOUNDS_OF: dict[str, tuple[str, ...]] = {
+    "đình": ("gia", "cung", "triều"), "thác": ("khai", "ủy", "uỷ", "thoái"), "đền": ("bồi",),
+    "đập": ("đánh", "va"), "cống": (),
+}  # fmt: skip
 
 
 #: Words that make a compound with the place noun after them ("yêu cầu", "nhu cầu",

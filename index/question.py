@@ -163,6 +163,8 @@ NAME_ASKED: tuple[str, ...] = (
     "tên gì", "tên là gì", "tên thật là gì", "họ tên", "tên khai sinh", "tên gọi là gì", "tên gọi gì",
     "tên gọi khác là gì",
 )  # fmt: skip
+#: Person words that modify the person word after them ("vị phó giám đốc", "nữ học sinh").
+_MODIFIERS = frozenset({"vị", "nữ"})
 #: Person words whose folded form is another common word (chi bộ, ba, phó, trường, vị, nữ).
 _CUES_AMBIGUOUS_FOLDED = frozenset({"chị", "bà", "phó", "trưởng", "vị", "nữ", "vua"})  # "vua": "vừa"
 PERSON_CUES: tuple[str, ...] = (
@@ -264,6 +266,7 @@ NOT_BEFORE: dict[str, frozenset[str]] = {
     "đình nào": frozenset({"gia", "trieu"}),
     "thác nào": frozenset({"khai", "uy", "ky"}),
     "đền nào": frozenset({"boi"}),
+    "đập nào": frozenset({"danh", "va"}),  # đánh đập, va đập
     "kênh nào": frozenset({"qua"}),  # "kiến nghị qua kênh nào": a channel of word, no canal
     # cơ quan (typed so; "có quận nào" with diacritics asks one), sĩ quan, liên quan, khách
     # quan, chủ quan, lạc quan: "quan", no district ("hai quan nao", "bi quan nao" typed
@@ -295,6 +298,11 @@ NOT_AFTER: dict[str, frozenset[str]] = {
     # (not "co", "tinh", "thoi", "dang": folded, also "có", "tính", "thôi", "đang")
     "bao nhiêu đồng": frozenset("chi bao doi nghiep ho bang ruong huong minh phuc lua muoi hanh thuan".split()),
     # "vào năm 2015" names a time, it does not ask one ("<num>": any number)
+    # "lãnh sự quán", "đại sứ quán": an office, no person
+    "lãnh sự": frozenset({"quan"}),
+    "tổng lãnh sự": frozenset({"quan"}),
+    "phó tổng lãnh sự": frozenset({"quan"}),
+    "đại sứ": frozenset({"quan"}),
     "vào ngày": frozenset({"<num>"}),
     "vào năm": frozenset({"<num>"}),
     "vào thời gian": frozenset({"<num>"}),
@@ -502,10 +510,11 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
 def _capitalized_title(tokens: _Tokens, phrase: str, i: int) -> bool:
     """A title of two words or more typed without diacritics and capitalized as a title is
     ("Pho Chu tich", "Pho Giam doc"): no person's name unless it opens with a surname
-    written as one ("Vu Truong" is a name; "vụ trưởng" is typed "Vu truong")."""
+    written as one ("Vu Truong Son" is a name; "vụ trưởng" is typed "Vu truong")."""
     if phrase not in _LONG_TITLES:
         return False
-    return not (tokens.is_name(i) and tokens.is_name(i + 1) and tokens.folded[i] in _SURNAMES_FOLDED)
+    first = tokens.is_name(i) or (i == 0 and tokens.is_name(i + 2))  # "Vu Truong Giang ..." opens the question
+    return not (first and tokens.is_name(i + 1) and tokens.folded[i] in _SURNAMES_FOLDED)
 
 
 def _find(tokens: _Tokens, phrase: str, start: int = 0) -> int | None:
@@ -654,7 +663,14 @@ def _person_last(tokens: _Tokens) -> int | None:
             return named[0]  # "Trưởng ga Sài Gòn, người cho biết ..., tên là gì?"
         # the first cue that is surely one: "chi bo moi thanh lap ten gi" ("chi" is no
         # "chị") has none; "Nu ho sinh ... ten la gi" has "học sinh"
-        cues = [c for c in _all_matches(tokens, PERSON_CUES + PERSON_TITLES) if tokens.accented or c[1] not in _CUES_AMBIGUOUS_FOLDED]
+        cues = _all_matches(tokens, PERSON_CUES + PERSON_TITLES)
+        if not tokens.accented:
+            # a modifier ("vi", "nu": vị, nữ) before the person word is skipped; another
+            # ambiguous word may be a place ("truong hoc": trường học), and no person leads
+            while cues and cues[0][1] in _CUES_AMBIGUOUS_FOLDED and cues[0][1] in _MODIFIERS:
+                cues = cues[1:]
+            if cues and cues[0][1] in _CUES_AMBIGUOUS_FOLDED:
+                return None
         if not cues:
             return None
         cue = cues[0]
@@ -727,8 +743,26 @@ def _cue_right_before(tokens: _Tokens, at: int) -> bool:
                 if i < 0 or (gap and tokens.folded[at - 1] not in _POINTING):
                     continue
                 if _matches_at(tokens, cue, i) and (tokens.accented or cue not in _CUES_AMBIGUOUS_FOLDED):
-                    return True
+                    return not _owned(tokens, i)
     return False
+
+
+#: Words before a person that make them the owner or the aim of what is named: "cuốn sách
+#: của tác giả đó tên gì?", "bệnh viện điều trị cho bệnh nhân đó".
+_OWNING = frozenset({"cua", "cho", "ve", "voi", "tai"})
+
+
+@lru_cache(maxsize=1)
+def _cues_written() -> frozenset[str]:
+    return frozenset(PERSON_CUES + PERSON_TITLES)
+
+
+def _owned(tokens: _Tokens, i: int) -> bool:
+    """The person word at ``i`` (or the longer one it ends: "thuyền trưởng") follows "của",
+    "cho", "về", "với", "tại": the name asked is of something of theirs."""
+    if i > 0 and f"{tokens.written[i - 1]} {tokens.written[i]}" in _cues_written():
+        i -= 1
+    return i > 0 and tokens.folded[i - 1] in _OWNING
 
 
 #: Titles that, followed a few words later by "nào", ask for a person: "Thứ trưởng Bộ
@@ -808,17 +842,17 @@ def _person_named_at(tokens: _Tokens, i: int) -> bool:
     An", "Nguyen Van An", typed in lower case "nguyen van an")."""
     if i + 1 >= len(tokens.folded):
         return False
-    if tokens.is_name(i) and tokens.is_name(i + 1):
-        return tokens.written[i] in SURNAMES_LOWER or tokens.folded[i] in _SURNAMES_FOLDED_SURE
+    if tokens.is_name(i) and tokens.is_name(i + 1):  # capitalized: any surname, typed either way
+        return tokens.written[i] in SURNAMES_LOWER or tokens.folded[i] in (_SURNAMES_FOLDED_SURE if tokens.accented else _SURNAMES_FOLDED)
     return not tokens.accented and tokens.folded[i] in _SURNAMES_FOLDED_SURE
 
 
 def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | None:
     if _person_named_at(tokens, start):
         return None  # "Bộ trưởng Nguyễn Văn An ký quyết định nào?": the person is named; the decision is asked
-    # typed without diacritics, a body right after the title names it over a few words,
-    # none a verb: "thu truong bo xay dung nao", "Pho giam doc So Lao dong ... nao"
-    named_body = start + 5 if not tokens.accented and start < len(tokens.folded) and tokens.folded[start] in _ORG_HEADS else start
+    # typed without diacritics, a body right after the title names it with its next word,
+    # no verb: "thu truong bo xay dung nao" (but "bo truong bo phieu", "chu tich ban hanh")
+    body = not tokens.accented and start < len(tokens.folded) and tokens.folded[start] in _ORG_HEADS and not _verb_at(tokens, start)
     for i in range(start, min(len(tokens.folded), start + 12)):
         if weak and tokens.folded[i] in _ORG_HEADS and (tokens.is_name(i) or not tokens.accented):
             weak = False  # "Lãnh đạo Ban tuyên giáo Thành ủy ... nào": a body's name follows
@@ -831,7 +865,7 @@ def _nao_after_title(tokens: _Tokens, start: int, weak: bool = False) -> int | N
             return None if other else i
         if weak and not _in_body_name(tokens, i):
             return None  # "làm việc với lãnh đạo doanh nghiệp nào?" asks for the firm
-        if _verb_at(tokens, i) and not _in_org_name(tokens, i) and i >= named_body:
+        if _verb_at(tokens, i) and not _in_org_name(tokens, i) and not (body and i == start + 1):
             return None  # "Chủ tịch nước dự hội nghị nào?" asks for the conference
     return None
 

@@ -660,6 +660,12 @@ def test_a_compound_is_no_place_noun():
 
     assert [span for span, _ in place_candidates("Bộ yêu cầu UBND tỉnh sửa chữa cầu Hóa An.", "cây cầu")] == ["cầu Hóa An"]
     assert list(place_candidates("Du khách đến bán đảo Sơn Trà.", "hòn đảo")) == []
+    # short nouns that end many compounds: none of those, nor inside a name, nor with a number
+    spans = lambda sentence, noun: [span for span, _ in place_candidates(sentence, noun)]  # noqa: E731
+    assert spans("Ông Nguyễn Đình Thắng thăm gia đình Nguyễn Văn An ở đình Chèm.", "đình") == ["đình Chèm"]
+    assert spans("Nhà nước bồi đền 5 tỷ đồng; lễ hội đền Hùng khai mạc.", "đền") == ["đền Hùng"]
+    assert spans("Công ty khai thác 300 tấn than, du khách đến thác Bản Giốc.", "thác") == ["thác Bản Giốc"]
+    assert spans("Hành vi đánh đập 3 người; đập Thảo Long được đóng.", "đập") == ["đập Thảo Long"]
 
 
 def test_a_place_surname_starts_a_name_only_before_a_middle_name():
