@@ -536,17 +536,21 @@ ONE_MARGIN = 2.0
 
 def _article_one_behind(ranked: list[Candidate]) -> list[Candidate]:
     """"một" before a noun is mostly the article "a" ("một cơn mưa rào kéo dài", "một
-    đoàn doanh nghiệp lớn"), no count: a best figure written as the bare word "một" whose
-    noun is not the one asked (unit agreement under ``UNIT_SOME``) gives way to the first
-    figure of another kind of writing within ``ONE_MARGIN`` of it. "một đơn vị" for
-    "bao nhiêu đơn vị" keeps its place."""
+    ngôi chợ tiền tỷ"), no count: a best figure written as the bare word "một" whose noun
+    is not the one asked (unit agreement under ``UNIT_SOME``) gives way to the first figure
+    within ``ONE_MARGIN`` of it of its article and kind whose noun is ("3 hộ" for "bao
+    nhiêu hộ"). Not when the question names nothing to count (no unit tells the article
+    from a count), and "một đơn vị" for "bao nhiêu đơn vị" keeps its place."""
     if not ranked or not _bare_one(ranked[0]) or ranked[0].features.get("unit", 0.0) >= UNIT_SOME:
         return ranked
     best = ranked[0]
+    if best.features.get("no_target"):
+        return ranked
     for c in ranked[1:]:
         if best.score - c.score > ONE_MARGIN:
             break
-        if c.figure is not None and not _bare_one(c):
+        same = c.article_id == best.article_id and c.figure is not None and c.figure.kind == best.figure.kind
+        if same and not _bare_one(c) and c.features.get("unit", 0.0) >= UNIT_SOME:
             return [c] + [x for x in ranked if x is not c]
     return ranked
 

@@ -822,27 +822,33 @@ def test_figures_of_one_sentence_that_make_no_range_are_left_alone():
     assert answering._range_ends(ok_a, ok_b)
 
 
-def test_the_article_mot_gives_way_to_a_figure_of_another_writing():
+def test_the_article_mot_gives_way_to_a_figure_of_the_noun_asked():
     from index import answer as answering
 
-    s = "Một nhóm du khách vừa bị bỏ lại; công ty đã đón 16 người về lại thành phố."
+    s = "Một ngôi chợ tiền tỷ bị bỏ hoang; chỉ còn 3 hộ buôn bán."
 
-    def cand(text: str, value: float, unit: str, unit_match: float, score: float):
-        c = _money(text, value, score, s, unit, "count")
+    def cand(text: str, value: float, unit: str, unit_match: float, score: float, article: str = "a", kind: str = "count"):
+        c = _money(text, value, score, s, unit, kind)
+        c.article_id = article
         c.features["unit"] = unit_match
         return c
 
-    one = cand("Một", 1, "nhóm du khách", 0.0, 5.0)
-    sixteen = cand("16", 16, "người", 0.0, 4.0)
-    assert answering._article_one_behind([one, sixteen])[0] is sixteen
+    one = cand("Một", 1, "ngôi chợ tiền", 0.0, 5.0)
+    three = cand("3", 3, "hộ", 1.0, 4.0)
+    assert answering._article_one_behind([one, three])[0] is three
     # "một đơn vị" for "bao nhiêu đơn vị": the noun asked, it keeps its place
     unit_one = cand("một", 1, "đơn vị", 1.0, 5.0)
-    assert answering._article_one_behind([unit_one, sixteen])[0] is unit_one
-    # a figure far below it does not lead; another bare "một" does not either
-    far = cand("16", 16, "người", 0.0, 5.0 - answering.ONE_MARGIN - 0.1)
-    assert answering._article_one_behind([one, far])[0] is one
-    other_one = cand("một", 1, "công ty", 0.0, 4.5)
-    assert answering._article_one_behind([one, other_one, sixteen])[0] is sixteen
+    assert answering._article_one_behind([unit_one, three])[0] is unit_one
+    # none leads that is far below it, of another article or kind, or of another noun
+    far = cand("3", 3, "hộ", 1.0, 5.0 - answering.ONE_MARGIN - 0.1)
+    elsewhere = cand("3", 3, "hộ", 1.0, 4.0, article="b")
+    money = cand("3 triệu", 3e6, "đồng", 1.0, 4.0, kind="money")
+    other_noun = cand("3", 3, "ngày", 0.0, 4.0)
+    for rival in (far, elsewhere, money, other_noun):
+        assert answering._article_one_behind([one, rival])[0] is one
+    # nor when the question names nothing to count
+    one.features["no_target"] = 1.0
+    assert answering._article_one_behind([one, three])[0] is one
 
 
 def test_the_asked_sense_never_lifts_a_figure_far_below_the_best():
