@@ -198,16 +198,45 @@ _UNIVERSITY_TEXT = re.compile(
 
 
 #: What a question about a congress asks with a bare "ĐH" ("Bao nhiêu đại biểu dự ĐH?",
-#: "ĐH toàn quốc lần thứ X", "ĐH 10 bầu bao nhiêu ủy viên TƯ?", "ĐH cổ đông"): its
-#: delegates, members, term, opening, elections, documents; a question is too short to
-#: speak of a congress otherwise.
+#: "ĐH 10 bầu bao nhiêu ủy viên TƯ?", "Khai mạc ĐH ngày nào?", "ĐH cổ đông"): its
+#: delegates (not a deputy of the National Assembly or a council), term, opening, members,
+#: elections, documents; a question is too short to speak of a congress otherwise.
 _CONGRESS_ASKED = re.compile(
-    r"(?<!\w)(?:[Đđ]ại biểu|ĐB|nhiệm kỳ|NK|khai mạc|bế mạc|[Uủ]y viên|BCH|[Bb]an [Cc]hấp hành|văn kiện"
-    r"|cổ đông|[Đđ]ại đoàn kết|toàn quốc|lần thứ|triệu tập|bầu)(?!\w)"
+    r"(?<!\w)(?:đại biểu(?! (?:quốc hội|qh|hội đồng|hđnd))|đb(?! (?:qh|hđnd))|nhiệm kỳ|nk|khai mạc|bế mạc"
+    r"|ủy viên|bch|ban chấp hành|văn kiện|cổ đông|đại đoàn kết|lần thứ|triệu tập|bầu(?! (?:chọn|trời))"
+    r"|dự đh|đh diễn ra|đoàn chủ tịch)(?!\w)",
+    re.IGNORECASE,
 )
-#: A bare "ĐH" before a capitalized name is a university's ("Đảng ủy ĐH Huế"), not "ĐH
-#: Đảng", "ĐH Đoàn" (rows of the table) nor "ĐH Đại đoàn kết".
-_NAMED_UNIVERSITY = re.compile(r"(?<![\w/.])ĐH (?!Đảng|Đoàn|Đại đoàn kết)[A-ZĐ][a-zà-ỹ]")
+#: What makes "ĐH" a university in a question: its students, exams, fees, degrees ("trình
+#: độ ĐH", "bằng ĐH", "đào tạo ĐH"; "sau ĐH" may follow a congress).
+_UNIVERSITY_ASKED = re.compile(
+    r"(?<!\w)(?:thí sinh|sinh viên|tuyển sinh|học phí|điểm chuẩn|giảng viên|giáo sư|học bổng|ký túc xá"
+    r"|(?:trình độ|trên|tốt nghiệp|bằng|đào tạo|giáo dục|bậc|hệ|dự bị) ĐH)(?!\w)",
+    re.IGNORECASE,
+)
+#: A bare "ĐH" and the word after it: a capitalized name there is a university's ("ĐH
+#: Huế", "ĐH Y", "ĐH FPT"), save a congress's ("ĐH Đảng", "ĐH Hội Nông dân", "ĐH Mặt
+#: trận", "ĐH Thi đua", "ĐH Đại đoàn kết") or a Roman numeral ("ĐH X").
+_DH_AND_NEXT = re.compile(r"(?<![\w/.])ĐH (\w+)")
+_CONGRESS_NAMES = frozenset({"Đảng", "Đoàn", "Đại", "Hội", "Mặt", "Phụ", "Thi", "Cựu"})
+_ROMAN = re.compile(r"[IVXLC]+")
+#: ... unless the question says which congress ("lần thứ XI", "nhiệm kỳ", "khóa X").
+_NUMBERED_CONGRESS = re.compile(r"(?<!\w)(?:lần thứ [IVXLC]+|nhiệm kỳ|khóa [IVXLC]+)(?!\w)")
+
+
+def _congress_question(text: str) -> bool:
+    """A question whose bare "ĐH" is a congress ("Đại hội"): it asks what a congress has
+    (``_CONGRESS_ASKED``), speaks of no university (``_UNIVERSITY_TEXT``, ``_UNIVERSITY_ASKED``,
+    its first word read in lower case) and names none after "ĐH"."""
+    lowered = text[:1].lower() + text[1:]
+    if _UNIVERSITY_TEXT.search(lowered) or _UNIVERSITY_ASKED.search(lowered) or not _CONGRESS_ASKED.search(text):
+        return False
+    numbered = _NUMBERED_CONGRESS.search(text) is not None
+    for m in _DH_AND_NEXT.finditer(text):
+        word = m.group(1)
+        if word[:1].isupper() and word not in _CONGRESS_NAMES and not _ROMAN.fullmatch(word) and not numbered:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -224,15 +253,13 @@ def expand_abbreviations(text: str, *, loose: bool = False) -> str:
     With ``loose`` (questions), unambiguous entries also match in any case and
     without diacritics (``ubnd``, ``hdnd``). "ĐH" alone is "Đại hội" in a text about a
     congress and no university (``_congress_text``; in a question, one asking what a
-    congress has: ``_CONGRESS_ASKED``), else as the table says.
+    congress has: ``_congress_question``), else as the table says.
     """
     exact_re, exact, loose_re, loose_map = _abbreviation_patterns()
-    asked = loose and _CONGRESS_ASKED.search(text) and not _NAMED_UNIVERSITY.search(text)
-    congress = _congress_text().search(text) or asked
-    # a question's first word is capitalized ("Thi ĐH ...")
-    university = _UNIVERSITY_TEXT.search(text) or (loose and _UNIVERSITY_TEXT.search(text[:1].lower() + text[1:]))
-    if "ĐH" in text and congress and not university:
-        exact = {**exact, "ĐH": "Đại hội"}
+    if "ĐH" in text:
+        congress = _congress_text().search(text) and not _UNIVERSITY_TEXT.search(text)
+        if congress or (loose and _congress_question(text)):
+            exact = {**exact, "ĐH": "Đại hội"}
     text = exact_re.sub(lambda m: exact[m.group(0)], text)
     if loose:
         text = loose_re.sub(lambda m: loose_map.get(fold(m.group(0)).lower(), m.group(0)), text)
