@@ -571,18 +571,24 @@ _ASKING = frozenset({"bao", "nhiêu", "mấy"})  # the question word, often expa
 _TU_ENDS = frozenset("dau phat thu vat su doc chu tu ca hoc dan".split())  # đầu tư, phạt tù, thứ tư ...
 
 
+@lru_cache(maxsize=64)
+def _split_folded(phrase: str) -> tuple[list[str], list[str]]:
+    words = phrase.split()
+    return words, [fold(w) for w in words]
+
+
 def _asks_bound(q: Question, phrases: tuple[str, ...]) -> bool:
     """Whether the question writes one of ``phrases``: as written, or its bound word typed
     without diacritics (the question word may be written either way)."""
     words = re.findall(r"\w+", q.expanded.lower())
     folded = [fold(w) for w in words]
     for phrase in phrases:
-        want = phrase.split()
+        want, want_folded = _split_folded(phrase)
         n = len(want)
         for k in range(len(words) - n + 1):
             if words[k : k + n] == want:
                 return True
-            if folded[k : k + n] != [fold(w) for w in want]:
+            if folded[k : k + n] != want_folded:
                 continue
             typed = all(words[k + i] == folded[k + i] for i, w in enumerate(want) if w not in _ASKING)
             if typed and not (want[0] == "từ" and k > 0 and folded[k - 1] in _TU_ENDS):
@@ -601,13 +607,13 @@ def _asked_end_first(q: Question, ranked: list[Candidate]) -> list[Candidate]:
     the lower for "tối thiểu", "thấp nhất", "ít nhất". The rest keep their order."""
     if not ranked or ranked[0].figure is None or ranked[0].figure.kind not in _RANGE_KINDS:
         return ranked
-    upper, lower = _asks_bound(q, _UPPER_WORDS), _asks_bound(q, _LOWER_WORDS)
-    if upper == lower:
-        return ranked  # no bound asked, or both ("từ tối thiểu ... đến tối đa ...")
     best = ranked[0]
     partner = next((c for c in ranked[1:] if _range_ends(best, c)), None)
-    if partner is None or (partner.figure.value > best.figure.value) != upper:
+    if partner is None:
         return ranked
+    upper, lower = _asks_bound(q, _UPPER_WORDS), _asks_bound(q, _LOWER_WORDS)
+    if upper == lower or (partner.figure.value > best.figure.value) != upper:
+        return ranked  # no bound asked, or both ("từ tối thiểu ... đến tối đa ..."), or this end
     return [partner] + [c for c in ranked if c is not partner]
 
 
