@@ -517,7 +517,7 @@ _NAMES_WRITTEN_OTHERWISE = (
 _NAME_HEADS_FOLDED = frozenset(fold(w) for w in _NAME_HEADS)
 #: Surnames in lower case, as questions are read word by word (also ``index.question``).
 SURNAMES_LOWER = frozenset(s.lower() for s in SURNAMES)
-_SURNAMES_FOLDED = frozenset(fold(s) for s in SURNAMES_LOWER)
+SURNAMES_FOLDED = frozenset(fold(s) for s in SURNAMES_LOWER)
 _NAME_RUN = (2, 3)  # words of a name: a longer run is mostly a place and a person run together
 
 
@@ -555,7 +555,7 @@ def proper_names(text: str) -> frozenset[str]:
             name = " ".join(fold(t).lower() for t in run)
             if (
                 not _one_of(run[0], _NAME_HEADS, _NAME_HEADS_FOLDED, accented)
-                and not _one_of(run[0], SURNAMES_LOWER, _SURNAMES_FOLDED, accented)
+                and not _one_of(run[0], SURNAMES_LOWER, SURNAMES_FOLDED, accented)
                 and not any(f" {w} " in f" {name} " for w in _NAMES_WRITTEN_OTHERWISE)
                 and not place_keys(" ".join(run))
                 and not countries(" ".join(run))

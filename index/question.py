@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from index.figures import CURRENCIES, SCALE_WORDS
-from index.mismatch import SURNAMES_LOWER
+from index.mismatch import SURNAMES_FOLDED, SURNAMES_LOWER
 from index.places import PROVINCES
 from index.text import expand_abbreviations, fold, fold_words, normalize
 
@@ -514,7 +514,7 @@ def _capitalized_title(tokens: _Tokens, phrase: str, i: int) -> bool:
     if phrase not in _LONG_TITLES:
         return False
     first = tokens.is_name(i) or (i == 0 and tokens.is_name(i + 2))  # "Vu Truong Giang ..." opens the question
-    return not (first and tokens.is_name(i + 1) and tokens.folded[i] in _SURNAMES_FOLDED)
+    return not (first and tokens.is_name(i + 1) and tokens.folded[i] in SURNAMES_FOLDED)
 
 
 def _find(tokens: _Tokens, phrase: str, start: int = 0) -> int | None:
@@ -752,15 +752,10 @@ def _cue_right_before(tokens: _Tokens, at: int) -> bool:
 _OWNING = frozenset({"cua", "cho", "ve", "voi", "tai"})
 
 
-@lru_cache(maxsize=1)
-def _cues_written() -> frozenset[str]:
-    return frozenset(PERSON_CUES + PERSON_TITLES)
-
-
 def _owned(tokens: _Tokens, i: int) -> bool:
     """The person word at ``i`` (or the longer one it ends: "thuyền trưởng") follows "của",
     "cho", "về", "với", "tại": the name asked is of something of theirs."""
-    if i > 0 and f"{tokens.written[i - 1]} {tokens.written[i]}" in _cues_written():
+    if i > 0 and f"{tokens.written[i - 1]} {tokens.written[i]}" in _CUES_WRITTEN:
         i -= 1
     return i > 0 and tokens.folded[i - 1] in _OWNING
 
@@ -778,10 +773,11 @@ PERSON_TITLES: tuple[str, ...] = (
     # deputies named after their body, as "phó cục trưởng": "Cục phó Cục Thú y nào"
     "cục phó", "vụ phó", "viện phó",
 )  # fmt: skip
+#: Every person word and title as written: "thuyền trưởng" before a pointed "đó" is one.
+_CUES_WRITTEN = frozenset(PERSON_CUES + PERSON_TITLES)
 #: Titles of two words or more ("phó chủ tịch", "giám đốc"): typed without diacritics and
 #: capitalized ("Pho Chu tich UBND"), still titles.
 _LONG_TITLES = frozenset(t for t in PERSON_TITLES if " " in t)
-_SURNAMES_FOLDED = frozenset(fold(s) for s in SURNAMES_LOWER)
 #: Trades that ask for a person with "nào" after the capitalized name of their place or
 #: body only ("Thí sinh Nam Định nào", "học sinh Hà Nội - Amsterdam nào"); "Học sinh lớp
 #: nào", "Chuyên gia cảnh báo dịch bệnh nào" ask for something else.
@@ -843,7 +839,7 @@ def _person_named_at(tokens: _Tokens, i: int) -> bool:
     if i + 1 >= len(tokens.folded):
         return False
     if tokens.is_name(i) and tokens.is_name(i + 1):  # capitalized: any surname, typed either way
-        return tokens.written[i] in SURNAMES_LOWER or tokens.folded[i] in (_SURNAMES_FOLDED_SURE if tokens.accented else _SURNAMES_FOLDED)
+        return tokens.written[i] in SURNAMES_LOWER or tokens.folded[i] in (_SURNAMES_FOLDED_SURE if tokens.accented else SURNAMES_FOLDED)
     return not tokens.accented and tokens.folded[i] in _SURNAMES_FOLDED_SURE
 
 
