@@ -32,9 +32,9 @@ it ranked past ``k``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from index.candidates import REL_MIN, SPAN_TYPES, UNIT_SOME, Candidate, asks_effect, asks_issuing, candidates, names_asked_place, passage_folded, takes_effect
 from index.figures import _MULT_START_QUALIFIERS as MULT_START_QUALIFIERS
@@ -590,7 +590,7 @@ def _asks_bound(q: Question, phrases: tuple[str, ...]) -> bool:
                 return True
             if folded[k : k + n] != want_folded:
                 continue
-            typed = all(words[k + i] == folded[k + i] for i, w in enumerate(want) if w not in _ASKING)
+            typed = all(words[k + i] == folded[k + i] for i, word in enumerate(want) if word not in _ASKING)
             if typed and not (want[0] == "từ" and k > 0 and folded[k - 1] in _TU_ENDS):
                 return True
     return False

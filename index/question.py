@@ -508,9 +508,9 @@ def _matches_at(tokens: _Tokens, phrase: str, i: int) -> bool:
 
 
 def _capitalized_title(tokens: _Tokens, phrase: str, i: int) -> bool:
-    """A title of two words or more typed without diacritics and capitalized as a title is
-    ("Pho Chu tich", "Pho Giam doc"): no person's name unless it opens with a surname
-    written as one ("Vu Truong Son" is a name; "vụ trưởng" is typed "Vu truong")."""
+    """A title of two words or more, typed without diacritics and capitalized ("Pho Chu
+    tich", "Pho Giam doc"), is still a title; not when it opens with a surname followed by a
+    capitalized word, a person's name ("Vu Truong Son"; "vụ trưởng" is typed "Vu truong")."""
     if phrase not in _LONG_TITLES:
         return False
     first = tokens.is_name(i) or (i == 0 and tokens.is_name(i + 2))  # "Vu Truong Giang ..." opens the question
@@ -667,7 +667,7 @@ def _person_last(tokens: _Tokens) -> int | None:
         if not tokens.accented:
             # a modifier ("vi", "nu": vị, nữ) before the person word is skipped; another
             # ambiguous word may be a place ("truong hoc": trường học), and no person leads
-            while cues and cues[0][1] in _CUES_AMBIGUOUS_FOLDED and cues[0][1] in _MODIFIERS:
+            while cues and cues[0][1] in _MODIFIERS:
                 cues = cues[1:]
             if cues and cues[0][1] in _CUES_AMBIGUOUS_FOLDED:
                 return None
